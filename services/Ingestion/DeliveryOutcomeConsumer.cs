@@ -1,0 +1,52 @@
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using MassTransit;
+using Npgsql;
+using System.Text.Json;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>Keeps each lead's delivery view (state, attempts, CRM record ids, last error) and current status.</summary>
+public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource)
+    : IConsumer<LeadDelivered>, IConsumer<LeadDeliveryFailed>, IConsumer<LeadStatusChanged>
+{
+    public async Task Consume(ConsumeContext<LeadDelivered> context)
+    {
+        const string sql = """
+            update ingestion.lead_delivery
+               set state = 'delivered', attempts = @Attempts, record_ids = @recordIds::jsonb, last_error = null, updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId
+            """;
+        var m = context.Message;
+        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, recordIds = JsonSerializer.Serialize(m.RecordIds, JsonDefaults.Options) }, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<LeadDeliveryFailed> context)
+    {
+        const string sql = """
+            update ingestion.lead_delivery
+               set state = 'failed', attempts = @Attempts, last_error = @Reason, updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId and state <> 'delivered'
+            """;
+        var m = context.Message;
+        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason }, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<LeadStatusChanged> context)
+    {
+        // Out-of-order events: only a later occurrence moves the status.
+        const string sql = """
+            update ingestion.lead set status = @Status, status_at = @OccurredAt
+             where id = @LeadId and @Status is not null and (status_at is null or status_at <= @OccurredAt)
+            """;
+        var m = context.Message;
+        await ExecuteAsync(sql, new { m.LeadId, m.Status, m.OccurredAt }, context.CancellationToken);
+    }
+
+    private async Task ExecuteAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+    }
+}

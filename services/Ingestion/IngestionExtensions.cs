@@ -1,0 +1,27 @@
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+
+namespace LeadPlatform.Ingestion;
+
+public static class IngestionExtensions
+{
+    /// <summary>Intake, routing, the outbox relay, the delivery view and the integration admin.</summary>
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.AddIntegrationCatalog();
+        builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
+        builder.Services.AddSingleton<LeadRouter>();
+        builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.AddHostedService<IntegrationFileLoader>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.AddLeadPlatformBus(x => x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view"));
+        return builder;
+    }
+
+    public static WebApplication MapIngestion(this WebApplication app)
+    {
+        app.MapLeadEndpoints();
+        app.MapIntegrationAdmin();
+        return app;
+    }
+}

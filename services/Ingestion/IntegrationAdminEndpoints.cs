@@ -1,0 +1,50 @@
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary><c>/v1/integrations</c>: integrations as data, behind the <c>X-Admin-Key</c> header.</summary>
+public static class IntegrationAdminEndpoints
+{
+    public static void MapIntegrationAdmin(this WebApplication app)
+    {
+        var admin = app.MapGroup("/v1/integrations").AddEndpointFilter(RequireAdminKey);
+        admin.MapGet("/", async (IntegrationStore store, CancellationToken ct) =>
+            Results.Ok((await store.AllAsync(ct)).Values.OrderBy(i => i.Id, StringComparer.Ordinal).Select(Redacted)));
+        admin.MapGet("/{id}", async (string id, IntegrationStore store, CancellationToken ct) =>
+            await store.FindAsync(id, ct) is { } found ? Results.Ok(Redacted(found)) : Problems.Status(404, $"Integration {id} not found"));
+        admin.MapPut("/{id}", PutAsync);
+        admin.MapDelete("/{id}", async (string id, IntegrationStore store, CancellationToken ct) =>
+            await store.DeleteAsync(id, ct) ? Results.NoContent() : Problems.Status(404, $"Integration {id} not found"));
+    }
+
+    private static async Task<IResult> PutAsync(string id, HttpRequest request, IntegrationStore store, CancellationToken ct)
+    {
+        var (integration, problem) = await JsonBody.ReadAsync<Integration>(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var candidate = integration! with { Id = id };
+        var errors = IntegrationValidator.Validate(candidate);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors, "The integration is not valid.");
+        }
+        await store.UpsertAsync(candidate, ct);
+        return Results.Ok(Redacted(candidate));
+    }
+
+    /// <summary>Credentials never leave the API.</summary>
+    private static Integration Redacted(Integration i) =>
+        i with { Credentials = i.Credentials.ToDictionary(c => c.Key, _ => "***") };
+
+    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var expected = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:Key"] ?? "dev-admin-key";
+        return http.Request.Headers["X-Admin-Key"] == expected
+            ? await next(context)
+            : Problems.Status(StatusCodes.Status401Unauthorized, "A valid X-Admin-Key header is required");
+    }
+}

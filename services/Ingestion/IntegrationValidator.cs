@@ -1,0 +1,46 @@
+using LeadPlatform.Integrations;
+
+namespace LeadPlatform.Ingestion;
+
+public static class IntegrationValidator
+{
+    public static Dictionary<string, string[]> Validate(Integration integration)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(integration.AccountId))
+        {
+            errors["accountId"] = ["is required"];
+        }
+        if (!CrmCapabilities.IsKnown(integration.Crm ?? ""))
+        {
+            errors["crm"] = [$"must be one of {string.Join(", ", CrmCapabilities.KnownCrms)}"];
+        }
+        else
+        {
+            var unsupported = integration.Directions.Where(d => !CrmCapabilities.Supports(integration.Crm!, d)).ToList();
+            if (unsupported.Count > 0)
+            {
+                errors["directions"] = [$"{integration.Crm} does not support {string.Join(", ", unsupported)}"];
+            }
+        }
+        switch (integration.Level)
+        {
+            case IntegrationLevels.Dealer when string.IsNullOrWhiteSpace(integration.DealerId):
+                errors["dealerId"] = ["is required for a dealer-level integration"];
+                break;
+            case IntegrationLevels.Oem when string.IsNullOrWhiteSpace(integration.OemId):
+                errors["oemId"] = ["is required for an OEM-level integration"];
+                break;
+            case IntegrationLevels.Account or IntegrationLevels.Dealer or IntegrationLevels.Oem:
+                break;
+            default:
+                errors["level"] = ["must be account, dealer or oem"];
+                break;
+        }
+        if (integration.Endpoint is { } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            errors["endpoint"] = ["must be an absolute URL"];
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>Reads a JSON request body with a size limit, answering what is wrong as problem+json.</summary>
+public static class JsonBody
+{
+    public const int MaxBytes = 256 * 1024;
+
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.Field("Content-Type", "Content-Type must be application/json", StatusCodes.Status415UnsupportedMediaType));
+        }
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return (null, Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), JsonDefaults.Options);
+            return value is null
+                ? (null, Problems.Field("body", "The body must be a JSON object"))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Field(FieldOf(ex.Path), $"Malformed JSON: {ex.Message}"));
+        }
+    }
+
+    /// <summary><c>$.prospect.lastName</c> → <c>prospect.lastName</c>; the whole body when the JSON breaks before any field.</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+}

@@ -1,0 +1,90 @@
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.ServiceDefaults;
+using Npgsql;
+using System.Text.Json;
+
+namespace LeadPlatform.Ingestion;
+
+public static class LeadEndpoints
+{
+    public sealed record AcceptedLead(Guid LeadId, bool Duplicate, IReadOnlyList<PlannedDelivery> Deliveries);
+
+    public static void MapLeadEndpoints(this WebApplication app)
+    {
+        app.MapPost("/v1/leads", SubmitAsync)
+            .Accepts<Lead>("application/json")
+            .Produces<AcceptedLead>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .WithSummary("Submit a lead");
+        app.MapGet("/v1/leads/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest request, LeadIntake intake, CancellationToken ct)
+    {
+        var (lead, problem) = await JsonBody.ReadAsync<Lead>(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = LeadValidator.Validate(lead!);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors, "The lead is not valid.");
+        }
+        var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();
+        var accepted = await intake.AcceptAsync(lead!, idempotencyKey, ct);
+        return accepted is null
+            ? Problems.Field("Idempotency-Key", "This Idempotency-Key was used with a different body", StatusCodes.Status409Conflict)
+            : Results.Accepted($"/v1/leads/{accepted.LeadId}", new AcceptedLead(accepted.LeadId, accepted.Duplicate, accepted.Deliveries));
+    }
+
+    private sealed record LeadRow(Guid Id, string Payload, string Status, DateTime AcceptedAt);
+
+    private sealed record DeliveryRow
+    {
+        public string IntegrationId { get; init; } = "";
+        public string Crm { get; init; } = "";
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public string? RecordIds { get; init; }
+        public string? LastError { get; init; }
+        public DateTime UpdatedAt { get; init; }
+    }
+
+    private static async Task<IResult> GetAsync(Guid leadId, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        const string leadSql = """
+            select id, payload::text as Payload, status, accepted_at as AcceptedAt from ingestion.lead where id = @leadId
+            """;
+        const string deliveriesSql = """
+            select integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
+                   last_error as LastError, updated_at as UpdatedAt
+              from ingestion.lead_delivery where lead_id = @leadId order by integration_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>(new CommandDefinition(leadSql, new { leadId }, cancellationToken: ct));
+        if (lead is null)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
+        }
+        var deliveries = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(deliveriesSql, new { leadId }, cancellationToken: ct));
+        return Results.Ok(new
+        {
+            leadId = lead.Id,
+            status = lead.Status,
+            acceptedAt = new DateTimeOffset(lead.AcceptedAt, TimeSpan.Zero),
+            lead = JsonDocument.Parse(lead.Payload).RootElement,
+            deliveries = deliveries.Select(d => new
+            {
+                d.IntegrationId,
+                d.Crm,
+                d.State,
+                d.Attempts,
+                recordIds = d.RecordIds is null ? (JsonElement?)null : JsonDocument.Parse(d.RecordIds).RootElement,
+                d.LastError,
+                updatedAt = new DateTimeOffset(d.UpdatedAt, TimeSpan.Zero),
+            }),
+        });
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deliveries, bool Duplicate);
+
+/// <summary>
+/// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key), plans its
+/// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
+/// </summary>
+public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock)
+{
+    public const string OutboxChannel = "ingestion_outbox";
+
+    /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
+    public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
+    {
+        var hash = BodyHash(lead);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var earlier = await FindEarlierAsync(connection, lead, idempotencyKey, ct);
+        if (earlier is not null)
+        {
+            return earlier.BodyHash == hash || earlier.MatchedBy != "key" ? await DuplicateAsync(connection, earlier.Id, ct) : null;
+        }
+
+        var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
+        var leadId = Guid.CreateVersion7();
+        try
+        {
+            await InsertAsync(connection, leadId, lead, idempotencyKey, hash, deliveries, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another request with the same lead or key won the race: answer as it was answered.
+            return await AcceptAsync(lead, idempotencyKey, ct);
+        }
+        Activity.Current?.SetTag("lead.id", leadId);
+        return new Acceptance(leadId, deliveries, Duplicate: false);
+    }
+
+    private async Task InsertAsync(NpgsqlConnection connection, Guid leadId, Lead lead, string? idempotencyKey, string hash,
+        IReadOnlyList<PlannedDelivery> deliveries, CancellationToken ct)
+    {
+        var acceptedAt = clock.GetUtcNow();
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string insertLead = """
+            insert into ingestion.lead (id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
+            values (@leadId, @Source, @SourceLeadId, @AccountId, @Conversion, @payload::jsonb, @idempotencyKey, @hash, @acceptedAt)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(insertLead, new
+        {
+            leadId,
+            lead.Source,
+            lead.SourceLeadId,
+            lead.AccountId,
+            lead.Conversion,
+            payload = JsonSerializer.Serialize(lead, JsonDefaults.Options),
+            idempotencyKey,
+            hash,
+            acceptedAt,
+        }, tx, cancellationToken: ct));
+
+        const string insertDelivery = """
+            insert into ingestion.lead_delivery (lead_id, integration_id, crm) values (@leadId, @IntegrationId, @Crm)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(insertDelivery,
+            deliveries.Select(d => new { leadId, d.IntegrationId, d.Crm }), tx, cancellationToken: ct));
+
+        if (lead.Conversion == Lead.SalesOptIn)
+        {
+            var message = new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries };
+            await Outbox.AddAsync(connection, tx, message, ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private sealed record Earlier(Guid Id, string BodyHash, string MatchedBy);
+
+    private static async Task<Earlier?> FindEarlierAsync(NpgsqlConnection connection, Lead lead, string? idempotencyKey, CancellationToken ct)
+    {
+        const string sql = """
+            select id, body_hash as BodyHash, case when idempotency_key = @idempotencyKey then 'key' else 'source' end as MatchedBy
+              from ingestion.lead
+             where idempotency_key = @idempotencyKey or (source = @Source and source_lead_id = @SourceLeadId)
+             order by (idempotency_key = @idempotencyKey) desc nulls last
+             limit 1
+            """;
+        return await connection.QuerySingleOrDefaultAsync<Earlier>(new CommandDefinition(sql,
+            new { idempotencyKey, lead.Source, lead.SourceLeadId }, cancellationToken: ct));
+    }
+
+    private static async Task<Acceptance> DuplicateAsync(NpgsqlConnection connection, Guid leadId, CancellationToken ct)
+    {
+        const string sql = """
+            select integration_id as IntegrationId, crm from ingestion.lead_delivery where lead_id = @leadId order by integration_id
+            """;
+        var deliveries = await connection.QueryAsync<(string IntegrationId, string Crm)>(new CommandDefinition(sql, new { leadId }, cancellationToken: ct));
+        return new Acceptance(leadId, deliveries.Select(d => new PlannedDelivery { IntegrationId = d.IntegrationId, Crm = d.Crm }).ToList(), Duplicate: true);
+    }
+
+    /// <summary>Of the lead as parsed, so the same lead formatted differently is the same body.</summary>
+    public static string BodyHash(Lead lead) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(lead, JsonDefaults.Options)));
+}

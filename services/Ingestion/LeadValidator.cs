@@ -1,0 +1,58 @@
+using System.Net.Mail;
+using LeadPlatform.Contracts;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>What a lead must carry to be accepted; errors keyed by the JSON path of the field.</summary>
+public static class LeadValidator
+{
+    private const int MaxText = 500;
+
+    public static Dictionary<string, string[]> Validate(Lead lead)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Required(errors, "source", lead.Source);
+        Required(errors, "sourceLeadId", lead.SourceLeadId);
+        Required(errors, "accountId", lead.AccountId);
+        Required(errors, "conversion", lead.Conversion);
+        Required(errors, "prospect.lastName", lead.Prospect.LastName);
+        Email(errors, "prospect.email", lead.Prospect.Email);
+        if (lead.Contact is { } contact)
+        {
+            Required(errors, "contact.lastName", contact.LastName);
+            Email(errors, "contact.email", contact.Email);
+        }
+        Length(errors, "prospect.firstName", lead.Prospect.FirstName);
+        Length(errors, "prospect.lastName", lead.Prospect.LastName);
+        Length(errors, "sourceLeadId", lead.SourceLeadId);
+        if (lead.Interaction?.Kind is { } kind && kind is not ("chat" or "meeting" or "experience" or "form"))
+        {
+            errors["interaction.kind"] = ["must be one of chat, meeting, experience, form"];
+        }
+        return errors;
+    }
+
+    private static void Required(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = ["is required"];
+        }
+    }
+
+    private static void Email(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value) && (!MailAddress.TryCreate(value, out var parsed) || parsed.Address != value.Trim() || !parsed.Host.Contains('.', StringComparison.Ordinal)))
+        {
+            errors[field] = ["is not a valid email address"];
+        }
+    }
+
+    private static void Length(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (value is { Length: > MaxText })
+        {
+            errors.TryAdd(field, [$"is longer than {MaxText} characters"]);
+        }
+    }
+}

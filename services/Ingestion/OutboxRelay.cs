@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+using MassTransit;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>
+/// Publishes committed outbox rows with publisher confirms, oldest first. Wakes at once on a commit
+/// (LISTEN/NOTIFY) and at least every second otherwise. Rows are locked with SKIP LOCKED while being
+/// published, so several relays share the work without publishing a row twice; a row whose publish was not
+/// confirmed stays and is published when the broker answers again.
+/// </summary>
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly Dictionary<string, Type> MessageTypes = new()
+    {
+        [nameof(LeadConverted)] = typeof(LeadConverted),
+    };
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    private sealed record Row(long Id, Guid MessageId, string MessageType, string Payload, string? TraceParent);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _ = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await PublishBatchAsync(stoppingToken) == BatchSize)
+                {
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Outbox relay could not publish ({Message}); retrying", ex.Message);
+                await Task.Delay(IdlePoll, stoppingToken);
+            }
+            await _wake.WaitAsync(IdlePoll, stoppingToken);
+        }
+    }
+
+    public async Task<int> PublishBatchAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string claim = """
+            select id, message_id as MessageId, message_type as MessageType, payload::text as Payload, trace_parent as TraceParent
+              from ingestion.outbox
+             where published_at is null
+             order by id
+             limit @BatchSize
+               for update skip locked
+            """;
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(claim, new { BatchSize }, tx, cancellationToken: ct))).ToList();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+        await Task.WhenAll(rows.Select(row => PublishAsync(row, ct)));
+
+        const string done = "update ingestion.outbox set published_at = now() where id = any(@ids)";
+        await connection.ExecuteAsync(new CommandDefinition(done, new { ids = rows.Select(r => r.Id).ToArray() }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    private async Task PublishAsync(Row row, CancellationToken ct)
+    {
+        var type = MessageTypes[row.MessageType];
+        var message = JsonSerializer.Deserialize(row.Payload, type, JsonDefaults.Options)!;
+        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        using var activity = LeadPlatformTelemetry.Source.StartActivity("outbox relay", ActivityKind.Producer, parent);
+        if (message is LeadConverted converted)
+        {
+            activity?.SetTag("lead.id", converted.LeadId);
+            activity?.SetTag("lead.source", converted.Lead.Source);
+            activity?.SetTag("account.id", converted.Lead.AccountId);
+        }
+        await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => Wake();
+                await connection.ExecuteAsync($"listen {LeadIntake.OutboxChannel}");
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(ct);
+                }
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogDebug("Outbox listener reconnecting ({Message})", ex.Message);
+                await Task.Delay(IdlePoll, ct);
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+}

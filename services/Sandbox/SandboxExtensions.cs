@@ -1,0 +1,19 @@
+namespace LeadPlatform.Sandbox;
+
+public static class SandboxExtensions
+{
+    public static IHostApplicationBuilder AddSandbox(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SandboxStore>();
+        builder.Services.AddSingleton<FaultInjector>();
+        return builder;
+    }
+
+    /// <summary>The inspection and fault API, and each CRM's stand-in API.</summary>
+    public static WebApplication MapSandbox(this WebApplication app)
+    {
+        app.MapInspectionApi();
+        app.MapEnquireApi();
+        return app;
+    }
+}

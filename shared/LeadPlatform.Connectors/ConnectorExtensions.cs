@@ -1,0 +1,41 @@
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LeadPlatform.Connectors;
+
+public static class ConnectorExtensions
+{
+    /// <summary>
+    /// Everything a CRM connector needs but its translation: the <c>connector-{crm}</c> queue and consumer,
+    /// the integration catalog, the delivery ledger, resilience, scheduled retries and a typed HttpClient
+    /// for <typeparamref name="TConnector"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddConnector<TConnector>(this IHostApplicationBuilder builder, string crm)
+        where TConnector : class, ICrmConnector
+    {
+        builder.Services.Configure<ConnectorOptions>(builder.Configuration.GetSection("Connector"));
+        builder.Services.PostConfigure<ConnectorOptions>(o => o.Crm = crm);
+        var options = builder.Configuration.GetSection("Connector").Get<ConnectorOptions>() ?? new ConnectorOptions();
+
+        builder.AddIntegrationCatalog();
+        builder.AddLeadPlatformDatabase("delivery", typeof(DeliveryLedger).Assembly);
+        builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddSingleton<DeliveryResilience>();
+        builder.Services.AddScoped<DeliveryProcessor>();
+        builder.Services.AddHostedService<ScheduledRetryWorker>();
+        builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
+
+        builder.AddLeadPlatformBus(
+            x => x.AddConsumer<LeadConvertedConsumer>().Endpoint(e =>
+            {
+                e.Name = $"connector-{crm}";
+                e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                e.PrefetchCount = options.PrefetchCount;
+            }));
+        return builder;
+    }
+}

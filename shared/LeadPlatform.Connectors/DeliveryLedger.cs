@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using Npgsql;
+
+namespace LeadPlatform.Connectors;
+
+/// <summary>
+/// The delivery ledger: one row per (lead, integration). A delivery is worked on only by whoever holds
+/// its lease, so a redelivered or duplicated message never pushes a second time.
+/// </summary>
+public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        lead_id as LeadId, integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
+        outcome, last_error as LastError, may_exist as MayExist, message::text as Message, trace_parent as TraceParent,
+        next_attempt_at as NextAttemptAt, created_at as CreatedAt, finished_at as FinishedAt,
+        outcome_published_at is not null as OutcomePublished
+        """;
+
+    public async Task EnsureAsync(LeadConverted message, PlannedDelivery delivery, string? traceParent, CancellationToken ct)
+    {
+        const string sql = """
+            insert into delivery.ledger (lead_id, integration_id, crm, state, message, trace_parent)
+            values (@LeadId, @IntegrationId, @Crm, 'pending', @Message::jsonb, @TraceParent)
+            on conflict (lead_id, integration_id) do nothing
+            """;
+        await ExecuteAsync(sql, new
+        {
+            message.LeadId,
+            delivery.IntegrationId,
+            delivery.Crm,
+            Message = JsonSerializer.Serialize(message, JsonDefaults.Options),
+            TraceParent = traceParent,
+        }, ct);
+    }
+
+    /// <summary>Takes a pending delivery, or one whose holder died (its lease ran out). Null when it is done or held.</summary>
+    public async Task<LedgerEntry?> TryClaimAsync(Guid leadId, string integrationId, TimeSpan lease, CancellationToken ct)
+    {
+        var sql = $"""
+            update delivery.ledger
+               set state = 'in_progress', lease_until = now() + @lease, updated_at = now(),
+                   may_exist = may_exist or state = 'in_progress'
+             where lead_id = @leadId and integration_id = @integrationId
+               and (state = 'pending' or (state = 'in_progress' and lease_until < now()))
+            returning {Columns}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<LedgerEntry>(
+            new CommandDefinition(sql, new { leadId, integrationId, lease }, cancellationToken: ct));
+    }
+
+    /// <summary>Claims deliveries of one CRM whose retry is due, or whose holder died.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> ClaimDueAsync(string crm, int limit, TimeSpan lease, CancellationToken ct)
+    {
+        var sql = $"""
+            update delivery.ledger l
+               set state = 'in_progress', lease_until = now() + @lease, updated_at = now(),
+                   may_exist = l.may_exist or l.state = 'in_progress'
+              from (select lead_id as due_lead, integration_id as due_integration from delivery.ledger
+                     where crm = @crm
+                       and ((state = 'retry_scheduled' and next_attempt_at <= now())
+                         or (state = 'in_progress' and lease_until < now()))
+                     order by coalesce(next_attempt_at, lease_until)
+                     limit @limit
+                     for update skip locked) due
+             where l.lead_id = due.due_lead and l.integration_id = due.due_integration
+            returning {Columns}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<LedgerEntry>(
+            new CommandDefinition(sql, new { crm, limit, lease }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    public Task MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct)
+    {
+        const string sql = """
+            update delivery.ledger
+               set state = 'delivered', attempts = attempts + @tries, outcome = @Outcome, record_ids = @RecordIds::jsonb,
+                   last_error = null, lease_until = null, next_attempt_at = null, finished_at = now(), updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId
+            """;
+        return ExecuteAsync(sql, new
+        {
+            entry.LeadId,
+            entry.IntegrationId,
+            tries,
+            result.Outcome,
+            RecordIds = JsonSerializer.Serialize(result.RecordIds, JsonDefaults.Options),
+        }, ct);
+    }
+
+    public Task MarkFailedAsync(LedgerEntry entry, int tries, string error, CancellationToken ct)
+    {
+        const string sql = """
+            update delivery.ledger
+               set state = 'failed', attempts = attempts + @tries, last_error = @error,
+                   lease_until = null, next_attempt_at = null, finished_at = now(), updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId
+            """;
+        return ExecuteAsync(sql, new { entry.LeadId, entry.IntegrationId, tries, error }, ct);
+    }
+
+    public Task ScheduleRetryAsync(LedgerEntry entry, int tries, string error, DateTimeOffset nextAttemptAt, bool mayExist, CancellationToken ct)
+    {
+        const string sql = """
+            update delivery.ledger
+               set state = 'retry_scheduled', attempts = attempts + @tries, last_error = @error,
+                   next_attempt_at = @nextAttemptAt, may_exist = may_exist or @mayExist,
+                   lease_until = null, updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId
+            """;
+        return ExecuteAsync(sql, new { entry.LeadId, entry.IntegrationId, tries, error, nextAttemptAt, mayExist }, ct);
+    }
+
+    public Task MarkOutcomePublishedAsync(Guid leadId, string integrationId, CancellationToken ct)
+    {
+        const string sql = """
+            update delivery.ledger set outcome_published_at = now()
+             where lead_id = @leadId and integration_id = @integrationId
+            """;
+        return ExecuteAsync(sql, new { leadId, integrationId }, ct);
+    }
+
+    public async Task<LedgerEntry?> FindAsync(Guid leadId, string integrationId, CancellationToken ct)
+    {
+        var sql = $"select {Columns} from delivery.ledger where lead_id = @leadId and integration_id = @integrationId";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<LedgerEntry>(
+            new CommandDefinition(sql, new { leadId, integrationId }, cancellationToken: ct));
+    }
+
+    /// <summary>Finished deliveries whose outcome event never left (the process died or the broker was down).</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> UnpublishedOutcomesAsync(string crm, TimeSpan olderThan, int limit, CancellationToken ct)
+    {
+        var sql = $"""
+            select {Columns} from delivery.ledger
+             where crm = @crm and state in ('delivered', 'failed') and outcome_published_at is null
+               and finished_at < now() - @olderThan
+             limit @limit
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<LedgerEntry>(
+            new CommandDefinition(sql, new { crm, olderThan, limit }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    private async Task ExecuteAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+    }
+}

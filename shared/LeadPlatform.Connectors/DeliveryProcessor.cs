@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace LeadPlatform.Connectors;
+
+/// <summary>
+/// Works one claimed delivery to its end: delivered, failed (permanent, or out of time), or scheduled for a
+/// later retry. Records it in the ledger, then publishes the outcome.
+/// </summary>
+public sealed class DeliveryProcessor(
+    ICrmConnector connector,
+    DeliveryLedger ledger,
+    IntegrationStore integrations,
+    DeliveryResilience resilience,
+    IOptions<ConnectorOptions> options,
+    TimeProvider clock,
+    ILogger<DeliveryProcessor> logger)
+{
+    private readonly ConnectorOptions _options = options.Value;
+
+    public async Task RunAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
+    {
+        var message = JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
+        using var activity = LeadPlatformTelemetry.Source.StartActivity($"deliver {entry.Crm}");
+        activity?.SetTag("lead.id", entry.LeadId);
+        activity?.SetTag("lead.source", message.Lead.Source);
+        activity?.SetTag("account.id", message.Lead.AccountId);
+        activity?.SetTag("integration.id", entry.IntegrationId);
+        activity?.SetTag("crm", entry.Crm);
+        activity?.SetTag("delivery.attempts_before", entry.Attempts);
+
+        var integration = await integrations.FindAsync(entry.IntegrationId, ct);
+        if (integration is null || !integration.Enabled)
+        {
+            await FailAsync(entry, 0, $"integration {entry.IntegrationId} is not configured or disabled", permanent: true, publisher, ct);
+            return;
+        }
+
+        var tries = 0;
+        var mayExist = entry.MayExist;
+        try
+        {
+            var result = await resilience.For(entry.IntegrationId).ExecuteAsync(async token =>
+            {
+                tries++;
+                var request = new DeliveryRequest(entry.LeadId, message.Lead, integration, entry.Attempts + tries, mayExist);
+                try
+                {
+                    return await connector.DeliverAsync(request, token);
+                }
+                catch (Exception ex) when (DeliveryResilience.IsTransient(ex))
+                {
+                    // The CRM may have acted before failing to answer: look before creating next time.
+                    mayExist = true;
+                    throw;
+                }
+            }, ct);
+
+            await ledger.MarkDeliveredAsync(entry, tries, result, ct);
+            var latency = clock.GetUtcNow() - message.AcceptedAt;
+            ConnectorMetrics.Delivered(entry.Crm, latency);
+            activity?.SetTag("delivery.outcome", result.Outcome);
+            await PublishAsync(publisher, entry, new LeadDelivered
+            {
+                LeadId = entry.LeadId,
+                IntegrationId = entry.IntegrationId,
+                Crm = entry.Crm,
+                RecordIds = result.RecordIds,
+                Outcome = result.Outcome,
+                Attempts = entry.Attempts + tries,
+                AcceptedAt = message.AcceptedAt,
+                DeliveredAt = clock.GetUtcNow(),
+            }, ct);
+        }
+        catch (CrmPermanentException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await FailAsync(entry, tries, ex.Message, permanent: true, publisher, ct);
+        }
+        catch (Exception ex) when (DeliveryResilience.IsTransient(ex) && !ct.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            var reason = Describe(ex);
+            if (clock.GetUtcNow() - message.AcceptedAt > _options.GiveUpAfter)
+            {
+                await FailAsync(entry, tries, $"gave up after {_options.GiveUpAfter}: {reason}", permanent: false, publisher, ct);
+                return;
+            }
+            var next = clock.GetUtcNow() + NextDelay(entry.Attempts + tries, ex);
+            logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Reason}); retrying at {NextAttempt}",
+                entry.LeadId, entry.IntegrationId, reason, next);
+            ConnectorMetrics.Retry(entry.Crm);
+            await ledger.ScheduleRetryAsync(entry, tries, reason, next, mayExist, ct);
+        }
+    }
+
+    /// <summary>Publishes the outcome event of a finished delivery whose event never left.</summary>
+    public Task RepublishAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
+    {
+        var message = JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
+        object outcome = entry.State == LedgerStates.Delivered
+            ? new LeadDelivered
+            {
+                LeadId = entry.LeadId,
+                IntegrationId = entry.IntegrationId,
+                Crm = entry.Crm,
+                RecordIds = JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", JsonDefaults.Options)!,
+                Outcome = entry.Outcome ?? CrmResult.Created,
+                Attempts = entry.Attempts,
+                AcceptedAt = message.AcceptedAt,
+                DeliveredAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero),
+            }
+            : new LeadDeliveryFailed
+            {
+                LeadId = entry.LeadId,
+                IntegrationId = entry.IntegrationId,
+                Crm = entry.Crm,
+                Reason = entry.LastError ?? "unknown",
+                Permanent = true,
+                Attempts = entry.Attempts,
+                FailedAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero),
+            };
+        return PublishAsync(publisher, entry, outcome, ct);
+    }
+
+    private async Task FailAsync(LedgerEntry entry, int tries, string reason, bool permanent,
+        IPublishEndpoint publisher, CancellationToken ct)
+    {
+        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed: {Reason}", entry.LeadId, entry.IntegrationId, reason);
+        await ledger.MarkFailedAsync(entry, tries, reason, ct);
+        ConnectorMetrics.GaveUp(entry.Crm, permanent);
+        await PublishAsync(publisher, entry, new LeadDeliveryFailed
+        {
+            LeadId = entry.LeadId,
+            IntegrationId = entry.IntegrationId,
+            Crm = entry.Crm,
+            Reason = reason,
+            Permanent = permanent,
+            Attempts = entry.Attempts + tries,
+            FailedAt = clock.GetUtcNow(),
+        }, ct);
+    }
+
+    private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)
+    {
+        await publisher.Publish(outcome, ct);
+        await ledger.MarkOutcomePublishedAsync(entry.LeadId, entry.IntegrationId, ct);
+    }
+
+    /// <summary>Doubling from the base delay, capped, with jitter; never sooner than the CRM's Retry-After or an open circuit.</summary>
+    private TimeSpan NextDelay(int attempts, Exception ex)
+    {
+        var exponent = Math.Clamp(attempts - _options.InMemoryAttempts, 0, 16);
+        var backoff = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryBaseDelay.Ticks << exponent));
+        backoff *= 0.8 + Random.Shared.NextDouble() * 0.4;
+        var floor = ex switch
+        {
+            CrmTransientException { RetryAfter: { } wait } => wait,
+            BrokenCircuitException { RetryAfter: { } wait } => wait,
+            _ => TimeSpan.Zero,
+        };
+        return backoff > floor ? backoff : floor;
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        TaskCanceledException or TimeoutException => "the CRM did not answer in time",
+        HttpRequestException http => $"connection to the CRM failed: {http.Message}",
+        BrokenCircuitException => "circuit open: the CRM failed repeatedly",
+        _ => ex.Message,
+    };
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Retry;
+
+namespace LeadPlatform.Connectors;
+
+/// <summary>
+/// In-memory retries with exponential backoff and jitter (honouring a short Retry-After) around a circuit
+/// breaker of each integration's own, so one CRM that is down is not hammered and does not slow the others.
+/// </summary>
+public sealed class DeliveryResilience(IOptions<ConnectorOptions> options)
+{
+    private readonly ConnectorOptions _options = options.Value;
+    private readonly ResiliencePipelineRegistry<string> _registry = new();
+
+    public ResiliencePipeline For(string integrationId) =>
+        _registry.GetOrAddPipeline(integrationId, builder => builder
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, _options.InMemoryAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.InMemoryBaseDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex) && !TooLongToWait(ex)),
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Exception is CrmTransientException { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
+                OnRetry = _ =>
+                {
+                    ConnectorMetrics.Retry(_options.Crm);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 1.0,
+                MinimumThroughput = _options.CircuitBreakerFailures,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = _options.CircuitBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex)),
+                OnOpened = _ =>
+                {
+                    ConnectorMetrics.Circuit(_options.Crm, integrationId, open: true);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    ConnectorMetrics.Circuit(_options.Crm, integrationId, open: false);
+                    return ValueTask.CompletedTask;
+                },
+            }));
+
+    /// <summary>Worth trying again later: throttling, 5xx, time-outs, connection failures, an open circuit.</summary>
+    public static bool IsTransient(Exception ex) => ex is CrmTransientException or HttpRequestException or TimeoutException
+        or TaskCanceledException or BrokenCircuitException or Polly.Timeout.TimeoutRejectedException;
+
+    private bool TooLongToWait(Exception ex) =>
+        ex is BrokenCircuitException || ex is CrmTransientException { RetryAfter: { } wait } && wait > _options.MaxInMemoryWait;
+}

@@ -1,0 +1,30 @@
+namespace LeadPlatform.Connectors;
+
+/// <summary>One row of the delivery ledger.</summary>
+public sealed record LedgerEntry
+{
+    public Guid LeadId { get; init; }
+    public string IntegrationId { get; init; } = "";
+    public string Crm { get; init; } = "";
+    public string State { get; init; } = "";
+    public int Attempts { get; init; }
+    public string? RecordIds { get; init; }
+    public string? Outcome { get; init; }
+    public string? LastError { get; init; }
+    public bool MayExist { get; init; }
+    public string Message { get; init; } = "";
+    public string? TraceParent { get; init; }
+    public DateTime? NextAttemptAt { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime? FinishedAt { get; init; }
+    public bool OutcomePublished { get; init; }
+}
+
+public static class LedgerStates
+{
+    public const string Pending = "pending";
+    public const string InProgress = "in_progress";
+    public const string RetryScheduled = "retry_scheduled";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace LeadPlatform.Integrations;
+
+/// <summary>Reads and writes integrations; a short cache keeps the hot path (every lead) off the database.</summary>
+public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    private volatile Snapshot? _snapshot;
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, Integration> ById, DateTimeOffset LoadedAt);
+
+    private sealed record Row
+    {
+        public string Id { get; init; } = "";
+        public string AccountId { get; init; } = "";
+        public string Crm { get; init; } = "";
+        public string Level { get; init; } = "";
+        public string? DealerId { get; init; }
+        public string? OemId { get; init; }
+        public string Filter { get; init; } = "{}";
+        public string[] Directions { get; init; } = [];
+        public string? Endpoint { get; init; }
+        public string Credentials { get; init; } = "{}";
+        public string Settings { get; init; } = "{}";
+        public bool Enabled { get; init; }
+    }
+
+    public async Task<Integration?> FindAsync(string id, CancellationToken ct = default) =>
+        (await AllAsync(ct)).GetValueOrDefault(id);
+
+    public async Task<IReadOnlyList<Integration>> ForAccountAsync(string accountId, CancellationToken ct = default) =>
+        (await AllAsync(ct)).Values.Where(i => i.Enabled && i.AccountId == accountId).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+
+    public async Task<IReadOnlyDictionary<string, Integration>> AllAsync(CancellationToken ct = default)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && clock.GetUtcNow() - snapshot.LoadedAt < CacheFor)
+        {
+            return snapshot.ById;
+        }
+        const string sql = """
+            select id, account_id as AccountId, crm, level, dealer_id as DealerId, oem_id as OemId,
+                   filter::text as Filter, directions, endpoint, credentials::text as Credentials,
+                   settings::text as Settings, enabled
+            from integrations.integration
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct));
+        var byId = rows.Select(ToIntegration).ToDictionary(i => i.Id);
+        _snapshot = new Snapshot(byId, clock.GetUtcNow());
+        return byId;
+    }
+
+    public async Task UpsertAsync(Integration integration, CancellationToken ct = default)
+    {
+        const string sql = """
+            insert into integrations.integration
+                (id, account_id, crm, level, dealer_id, oem_id, filter, directions, endpoint, credentials, settings, enabled, updated_at)
+            values (@Id, @AccountId, @Crm, @Level, @DealerId, @OemId, @Filter::jsonb, @Directions, @Endpoint,
+                    @Credentials::jsonb, @Settings::jsonb, @Enabled, now())
+            on conflict (id) do update set
+                account_id = excluded.account_id, crm = excluded.crm, level = excluded.level,
+                dealer_id = excluded.dealer_id, oem_id = excluded.oem_id, filter = excluded.filter,
+                directions = excluded.directions, endpoint = excluded.endpoint, credentials = excluded.credentials,
+                settings = excluded.settings, enabled = excluded.enabled, updated_at = now()
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            integration.Id,
+            integration.AccountId,
+            Crm = integration.Crm.ToLowerInvariant(),
+            integration.Level,
+            integration.DealerId,
+            integration.OemId,
+            Filter = JsonSerializer.Serialize(integration.Filter, JsonDefaults.Options),
+            Directions = integration.Directions.ToArray(),
+            integration.Endpoint,
+            Credentials = JsonSerializer.Serialize(integration.Credentials, JsonDefaults.Options),
+            Settings = integration.Settings.GetRawText(),
+            integration.Enabled,
+        }, cancellationToken: ct));
+        _snapshot = null;
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
+    {
+        const string sql = "delete from integrations.integration where id = @id";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+        _snapshot = null;
+        return deleted > 0;
+    }
+
+    private static Integration ToIntegration(Row row) => new()
+    {
+        Id = row.Id,
+        AccountId = row.AccountId,
+        Crm = row.Crm,
+        Level = row.Level,
+        DealerId = row.DealerId,
+        OemId = row.OemId,
+        Filter = JsonSerializer.Deserialize<IntegrationFilter>(row.Filter, JsonDefaults.Options) ?? new(),
+        Directions = row.Directions,
+        Endpoint = row.Endpoint,
+        Credentials = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Credentials, JsonDefaults.Options) ?? [],
+        Settings = JsonDocument.Parse(row.Settings).RootElement.Clone(),
+        Enabled = row.Enabled,
+    };
+}

@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Dapper;
+using Npgsql;
+
+namespace LeadPlatform.Testing;
+
+/// <summary>
+/// A RabbitMQ virtual host and a PostgreSQL database of a test fixture's own, so fixtures and test runs
+/// that happen at the same time never see each other's queues or rows. Dropped on dispose.
+/// </summary>
+public sealed class IsolatedEnvironment : IAsyncDisposable
+{
+    private static readonly HttpClient Management = CreateManagementClient();
+
+    public required string Name { get; init; }
+    public required string PostgresConnectionString { get; init; }
+    public required string RabbitMqUri { get; init; }
+
+    /// <summary>Configuration every service started in this environment gets.</summary>
+    public Dictionary<string, string?> ServiceConfiguration() => new()
+    {
+        ["ConnectionStrings:Postgres"] = PostgresConnectionString,
+        ["ConnectionStrings:RabbitMq"] = RabbitMqUri,
+    };
+
+    public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(PostgresConnectionString);
+
+    public static async Task<IsolatedEnvironment> CreateAsync(string purpose)
+    {
+        TestServers.RequireReachable();
+        var name = $"lp_{new string(purpose.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray())}_{Guid.NewGuid():N}"[..40];
+
+        await using (var admin = new NpgsqlConnection(TestServers.PostgresAdmin))
+        {
+            await admin.OpenAsync();
+            await admin.ExecuteAsync($"create database {name}");
+        }
+        var vhost = Uri.EscapeDataString(name);
+        (await Management.PutAsync($"api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
+        var permissions = JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" });
+        (await Management.PutAsync($"api/permissions/{vhost}/guest", permissions)).EnsureSuccessStatusCode();
+
+        return new IsolatedEnvironment
+        {
+            Name = name,
+            PostgresConnectionString = new NpgsqlConnectionStringBuilder(TestServers.PostgresAdmin) { Database = name, MaxPoolSize = 30 }.ToString(),
+            RabbitMqUri = $"amqp://guest:guest@{TestServers.RabbitHost}:{TestServers.RabbitPort}/{vhost}",
+        };
+    }
+
+    /// <summary>Messages waiting in a queue of this environment's virtual host (null when it does not exist).</summary>
+    public async Task<int?> QueueDepthAsync(string queue)
+    {
+        using var response = await Management.GetAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        var queueInfo = await response.Content.ReadFromJsonAsync<QueueInfo>();
+        return queueInfo!.Messages;
+    }
+
+    public async Task<IReadOnlyList<string>> QueueNamesAsync()
+    {
+        var queues = await Management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Uri.EscapeDataString(Name)}");
+        return queues!.Select(q => q.Name).ToList();
+    }
+
+    private sealed record QueueInfo(string Name, int Messages);
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");
+            await using var admin = new NpgsqlConnection(TestServers.PostgresAdmin);
+            await admin.OpenAsync();
+            await admin.ExecuteAsync($"drop database if exists {Name} with (force)");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or NpgsqlException)
+        {
+            await TestContext.Progress.WriteLineAsync($"Could not clean up {Name}: {ex.Message}");
+        }
+    }
+
+    private static HttpClient CreateManagementClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(TestServers.RabbitManagement.TrimEnd('/') + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        return client;
+    }
+}

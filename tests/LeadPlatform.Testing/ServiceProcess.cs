@@ -1,0 +1,129 @@
+using System.Diagnostics;
+
+namespace LeadPlatform.Testing;
+
+/// <summary>
+/// A platform service running as its own process, as in production: started from its built assembly with
+/// the environment's configuration, waited for until ready, and killable with SIGKILL for fault tests.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly string _dll;
+    private readonly Dictionary<string, string?> _config;
+    private readonly string _logPath;
+    private Process? _process;
+
+    public string Name { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    private ServiceProcess(string name, string dll, int port, Dictionary<string, string?> config, string logDir)
+    {
+        Name = name;
+        _dll = dll;
+        _config = config;
+        _logPath = Path.Combine(logDir, name + ".log");
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string name, string projectDir, string assemblyName,
+        IDictionary<string, string?> config, string logDir, int? port = null)
+    {
+        var service = new ServiceProcess(name, RepoPaths.ServiceDll(projectDir, assemblyName), port ?? FreePort.Next(),
+            new Dictionary<string, string?>(config), logDir);
+        await service.StartAsync();
+        return service;
+    }
+
+    public async Task StartAsync()
+    {
+        var info = new ProcessStartInfo("dotnet", [_dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(_dll)!,
+        };
+        info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
+        info.Environment["DOTNET_ENVIRONMENT"] = "Test";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Test";
+        foreach (var (key, value) in _config)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        var log = new StreamWriter(_logPath, append: true) { AutoFlush = true };
+        await log.WriteLineAsync($"---- start {DateTime.UtcNow:O}");
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true })
+            {
+                Assert.Fail($"{Name} exited with code {_process.ExitCode} while starting. Log {_logPath}:\n{Tail()}");
+            }
+            try
+            {
+                using var response = await Client.GetAsync("health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"{Name} was not ready within {timeout.TotalSeconds:0}s. Log {_logPath}:\n{Tail()}");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, as a crash.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    public async Task RestartAsync()
+    {
+        Kill();
+        await StartAsync();
+    }
+
+    public string Tail(int lines = 40)
+    {
+        try
+        {
+            using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var all = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        Client.Dispose();
+        _process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
