@@ -24,8 +24,14 @@ if [[ ! -s "$MARKER" ]]; then
 fi
 
 mkdir -p "$(dirname "$LOG")"
-exec 9>"$LOCK_FILE"
-flock -w "${INFRA_LOCK_TIMEOUT:-900}" 9 || { echo "infra: ERROR: timed out waiting for lock $LOCK_FILE" >&2; exit 1; }
+# Serialise with infra.sh (same lock; -o so children never inherit the lock fd).
+if [[ "${_LEADPLATFORM_INFRA_LOCKED:-}" != 1 ]]; then
+  export _LEADPLATFORM_INFRA_LOCKED=1
+  rc=0
+  flock -w "${INFRA_LOCK_TIMEOUT:-900}" -o -E 75 "$LOCK_FILE" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+  if (( rc == 75 )); then echo "infra: ERROR: timed out waiting for lock $LOCK_FILE" >&2; exit 1; fi
+  exit "$rc"
+fi
 echo "=== infra-stop.sh $(date -Is) ===" >>"$LOG"
 
 unmark() { # name
@@ -43,12 +49,15 @@ if grep -qx rabbitmq "$MARKER" 2>/dev/null; then
   if systemd_running && have systemctl; then
     timeout "$TIMEOUT" systemctl stop rabbitmq-server >>"$LOG" 2>&1 || true
   fi
-  if tcp_open 127.0.0.1 5672 || pgrep -u rabbitmq -f beam >/dev/null 2>&1; then
+  if tcp_open 127.0.0.1 5672 || pgrep -u rabbitmq -x beam.smp >/dev/null 2>&1; then
     timeout "$TIMEOUT" rabbitmqctl stop >>"$LOG" 2>&1 \
       || timeout "$TIMEOUT" service rabbitmq-server stop >>"$LOG" 2>&1 || true
   fi
-  # Let the Erlang VM release the ports.
-  for _ in $(seq 1 30); do tcp_open 127.0.0.1 5672 || break; sleep 1; done
+  # 'rabbitmqctl stop' returns before the Erlang VM has fully exited; wait for it.
+  for _ in $(seq 1 30); do
+    tcp_open 127.0.0.1 5672 || pgrep -u rabbitmq -x beam.smp >/dev/null 2>&1 || break
+    sleep 1
+  done
   if tcp_open 127.0.0.1 5672; then
     echo "infra: ERROR: rabbitmq still answers on 5672 (see $LOG)" >&2; rc=1
   else

@@ -37,17 +37,28 @@ PG_MAX_CONNECTIONS=300
 RMQ_PORT=5672
 RMQ_MGMT_URL="http://127.0.0.1:15672/api/overview"
 
-mkdir -p "$RUN_DIR"
+mkdir -p "$RUN_DIR" 2>/dev/null || true
+{ : >>"$LOG"; } 2>/dev/null || LOG=/dev/null   # e.g. non-root with a root-owned .run/
 
 log()  { echo "infra: $*"; }
 die()  { echo "infra: ERROR: $*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # --- concurrency guard ------------------------------------------------------
-exec 9>"$LOCK_FILE"
-if ! flock -n 9; then
-  log "another infra.sh run holds $LOCK_FILE, waiting (up to ${LOCK_TIMEOUT}s)"
-  flock -w "$LOCK_TIMEOUT" 9 || die "timed out waiting for lock $LOCK_FILE"
+# Re-exec this script under flock(1) with -o: flock holds the lock while the
+# script runs, but the lock fd is NOT inherited by the script, so daemons it
+# starts (postgres, beam, epmd) don't keep holding the lock after we exit.
+if [[ "${_LEADPLATFORM_INFRA_LOCKED:-}" != 1 ]]; then
+  export _LEADPLATFORM_INFRA_LOCKED=1
+  rc=0
+  flock -n -o -E 75 "$LOCK_FILE" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+  if (( rc == 75 )); then
+    log "another infra.sh run holds $LOCK_FILE, waiting (up to ${LOCK_TIMEOUT}s)"
+    rc=0
+    flock -w "$LOCK_TIMEOUT" -o -E 75 "$LOCK_FILE" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+    (( rc != 75 )) || die "timed out waiting for lock $LOCK_FILE"
+  fi
+  exit "$rc"
 fi
 
 # --- helpers ----------------------------------------------------------------
@@ -106,7 +117,9 @@ apt_install() { # package
   export DEBIAN_FRONTEND=noninteractive
   local apt_opts=(-y -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   # Refresh package lists if the package has no install candidate yet.
-  if ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+  local policy
+  policy="$(apt-cache policy "$pkg" 2>/dev/null || true)"   # not piped into grep -q: SIGPIPE + pipefail
+  if [[ ! "$policy" =~ Candidate:\ [^\(] ]]; then
     log "running apt-get update"
     apt-get -o DPkg::Lock::Timeout=600 update >>"$LOG" 2>&1 || die "apt-get update failed (see $LOG)"
     APT_UPDATED=1
@@ -231,7 +244,7 @@ native_rabbitmq() {
     rabbitmq-plugins enable rabbitmq_management >>"$LOG" 2>&1 \
       || die "rabbitmq-plugins enable rabbitmq_management failed (see $LOG)"
   else
-    if ! pkg_installed rabbitmq-server; then
+    if ! pkg_installed rabbitmq-server || ! have rabbitmq-server; then
       apt_install rabbitmq-server
     fi
     have rabbitmq-server || die "rabbitmq-server binary not found after install"
@@ -285,7 +298,7 @@ native_postgres() {
   if pg_ready; then
     log "postgresql already running"
   else
-    if ! pkg_installed postgresql; then
+    if ! pkg_installed postgresql || ! have pg_ctlcluster; then
       apt_install postgresql
     fi
     v="$(pg_version)"

@@ -1,0 +1,15 @@
+# The platform's processes: name, project folder, assembly, port. Sourced by up.sh, down.sh and bench.sh.
+# A row whose project folder does not exist yet is skipped.
+LP_SERVICES=(
+  "sandbox               services/Sandbox                 LeadPlatform.Sandbox               5070"
+  "ingestion             services/Ingestion               LeadPlatform.Ingestion             5080"
+  "disposition           services/Disposition             LeadPlatform.Disposition           5090"
+  "connector-enquire     services/Connectors/Enquire      LeadPlatform.Connectors.Enquire    5101"
+  "connector-alis        services/Connectors/Alis         LeadPlatform.Connectors.Alis       5102"
+  "connector-salesforce  services/Connectors/Salesforce   LeadPlatform.Connectors.Salesforce 5103"
+  "connector-hubspot     services/Connectors/HubSpot      LeadPlatform.Connectors.HubSpot    5104"
+  "connector-adf         services/Connectors/Adf          LeadPlatform.Connectors.Adf        5105"
+  "notifications         services/Notifications           LeadPlatform.Notifications         5106"
+)
+LP_CONFIGURATION=${LP_CONFIGURATION:-Release}
+LP_RUN=${LP_RUN:-.run}

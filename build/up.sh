@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run the platform on this machine: RabbitMQ and PostgreSQL (installed if needed), every service and the
+# CRM sandbox in the background (logs in .run/logs/), the demo integrations, a few demo leads, and a
+# summary of where they landed. Leaves everything running; build/down.sh stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source build/services.sh
+
+build/infra.sh
+
+echo "up: building ($LP_CONFIGURATION)"
+dotnet build LeadPlatform.sln -c "$LP_CONFIGURATION" -v quiet -nologo -clp:ErrorsOnly
+
+mkdir -p "$LP_RUN/logs" "$LP_RUN/pids"
+started=()
+for row in "${LP_SERVICES[@]}"; do
+  read -r name project assembly port <<<"$row"
+  [ -d "$project" ] || continue
+  pidfile="$LP_RUN/pids/$name.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "up: $name already running (pid $(cat "$pidfile"))"
+  else
+    dll="$project/bin/$LP_CONFIGURATION/net10.0/$assembly.dll"
+    (
+      cd "$(dirname "$dll")"
+      ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      Integrations__File="$OLDPWD/infra/demo/integrations.json" \
+        setsid nohup dotnet "$(basename "$dll")" >"$OLDPWD/$LP_RUN/logs/$name.log" 2>&1 &
+      echo $! >"$OLDPWD/$pidfile"
+    )
+    echo "up: started $name on 127.0.0.1:$port (log $LP_RUN/logs/$name.log)"
+  fi
+  started+=("$name:$port")
+done
+
+for entry in "${started[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break
+    if ! kill -0 "$(cat "$LP_RUN/pids/$name.pid")" 2>/dev/null; then
+      echo "up: $name exited; last log lines:"; tail -20 "$LP_RUN/logs/$name.log"; exit 1
+    fi
+    sleep 0.5
+  done
+  curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "up: $name not healthy after 60s; see $LP_RUN/logs/$name.log"; exit 1; }
+done
+echo "up: all ${#started[@]} services healthy"
+
+dotnet "tools/LeadPlatform.Demo/bin/$LP_CONFIGURATION/net10.0/LeadPlatform.Demo.dll" \
+  --ingestion http://127.0.0.1:5080/ --sandbox http://127.0.0.1:5070/ --disposition http://127.0.0.1:5090/
+
+echo
+echo "The platform is running: ingestion http://127.0.0.1:5080, disposition http://127.0.0.1:5090, sandbox http://127.0.0.1:5070"
+echo "Logs: $LP_RUN/logs/. Stop everything with build/down.sh."

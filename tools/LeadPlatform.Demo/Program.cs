@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeadPlatform.Demo;
+
+// Sends the demo leads to a running platform and prints where each one landed.
+var ingestion = new HttpClient { BaseAddress = new Uri(Arg("--ingestion", "http://127.0.0.1:5080/")) };
+var runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+var apiKey = Arg("--api-key", "");
+if (apiKey.Length > 0)
+{
+    ingestion.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+}
+
+Console.WriteLine();
+Console.WriteLine("Demo leads");
+foreach (var lead in DemoLeads.Create(runId))
+{
+    using var response = await ingestion.PostAsJsonAsync("v1/leads", lead, web);
+    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+    if (!response.IsSuccessStatusCode)
+    {
+        Console.WriteLine($"  {lead.SourceLeadId}: refused {(int)response.StatusCode}: {body}");
+        continue;
+    }
+    var leadId = body.GetProperty("leadId").GetString()!;
+    var who = lead.Contact is null ? "self-assessor" : $"on behalf of the prospect, by \"{lead.Contact.Relationship}\"";
+    Console.WriteLine($"  {lead.SourceLeadId} ({lead.Conversion}, {who}) -> lead {leadId}");
+    var view = await WaitDeliveredAsync(leadId);
+    var deliveries = view.GetProperty("deliveries");
+    if (deliveries.GetArrayLength() == 0)
+    {
+        Console.WriteLine("      stored, not pushed (not a sales opt-in)");
+    }
+    foreach (var delivery in deliveries.EnumerateArray())
+    {
+        var ids = delivery.TryGetProperty("recordIds", out var r) && r.ValueKind == JsonValueKind.Object
+            ? string.Join(", ", r.EnumerateObject().Select(p => $"{p.Name} {p.Value.GetString()}"))
+            : "";
+        Console.WriteLine($"      {delivery.GetProperty("crm").GetString()} via {delivery.GetProperty("integrationId").GetString()}: " +
+            $"{delivery.GetProperty("state").GetString()} after {delivery.GetProperty("attempts").GetInt32()} attempt(s) {ids}");
+    }
+}
+return 0;
+
+async Task<JsonElement> WaitDeliveredAsync(string leadId)
+{
+    var deadline = DateTime.UtcNow.AddSeconds(30);
+    while (true)
+    {
+        var view = await ingestion.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}");
+        var pending = view.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() == "planned");
+        if (!pending || DateTime.UtcNow > deadline)
+        {
+            return view;
+        }
+        await Task.Delay(200);
+    }
+}
+
+string Arg(string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
