@@ -23,7 +23,7 @@ for row in "${LP_SERVICES[@]}"; do
     dll="$project/bin/$LP_CONFIGURATION/net10.0/$assembly.dll"
     (
       cd "$(dirname "$dll")"
-      ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      Urls="http://127.0.0.1:$port" \
       Integrations__File="$OLDPWD/infra/demo/integrations.json" \
         setsid nohup dotnet "$(basename "$dll")" >"$OLDPWD/$LP_RUN/logs/$name.log" 2>&1 &
       echo $! >"$OLDPWD/$pidfile"

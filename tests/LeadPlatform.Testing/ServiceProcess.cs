@@ -46,7 +46,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(_dll)!,
         };
-        info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
+        // "Urls" as an environment variable outranks the service's appsettings.json.
+        info.Environment["Urls"] = BaseAddress.ToString().TrimEnd('/');
         info.Environment["DOTNET_ENVIRONMENT"] = "Test";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Test";
         foreach (var (key, value) in _config)

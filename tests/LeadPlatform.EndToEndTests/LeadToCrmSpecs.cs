@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeadPlatform.EndToEndTests.Support;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.EndToEndTests;
+
+/// <summary>The walking skeleton with every service in its own process: a posted lead becomes an Enquire record.</summary>
+[TestFixture, Category("EndToEnd")]
+public class LeadToCrmSpecs
+{
+    private ProcessPlatform _platform = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _platform = await ProcessPlatform.CreateAsync("lead-to-crm");
+        await _platform.StartSandboxAsync();
+        await _platform.StartIngestionAsync();
+        await _platform.StartEnquireAsync();
+        await _platform.PutIntegrationAsync("e2e-enquire", new
+        {
+            accountId = "e2e-account",
+            crm = "enquire",
+            endpoint = new Uri(_platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
+            credentials = new { subscriptionKey = "sandbox-enquire-key" },
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _platform.DisposeAsync();
+
+    [Test]
+    public async Task A_posted_sales_opt_in_lands_in_Enquire_and_its_delivery_is_reported()
+    {
+        var lead = new
+        {
+            source = "roobrik",
+            sourceLeadId = "e2e-1",
+            accountId = "e2e-account",
+            conversion = "sales-opt-in",
+            prospect = new { firstName = "Edith", lastName = "Clark", email = "edith.e2e@example.com" },
+        };
+        var clock = Stopwatch.StartNew();
+        using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads", lead);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var leadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetString();
+
+        var records = await Eventually.UntilAsync(
+            () => _platform.SandboxApi.RecordsAsync("enquire", "individual"),
+            all => all.Any(r => SandboxClient.Text(r, "email") == "edith.e2e@example.com"),
+            TimeSpan.FromSeconds(15), "the Enquire prospect");
+        await TestContext.Progress.WriteLineAsync($"lead reached the sandbox CRM {clock.ElapsedMilliseconds} ms after the POST");
+        Assert.That(records.Count(r => SandboxClient.Text(r, "email") == "edith.e2e@example.com"), Is.EqualTo(1));
+
+        await Eventually.UntilAsync(
+            () => _platform.Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
+            view => view.GetProperty("deliveries")[0].GetProperty("state").GetString() == "delivered",
+            TimeSpan.FromSeconds(15), "ingestion to show the delivery as delivered");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.EndToEndTests.Support;
+
+/// <summary>
+/// The platform as it runs in production: each service its own process, on a RabbitMQ virtual host and a
+/// database of this fixture's own, talking real HTTP to the CRM sandbox.
+/// </summary>
+public sealed class ProcessPlatform : IAsyncDisposable
+{
+    public const string AdminKey = "e2e-admin-key";
+
+    private readonly List<ServiceProcess> _services = [];
+
+    public required IsolatedEnvironment Environment { get; init; }
+    public required string LogDir { get; init; }
+
+    public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
+    public ServiceProcess Sandbox => Service("sandbox");
+    public ServiceProcess Ingestion => Service("ingestion");
+    public SandboxClient SandboxApi => new(Sandbox.Client);
+
+    public static async Task<ProcessPlatform> CreateAsync(string purpose) =>
+        new() { Environment = await IsolatedEnvironment.CreateAsync(purpose), LogDir = RepoPaths.LogDir($"e2e-{purpose}") };
+
+    public Dictionary<string, string?> BaseConfiguration()
+    {
+        var config = Environment.ServiceConfiguration();
+        config["Admin:Key"] = AdminKey;
+        config["Connector:RequestTimeout"] = "00:00:02";
+        config["Connector:RetryBaseDelay"] = "00:00:01";
+        config["Connector:RetryPollInterval"] = "00:00:00.500";
+        config["Connector:Lease"] = "00:00:10";
+        return config;
+    }
+
+    public async Task<ServiceProcess> StartAsync(string name, string projectDir, string assembly, IDictionary<string, string?>? extra = null)
+    {
+        var config = BaseConfiguration();
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+        var service = await ServiceProcess.StartAsync(name, projectDir, assembly, config, LogDir);
+        _services.Add(service);
+        return service;
+    }
+
+    public Task<ServiceProcess> StartSandboxAsync() => StartAsync("sandbox", "services/Sandbox", "LeadPlatform.Sandbox");
+    public Task<ServiceProcess> StartIngestionAsync() => StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion");
+    public Task<ServiceProcess> StartEnquireAsync() => StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
+
+    public async Task PutIntegrationAsync(string id, object integration)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/integrations/{id}") { Content = JsonContent.Create(integration) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await Ingestion.Client.SendAsync(request);
+        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in _services.AsEnumerable().Reverse())
+        {
+            await service.DisposeAsync();
+        }
+        await Environment.DisposeAsync();
+    }
+}
