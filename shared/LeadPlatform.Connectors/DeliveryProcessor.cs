@@ -24,6 +24,7 @@ public sealed class DeliveryProcessor(
     ILogger<DeliveryProcessor> logger)
 {
     private readonly ConnectorOptions _options = options.Value;
+    private static readonly TimeSpan UnknownIntegrationGrace = TimeSpan.FromSeconds(30);
 
     public async Task RunAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
     {
@@ -39,7 +40,15 @@ public sealed class DeliveryProcessor(
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);
         if (integration is null || !integration.Enabled)
         {
-            await FailAsync(entry, 0, $"integration {entry.IntegrationId} is not configured or disabled", permanent: true, publisher, ct);
+            var reason = $"integration {entry.IntegrationId} is not configured or disabled";
+            // Ingestion planned this delivery, so the integration existed there: a young lead most likely met this
+            // connector's catalog cache before it saw the new integration. Look again shortly before giving up.
+            if (clock.GetUtcNow() - message.AcceptedAt < UnknownIntegrationGrace)
+            {
+                await ledger.ScheduleRetryAsync(entry, 0, reason, clock.GetUtcNow() + TimeSpan.FromSeconds(2.5), entry.MayExist, ct);
+                return;
+            }
+            await FailAsync(entry, 0, reason, permanent: true, publisher, ct);
             return;
         }
 

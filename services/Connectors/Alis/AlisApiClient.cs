@@ -18,7 +18,8 @@ internal sealed class AlisApiClient(HttpClient http, Integration integration)
     private static readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> Tokens = new();
 
     private readonly string _base = (integration.Endpoint ?? throw new CrmPermanentException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
-    private string TokenKey => $"{_base}|{integration.Credential("username")}";
+    // One token per integration and credentials: a changed password must not ride on an old token.
+    private string TokenKey => $"{integration.Id}|{_base}|{integration.Credential("username")}|{integration.Credential("password")?.GetHashCode(StringComparison.Ordinal)}";
 
     /// <summary>GET returning a list, or one object as a list of one.</summary>
     public async Task<IReadOnlyList<JsonObject>> GetAsync(string path, CancellationToken ct)
