@@ -84,4 +84,22 @@ public class EnquireConnectorSpecs() : ConnectorPipelineSpecs("enquire")
         Assert.That((await ReportsOfAsync(prospect.Id)).Select(r => Text(r, "url")),
             Is.EquivalentTo(new[] { "https://reports.example/first", "https://reports.example/1" }));
     }
+
+    [Test]
+    public async Task A_second_survey_by_the_same_contact_for_the_same_person_reuses_the_prospect_and_adds_a_report()
+    {
+        var account = await NewAccountAsync();
+        var email = NewEmail("daughter-again");
+        var contact = new { firstName = "Anne", lastName = "Clark", email, relationship = "daughter" };
+        var mother = new { firstName = "Edith", lastName = "Clark" };
+        var first = await Platform.PostLeadAsync(Lead(account, email, contact, mother));
+        var firstDelivery = await Platform.EndedDeliveryAsync(first);
+        var second = await Platform.PostLeadAsync(Lead(account, email, contact, mother));
+        var secondDelivery = await Platform.EndedDeliveryAsync(second);
+
+        var prospectId = firstDelivery.GetProperty("recordIds").GetProperty("prospect").GetString()!;
+        Assert.That(secondDelivery.GetProperty("recordIds").GetProperty("prospect").GetString(), Is.EqualTo(prospectId));
+        Assert.That(await RecordsWithEmailAsync(email), Has.Count.EqualTo(1), "one contact");
+        Assert.That(await ReportsOfAsync(prospectId), Has.Count.EqualTo(2));
+    }
 }
