@@ -77,7 +77,7 @@ public sealed class DeliveryProcessor(
             }
             catch (CrmPermanentException ex)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 await FailAsync(entry, tries, ex.Message, permanent: true, publisher, ct);
                 return;
             }
@@ -89,7 +89,7 @@ public sealed class DeliveryProcessor(
             {
                 // Transient, or not understood (an unexpected answer, a connector bug): tried again later from the
                 // ledger, and given up as failed once out of time, so nothing is stuck or retried forever.
-                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 await RetryLaterAsync(entry, message, tries, mayExist, ex, publisher, ct);
                 return;
             }
@@ -121,7 +121,8 @@ public sealed class DeliveryProcessor(
         var reason = Describe(ex);
         if (!DeliveryResilience.IsTransient(ex))
         {
-            logger.LogError(ex, "Delivery of lead {LeadId} to {IntegrationId} failed unexpectedly", entry.LeadId, entry.IntegrationId);
+            logger.LogError("Delivery of lead {LeadId} to {IntegrationId} failed unexpectedly: {Failure} at {Where}",
+                entry.LeadId, entry.IntegrationId, ex.GetType().FullName, ex.StackTrace);
         }
         if (clock.GetUtcNow() - message.AcceptedAt > _options.GiveUpAfter)
         {
@@ -129,8 +130,9 @@ public sealed class DeliveryProcessor(
             return;
         }
         var next = clock.GetUtcNow() + NextDelay(entry.Attempts + tries, ex);
-        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Reason}); retrying at {NextAttempt}",
-            entry.LeadId, entry.IntegrationId, reason, next);
+        // The reason (which may echo the CRM's answer, and so personal data) stays in the ledger, not the log.
+        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Failure}); retrying at {NextAttempt}",
+            entry.LeadId, entry.IntegrationId, ex.GetType().Name, next);
         ConnectorMetrics.Retry(entry.Crm);
         await ledger.ScheduleRetryAsync(entry, tries, reason, next, mayExist, ct);
     }
@@ -167,7 +169,8 @@ public sealed class DeliveryProcessor(
     private async Task FailAsync(LedgerEntry entry, int tries, string reason, bool permanent,
         IPublishEndpoint publisher, CancellationToken ct)
     {
-        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed: {Reason}", entry.LeadId, entry.IntegrationId, reason);
+        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Kind}); the reason is in the ledger",
+            entry.LeadId, entry.IntegrationId, permanent ? "permanent" : "out of time");
         if (!await ledger.MarkFailedAsync(entry, tries, reason, permanent, ct))
         {
             return; // The lease was lost: the worker that took the delivery over records its outcome.
