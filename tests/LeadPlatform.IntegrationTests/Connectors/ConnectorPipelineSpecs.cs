@@ -153,4 +153,24 @@ public abstract class ConnectorPipelineSpecs(string crm)
         Assert.That(ledger.Permanent, Is.True);
         Assert.That(await RecordsWithEmailAsync(email), Is.Empty);
     }
+
+    [Test]
+    public async Task A_CRM_that_keeps_failing_opens_the_circuit_of_its_own_integration_only()
+    {
+        // One account's CRM cannot be reached at all (nothing listens there); another's is fine.
+        var broken = $"acct-{Guid.NewGuid():N}"[..17];
+        await Platform.PutIntegrationAsync(broken, endpoint: $"http://127.0.0.1:{FreePort.Next()}/{crm}/v1");
+        var healthy = await NewAccountAsync();
+
+        var stuck = await Platform.PostLeadAsync(Lead(broken, NewEmail("unreachable")));
+        await Eventually.UntilAsync(async () => (await Platform.LedgerAsync(stuck)).LastError?.Contains("circuit open", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(15), "the broken integration's circuit to open");
+
+        var email = NewEmail("unaffected");
+        var delivery = await Platform.EndedDeliveryAsync(await Platform.PostLeadAsync(Lead(healthy, email)));
+
+        Assert.That(delivery.GetProperty("state").GetString(), Is.EqualTo("delivered"));
+        Assert.That(delivery.GetProperty("attempts").GetInt32(), Is.EqualTo(1));
+        Assert.That((await Platform.LedgerAsync(stuck)).State, Is.Not.EqualTo(LedgerStates.Delivered));
+    }
 }

@@ -89,13 +89,14 @@ public sealed class ConnectorPlatform : IAsyncDisposable
     }
 
     /// <summary>An integration of this platform's CRM for <paramref name="accountId"/>, pointed at the sandbox.</summary>
-    public async Task PutIntegrationAsync(string accountId, object? settings = null, IDictionary<string, string>? credentials = null)
+    public async Task PutIntegrationAsync(string accountId, object? settings = null, IDictionary<string, string>? credentials = null,
+        string? endpoint = null)
     {
         var integration = new
         {
             accountId,
             crm = Crm,
-            endpoint = new Uri(Sandbox.BaseAddress, Crm == AlisConnector.Name ? "alis/v1" : "enquire/v1").ToString(),
+            endpoint = endpoint ?? new Uri(Sandbox.BaseAddress, Crm == AlisConnector.Name ? "alis/v1" : "enquire/v1").ToString(),
             credentials = credentials ?? (Crm == AlisConnector.Name
                 ? new Dictionary<string, string> { ["username"] = "sandbox@roobrik", ["password"] = "sandbox-alis-password" }
                 : new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key" }),
