@@ -44,6 +44,11 @@ public sealed class AlisConnector(HttpClient http) : ICrmConnector
         return new CrmResult(existing is null ? CrmResult.Created : CrmResult.Updated, ids);
     }
 
+    /// <summary>
+    /// Our reference first (a create whose answer was lost); then, on behalf, the prospect the same contact acts for;
+    /// then a prospect with the same email or phone. Found by contact or by the contact's email (which the prospect
+    /// carries too), a prospect whose name disagrees is someone else the same person asked for: not a match.
+    /// </summary>
     private static async Task<JsonObject?> FindProspectAsync(AlisApiClient api, AlisPlan plan, CancellationToken ct)
     {
         var byReference = await api.GetAsync($"integration/prospects?referenceId={Esc(plan.Prospect.ReferenceId)}", ct);
@@ -51,16 +56,27 @@ public sealed class AlisConnector(HttpClient http) : ICrmConnector
         {
             return mine;
         }
-        if (plan.MainContact is { } contact && Query(contact.Email, contact.Phone) is { } contactQuery
-            && (await api.GetAsync($"integration/contacts?{contactQuery}", ct)).FirstOrDefault() is { } knownContact)
+        if (plan.MainContact is { } contact && Query(contact.Email, contact.Phone) is { } contactQuery)
         {
-            var prospectId = knownContact["prospectId"]!.GetValue<string>();
-            return (await api.GetAsync($"integration/prospects/{prospectId}", ct)).Single();
+            foreach (var known in await api.GetAsync($"integration/contacts?{contactQuery}", ct))
+            {
+                var prospect = (await api.GetAsync($"integration/prospects/{known["prospectId"]!.GetValue<string>()}", ct)).Single();
+                if (SamePerson(prospect, plan.Prospect))
+                {
+                    return prospect;
+                }
+            }
         }
         return Query(plan.Prospect.Email, plan.Prospect.Phone) is { } query
-            ? (await api.GetAsync($"integration/prospects?{query}", ct)).FirstOrDefault()
+            ? (await api.GetAsync($"integration/prospects?{query}", ct)).FirstOrDefault(p => plan.MainContact is null || SamePerson(p, plan.Prospect))
             : null;
     }
+
+    private static bool SamePerson(JsonObject existing, AlisProspect prospect) =>
+        SameName(Text(existing, "firstName"), prospect.FirstName) && SameName(Text(existing, "lastName"), prospect.LastName);
+
+    private static bool SameName(string? a, string? b) =>
+        a is null || b is null || string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static async Task<string> UpsertContactAsync(AlisApiClient api, string prospectId, AlisContact contact, CancellationToken ct)
     {

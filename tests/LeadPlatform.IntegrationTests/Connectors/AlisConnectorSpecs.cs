@@ -101,4 +101,19 @@ public class AlisConnectorSpecs() : ConnectorPipelineSpecs("alis")
         Assert.That(delivery.GetProperty("attempts").GetInt32(), Is.EqualTo(1));
         Assert.That(delivery.GetProperty("lastError").GetString(), Does.Contain("401").And.Contain("Invalid username or password"));
     }
+
+    [Test]
+    public async Task The_same_contact_asking_for_two_different_people_makes_two_prospects()
+    {
+        var account = await NewAccountAsync();
+        var email = NewEmail("for-both-parents");
+        var contact = new { firstName = "Anne", lastName = "Clark", email, relationship = "daughter" };
+        var mother = await Platform.EndedDeliveryAsync(await Platform.PostLeadAsync(Lead(account, email, contact, new { firstName = "Edith", lastName = "Clark" })));
+        var father = await Platform.EndedDeliveryAsync(await Platform.PostLeadAsync(Lead(account, email, contact, new { firstName = "Frank", lastName = "Clark" })));
+
+        Assert.That(father.GetProperty("recordIds").GetProperty("prospect").GetString(),
+            Is.Not.EqualTo(mother.GetProperty("recordIds").GetProperty("prospect").GetString()));
+        var prospects = (await RecordsWithEmailAsync(email)).Where(r => r.Kind == "prospect").Select(r => Text(r, "firstName"));
+        Assert.That(prospects, Is.EquivalentTo(new[] { "Edith", "Frank" }));
+    }
 }
