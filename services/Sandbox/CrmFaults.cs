@@ -5,7 +5,7 @@ public static class CrmFaults
 {
     public static async Task<IResult> PlayAsync(HttpContext http, string crm, Func<Task<IResult>> handle)
     {
-        var fault = http.RequestServices.GetRequiredService<FaultInjector>().Next(crm);
+        var fault = http.RequestServices.GetRequiredService<FaultInjector>().Next(crm, creates: HttpMethods.IsPost(http.Request.Method));
         switch (fault?.Mode)
         {
             case "429":

@@ -46,10 +46,13 @@ public sealed class FaultInjector
 
     public IEnumerable<Fault> Active => _faults.Values;
 
-    /// <summary>The fault to play on this request of <paramref name="crm"/>, if any.</summary>
-    public Fault? Next(string crm)
+    /// <summary>
+    /// The fault to play on this request of <paramref name="crm"/>, if any. <c>timeout-after-create</c> plays only
+    /// on requests that create a record (<paramref name="creates"/>): the others neither see nor use it up.
+    /// </summary>
+    public Fault? Next(string crm, bool creates = true)
     {
-        if (!_faults.TryGetValue(crm, out var fault))
+        if (!_faults.TryGetValue(crm, out var fault) || (fault.Mode == "timeout-after-create" && !creates))
         {
             return null;
         }

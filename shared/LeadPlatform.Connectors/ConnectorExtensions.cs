@@ -30,7 +30,7 @@ public static class ConnectorExtensions
         builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
 
         builder.AddLeadPlatformBus(
-            x => x.AddConsumer<LeadConvertedConsumer>().Endpoint(e =>
+            x => x.AddConsumer<LeadConvertedConsumer, LeadConvertedConsumerDefinition>().Endpoint(e =>
             {
                 e.Name = $"connector-{crm}";
                 e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;

@@ -16,7 +16,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         lead_id as LeadId, integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
         outcome, last_error as LastError, may_exist as MayExist, message::text as Message, trace_parent as TraceParent,
         next_attempt_at as NextAttemptAt, created_at as CreatedAt, finished_at as FinishedAt,
-        outcome_published_at is not null as OutcomePublished
+        outcome_published_at is not null as OutcomePublished, lease_token as LeaseToken, coalesce(permanent, true) as Permanent
         """;
 
     public async Task EnsureAsync(LeadConverted message, PlannedDelivery delivery, string? traceParent, CancellationToken ct)
@@ -41,7 +41,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     {
         var sql = $"""
             update delivery.ledger
-               set state = 'in_progress', lease_until = now() + @lease, updated_at = now(),
+               set state = 'in_progress', lease_until = now() + @lease, lease_token = gen_random_uuid(), updated_at = now(),
                    may_exist = may_exist or state = 'in_progress'
              where lead_id = @leadId and integration_id = @integrationId
                and (state = 'pending' or (state = 'in_progress' and lease_until < now()))
@@ -52,17 +52,21 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             new CommandDefinition(sql, new { leadId, integrationId, lease }, cancellationToken: ct));
     }
 
-    /// <summary>Claims deliveries of one CRM whose retry is due, or whose holder died.</summary>
+    /// <summary>
+    /// Claims deliveries of one CRM whose retry is due, whose holder died (lease ran out), or that were recorded
+    /// but never claimed (the consumer failed between the two and its message went to the error queue).
+    /// </summary>
     public async Task<IReadOnlyList<LedgerEntry>> ClaimDueAsync(string crm, int limit, TimeSpan lease, CancellationToken ct)
     {
         var sql = $"""
             update delivery.ledger l
-               set state = 'in_progress', lease_until = now() + @lease, updated_at = now(),
+               set state = 'in_progress', lease_until = now() + @lease, lease_token = gen_random_uuid(), updated_at = now(),
                    may_exist = l.may_exist or l.state = 'in_progress'
               from (select lead_id as due_lead, integration_id as due_integration from delivery.ledger
                      where crm = @crm
                        and ((state = 'retry_scheduled' and next_attempt_at <= now())
-                         or (state = 'in_progress' and lease_until < now()))
+                         or (state = 'in_progress' and lease_until < now())
+                         or (state = 'pending' and updated_at < now() - @lease))
                      order by coalesce(next_attempt_at, lease_until)
                      limit @limit
                      for update skip locked) due
@@ -75,45 +79,57 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         return rows.ToList();
     }
 
-    public Task MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct)
+    /// <summary>False when the lease was lost (taken over by another worker): the outcome is theirs to record.</summary>
+    public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct)
     {
         const string sql = """
             update delivery.ledger
                set state = 'delivered', attempts = attempts + @tries, outcome = @Outcome, record_ids = @RecordIds::jsonb,
-                   last_error = null, lease_until = null, next_attempt_at = null, finished_at = now(), updated_at = now()
-             where lead_id = @LeadId and integration_id = @IntegrationId
+                   last_error = null, lease_until = null, lease_token = null, next_attempt_at = null, finished_at = now(), updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken
             """;
-        return ExecuteAsync(sql, new
+        return ExecuteGuardedAsync(sql, new
         {
             entry.LeadId,
             entry.IntegrationId,
+            entry.LeaseToken,
             tries,
             result.Outcome,
             RecordIds = JsonSerializer.Serialize(result.RecordIds, JsonDefaults.Options),
         }, ct);
     }
 
-    public Task MarkFailedAsync(LedgerEntry entry, int tries, string error, CancellationToken ct)
+    public Task<bool> MarkFailedAsync(LedgerEntry entry, int tries, string error, bool permanent, CancellationToken ct)
     {
         const string sql = """
             update delivery.ledger
-               set state = 'failed', attempts = attempts + @tries, last_error = @error,
-                   lease_until = null, next_attempt_at = null, finished_at = now(), updated_at = now()
-             where lead_id = @LeadId and integration_id = @IntegrationId
+               set state = 'failed', attempts = attempts + @tries, last_error = @error, permanent = @permanent,
+                   lease_until = null, lease_token = null, next_attempt_at = null, finished_at = now(), updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken
             """;
-        return ExecuteAsync(sql, new { entry.LeadId, entry.IntegrationId, tries, error }, ct);
+        return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, error, permanent }, ct);
     }
 
-    public Task ScheduleRetryAsync(LedgerEntry entry, int tries, string error, DateTimeOffset nextAttemptAt, bool mayExist, CancellationToken ct)
+    public Task<bool> ScheduleRetryAsync(LedgerEntry entry, int tries, string error, DateTimeOffset nextAttemptAt, bool mayExist, CancellationToken ct)
     {
         const string sql = """
             update delivery.ledger
                set state = 'retry_scheduled', attempts = attempts + @tries, last_error = @error,
                    next_attempt_at = @nextAttemptAt, may_exist = may_exist or @mayExist,
-                   lease_until = null, updated_at = now()
-             where lead_id = @LeadId and integration_id = @IntegrationId
+                   lease_until = null, lease_token = null, updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken
             """;
-        return ExecuteAsync(sql, new { entry.LeadId, entry.IntegrationId, tries, error, nextAttemptAt, mayExist }, ct);
+        return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, error, nextAttemptAt, mayExist }, ct);
+    }
+
+    /// <summary>Keeps a claim alive while its worker is still busy with it; false when the lease was lost.</summary>
+    public Task<bool> RenewLeaseAsync(LedgerEntry entry, TimeSpan lease, CancellationToken ct)
+    {
+        const string sql = """
+            update delivery.ledger set lease_until = now() + @lease, updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken and state = 'in_progress'
+            """;
+        return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, lease }, ct);
     }
 
     public Task MarkOutcomePublishedAsync(Guid leadId, string integrationId, CancellationToken ct)
@@ -146,6 +162,12 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<LedgerEntry>(
             new CommandDefinition(sql, new { crm, olderThan, limit }, cancellationToken: ct));
         return rows.ToList();
+    }
+
+    private async Task<bool> ExecuteGuardedAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct)) == 1;
     }
 
     private async Task ExecuteAsync(string sql, object args, CancellationToken ct)

@@ -24,6 +24,7 @@ public sealed class DeliveryProcessor(
     ILogger<DeliveryProcessor> logger)
 {
     private readonly ConnectorOptions _options = options.Value;
+    private static readonly TimeSpan UnknownIntegrationGrace = TimeSpan.FromSeconds(30);
 
     public async Task RunAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
     {
@@ -39,66 +40,101 @@ public sealed class DeliveryProcessor(
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);
         if (integration is null || !integration.Enabled)
         {
-            await FailAsync(entry, 0, $"integration {entry.IntegrationId} is not configured or disabled", permanent: true, publisher, ct);
+            var reason = $"integration {entry.IntegrationId} is not configured or disabled";
+            // Ingestion planned this delivery, so the integration existed there: a young lead most likely met this
+            // connector's catalog cache before it saw the new integration. Look again shortly before giving up.
+            if (clock.GetUtcNow() - message.AcceptedAt < UnknownIntegrationGrace)
+            {
+                await ledger.ScheduleRetryAsync(entry, 0, reason, clock.GetUtcNow() + TimeSpan.FromSeconds(2.5), entry.MayExist, ct);
+                return;
+            }
+            await FailAsync(entry, 0, reason, permanent: true, publisher, ct);
             return;
         }
 
         var tries = 0;
         var mayExist = entry.MayExist;
-        try
+        CrmResult result;
+        await using (var lease = new LeaseKeeper(ledger, entry, _options.Lease, logger, ct))
         {
-            var result = await resilience.For(entry.IntegrationId).ExecuteAsync(async token =>
+            try
             {
-                tries++;
-                var request = new DeliveryRequest(entry.LeadId, message.Lead, integration, entry.Attempts + tries, mayExist);
-                try
+                result = await resilience.For(entry.IntegrationId).ExecuteAsync(async token =>
                 {
-                    return await connector.DeliverAsync(request, token);
-                }
-                catch (Exception ex) when (DeliveryResilience.IsTransient(ex))
-                {
-                    // The CRM may have acted before failing to answer: look before creating next time.
-                    mayExist = true;
-                    throw;
-                }
-            }, ct);
-
-            await ledger.MarkDeliveredAsync(entry, tries, result, ct);
-            var latency = clock.GetUtcNow() - message.AcceptedAt;
-            ConnectorMetrics.Delivered(entry.Crm, latency);
-            activity?.SetTag("delivery.outcome", result.Outcome);
-            await PublishAsync(publisher, entry, new LeadDelivered
+                    tries++;
+                    var request = new DeliveryRequest(entry.LeadId, message.Lead, integration, entry.Attempts + tries, mayExist);
+                    try
+                    {
+                        return await connector.DeliverAsync(request, token);
+                    }
+                    catch (Exception ex) when (ex is not CrmPermanentException)
+                    {
+                        // The CRM may have acted before failing to answer: look before creating next time.
+                        mayExist = true;
+                        throw;
+                    }
+                }, lease.Token);
+            }
+            catch (CrmPermanentException ex)
             {
-                LeadId = entry.LeadId,
-                IntegrationId = entry.IntegrationId,
-                Crm = entry.Crm,
-                RecordIds = result.RecordIds,
-                Outcome = result.Outcome,
-                Attempts = entry.Attempts + tries,
-                AcceptedAt = message.AcceptedAt,
-                DeliveredAt = clock.GetUtcNow(),
-            }, ct);
-        }
-        catch (CrmPermanentException ex)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            await FailAsync(entry, tries, ex.Message, permanent: true, publisher, ct);
-        }
-        catch (Exception ex) when (DeliveryResilience.IsTransient(ex) && !ct.IsCancellationRequested)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            var reason = Describe(ex);
-            if (clock.GetUtcNow() - message.AcceptedAt > _options.GiveUpAfter)
-            {
-                await FailAsync(entry, tries, $"gave up after {_options.GiveUpAfter}: {reason}", permanent: false, publisher, ct);
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                await FailAsync(entry, tries, ex.Message, permanent: true, publisher, ct);
                 return;
             }
-            var next = clock.GetUtcNow() + NextDelay(entry.Attempts + tries, ex);
-            logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Reason}); retrying at {NextAttempt}",
-                entry.LeadId, entry.IntegrationId, reason, next);
-            ConnectorMetrics.Retry(entry.Crm);
-            await ledger.ScheduleRetryAsync(entry, tries, reason, next, mayExist, ct);
+            catch (Exception) when (lease.Token.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                return; // The lease was lost: the worker that took the delivery over records its outcome.
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // Transient, or not understood (an unexpected answer, a connector bug): tried again later from the
+                // ledger, and given up as failed once out of time, so nothing is stuck or retried forever.
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                await RetryLaterAsync(entry, message, tries, mayExist, ex, publisher, ct);
+                return;
+            }
         }
+
+        if (!await ledger.MarkDeliveredAsync(entry, tries, result, ct))
+        {
+            logger.LogWarning("Lead {LeadId} to {IntegrationId} was delivered after its lease was lost", entry.LeadId, entry.IntegrationId);
+            return;
+        }
+        ConnectorMetrics.Delivered(entry.Crm, clock.GetUtcNow() - message.AcceptedAt);
+        activity?.SetTag("delivery.outcome", result.Outcome);
+        await PublishAsync(publisher, entry, new LeadDelivered
+        {
+            LeadId = entry.LeadId,
+            IntegrationId = entry.IntegrationId,
+            Crm = entry.Crm,
+            RecordIds = result.RecordIds,
+            Outcome = result.Outcome,
+            Attempts = entry.Attempts + tries,
+            AcceptedAt = message.AcceptedAt,
+            DeliveredAt = clock.GetUtcNow(),
+        }, ct);
+    }
+
+    private async Task RetryLaterAsync(LedgerEntry entry, LeadConverted message, int tries, bool mayExist, Exception ex,
+        IPublishEndpoint publisher, CancellationToken ct)
+    {
+        var reason = Describe(ex);
+        if (!DeliveryResilience.IsTransient(ex))
+        {
+            logger.LogError("Delivery of lead {LeadId} to {IntegrationId} failed unexpectedly: {Failure} at {Where}",
+                entry.LeadId, entry.IntegrationId, ex.GetType().FullName, ex.StackTrace);
+        }
+        if (clock.GetUtcNow() - message.AcceptedAt > _options.GiveUpAfter)
+        {
+            await FailAsync(entry, tries, $"gave up after {_options.GiveUpAfter}: {reason}", permanent: false, publisher, ct);
+            return;
+        }
+        var next = clock.GetUtcNow() + NextDelay(entry.Attempts + tries, ex);
+        // The reason (which may echo the CRM's answer, and so personal data) stays in the ledger, not the log.
+        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Failure}); retrying at {NextAttempt}",
+            entry.LeadId, entry.IntegrationId, ex.GetType().Name, next);
+        ConnectorMetrics.Retry(entry.Crm);
+        await ledger.ScheduleRetryAsync(entry, tries, reason, next, mayExist, ct);
     }
 
     /// <summary>Publishes the outcome event of a finished delivery whose event never left.</summary>
@@ -123,7 +159,7 @@ public sealed class DeliveryProcessor(
                 IntegrationId = entry.IntegrationId,
                 Crm = entry.Crm,
                 Reason = entry.LastError ?? "unknown",
-                Permanent = true,
+                Permanent = entry.Permanent,
                 Attempts = entry.Attempts,
                 FailedAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero),
             };
@@ -133,8 +169,12 @@ public sealed class DeliveryProcessor(
     private async Task FailAsync(LedgerEntry entry, int tries, string reason, bool permanent,
         IPublishEndpoint publisher, CancellationToken ct)
     {
-        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed: {Reason}", entry.LeadId, entry.IntegrationId, reason);
-        await ledger.MarkFailedAsync(entry, tries, reason, ct);
+        logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Kind}); the reason is in the ledger",
+            entry.LeadId, entry.IntegrationId, permanent ? "permanent" : "out of time");
+        if (!await ledger.MarkFailedAsync(entry, tries, reason, permanent, ct))
+        {
+            return; // The lease was lost: the worker that took the delivery over records its outcome.
+        }
         ConnectorMetrics.GaveUp(entry.Crm, permanent);
         await PublishAsync(publisher, entry, new LeadDeliveryFailed
         {
@@ -162,7 +202,7 @@ public sealed class DeliveryProcessor(
         backoff *= 0.8 + Random.Shared.NextDouble() * 0.4;
         var floor = ex switch
         {
-            CrmTransientException { RetryAfter: { } wait } => wait,
+            CrmTransientException { RetryAfter: { } wait } when wait > TimeSpan.Zero => wait,
             BrokenCircuitException { RetryAfter: { } wait } => wait,
             _ => TimeSpan.Zero,
         };

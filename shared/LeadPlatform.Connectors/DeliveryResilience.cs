@@ -24,8 +24,9 @@ public sealed class DeliveryResilience(IOptions<ConnectorOptions> options)
                 UseJitter = true,
                 Delay = _options.InMemoryBaseDelay,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex) && !TooLongToWait(ex)),
+                // The CRM's Retry-After, when it gave one, instead of our own backoff (never a negative wait).
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is CrmTransientException { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
+                    args.Outcome.Exception is CrmTransientException { RetryAfter: { } wait } ? (TimeSpan?)(wait > TimeSpan.Zero ? wait : TimeSpan.Zero) : null),
                 OnRetry = _ =>
                 {
                     ConnectorMetrics.Retry(_options.Crm);

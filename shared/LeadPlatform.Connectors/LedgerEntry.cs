@@ -18,6 +18,10 @@ public sealed record LedgerEntry
     public DateTime CreatedAt { get; init; }
     public DateTime? FinishedAt { get; init; }
     public bool OutcomePublished { get; init; }
+    /// <summary>The current claim's token; finishing the delivery needs it.</summary>
+    public Guid? LeaseToken { get; init; }
+    /// <summary>For a failed delivery: the CRM refused it (true) or retries ran out (false).</summary>
+    public bool Permanent { get; init; }
 }
 
 public static class LedgerStates

@@ -13,9 +13,11 @@ public static class RelationshipMatcher
     private static readonly Dictionary<string, string[]> Concepts = new()
     {
         ["self"] = ["self", "myself", "me", "i am", "for me"],
-        ["child"] = ["child", "daughter", "son", "kid", "children", "adult child", "stepdaughter", "stepson", "step daughter", "step son"],
+        ["child"] = ["child", "daughter", "son", "kid", "children", "adult child", "stepdaughter", "stepson", "step daughter", "step son",
+            "stepchild", "step child"],
         ["child-in-law"] = ["daughter in law", "son in law", "child in law"],
-        ["spouse"] = ["spouse", "husband", "wife", "partner", "hubby", "significant other", "companion", "fiance", "fiancee"],
+        ["spouse"] = ["spouse", "husband", "wife", "partner", "hubby", "wifey", "significant other", "companion", "fiance", "fiancee",
+            "boyfriend", "girlfriend"],
         ["parent"] = ["parent", "mother", "father", "mom", "dad", "mum", "stepmother", "stepfather"],
         ["parent-in-law"] = ["mother in law", "father in law", "parent in law"],
         ["sibling"] = ["sibling", "sister", "brother", "sis", "bro"],
@@ -23,7 +25,7 @@ public static class RelationshipMatcher
         ["grandchild"] = ["grandchild", "granddaughter", "grandson", "grand daughter", "grand son"],
         ["grandparent"] = ["grandparent", "grandmother", "grandfather", "grandma", "grandpa"],
         ["relative"] = ["relative", "family", "niece", "nephew", "cousin", "aunt", "uncle", "family member", "in law"],
-        ["friend"] = ["friend", "neighbor", "neighbour", "church member", "roommate"],
+        ["friend"] = ["friend", "neighbor", "neighbour", "church member", "roommate", "family friend"],
         ["professional"] = ["professional", "social worker", "case manager", "doctor", "physician", "nurse", "discharge planner",
             "care manager", "attorney", "lawyer", "placement agent", "referral agent"],
         ["guardian"] = ["guardian", "poa", "power of attorney", "conservator", "caregiver", "legal guardian"],
@@ -32,9 +34,10 @@ public static class RelationshipMatcher
     // When the account has no value for a concept, the next broader one it may have.
     private static readonly Dictionary<string, string[]> Broader = new()
     {
-        ["child-in-law"] = ["child", "relative"],
-        ["parent-in-law"] = ["parent", "relative"],
-        ["sibling-in-law"] = ["sibling", "relative"],
+        // An in-law is family, but not the account's "Child": only when it has no general family value.
+        ["child-in-law"] = ["relative", "child"],
+        ["parent-in-law"] = ["relative", "parent"],
+        ["sibling-in-law"] = ["relative", "sibling"],
         ["grandchild"] = ["relative"],
         ["grandparent"] = ["relative"],
         ["child"] = ["relative"],
@@ -61,9 +64,14 @@ public static class RelationshipMatcher
         {
             return fallback;
         }
+        var gender = GenderOf(text);
         foreach (var candidate in new[] { concept }.Concat(Broader.GetValueOrDefault(concept, [])))
         {
-            var value = accountValues.FirstOrDefault(v => ConceptsOf(v).Contains(candidate));
+            // "stepson" among "Daughter" and "Son" is the "Son": same gender first, then neutral, then the other.
+            var value = accountValues
+                .Where(v => ConceptsOf(v).Contains(candidate))
+                .OrderBy(v => GenderOf(Normalize(v)) is not { } g ? 1 : g == gender ? 0 : 2)
+                .FirstOrDefault();
             if (value is not null)
             {
                 return value;
@@ -89,8 +97,25 @@ public static class RelationshipMatcher
             .OfType<string>()
             .ToHashSet();
 
+    private static readonly string[] Male = ["son", "stepson", "husband", "hubby", "father", "dad", "brother", "grandson", "grandfather",
+        "grandpa", "nephew", "uncle", "boyfriend", "fiance", "stepfather", "bro"];
+    private static readonly string[] Female = ["daughter", "stepdaughter", "wife", "wifey", "mother", "mom", "mum", "sister", "granddaughter",
+        "grandmother", "grandma", "niece", "aunt", "girlfriend", "fiancee", "stepmother", "sis"];
+
+    // "Son/Daughter" names both: neutral.
+    private static char? GenderOf(string normalized) =>
+        (Male.Any(w => ContainsWord(normalized, w)), Female.Any(w => ContainsWord(normalized, w))) switch
+        {
+            (true, false) => 'm',
+            (false, true) => 'f',
+            _ => null,
+        };
+
     private static bool ContainsWord(string text, string word) =>
         $" {text} ".Contains($" {word} ", StringComparison.Ordinal);
+
+    private const string Accents = "àáâäãåèéêëìíîïòóôöõùúûüçñ";
+    private const string Plain = "aaaaaaeeeeiiiiooooouuuucn";
 
     public static string Normalize(string? value)
     {
@@ -99,9 +124,12 @@ public static class RelationshipMatcher
             return "";
         }
         var builder = new StringBuilder(value.Length);
+        // "Fiancé" is "fiance" (the platform runs with invariant globalization, so no Unicode normalization),
+        // then anything but letters and digits is a word break.
         foreach (var c in value.Trim().ToLowerInvariant())
         {
-            builder.Append(char.IsLetterOrDigit(c) ? c : ' ');
+            var plain = Accents.IndexOf(c) is var i and >= 0 ? Plain[i] : c;
+            builder.Append(char.IsLetterOrDigit(plain) ? plain : ' ');
         }
         var words = builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("my" or "our" or "the" or "a" or "her" or "his" or "their" or "i" or "m" or "am" or "s"))

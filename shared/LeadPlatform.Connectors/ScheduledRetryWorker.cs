@@ -52,7 +52,15 @@ public sealed class ScheduledRetryWorker(
             await Parallel.ForEachAsync(due, ct, async (entry, token) =>
             {
                 using var parent = RestoreTrace(entry.TraceParent);
-                await processor.RunAsync(entry, bus, token);
+                try
+                {
+                    await processor.RunAsync(entry, bus, token);
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested)
+                {
+                    // Its lease runs out and a later round takes it again; the others of this batch go on.
+                    logger.LogWarning(ex, "Scheduled retry of lead {LeadId} to {IntegrationId} could not finish", entry.LeadId, entry.IntegrationId);
+                }
             });
         }
     }

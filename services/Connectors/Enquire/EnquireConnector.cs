@@ -21,7 +21,8 @@ public sealed class EnquireConnector(HttpClient http) : ICrmConnector
         var plan = EnquireTranslator.Translate(request.LeadId, request.Lead, integration.SettingsAs<EnquireSettings>());
         var api = new Api(http, integration);
 
-        var (prospectId, prospectCreated) = await UpsertAsync(api, plan.Prospect, ct);
+        var (prospectId, prospectCreated) = await UpsertAsync(api, plan.Prospect, ct,
+            orElse: plan.Contact is { } asker ? () => ProspectOfKnownContactAsync(api, asker, plan.Prospect, ct) : null);
         var ids = new Dictionary<string, string> { ["prospect"] = prospectId };
         if (plan.Contact is { } contact)
         {
@@ -35,9 +36,10 @@ public sealed class EnquireConnector(HttpClient http) : ICrmConnector
         return new CrmResult(prospectCreated ? CrmResult.Created : CrmResult.Updated, ids);
     }
 
-    private static async Task<(string Id, bool Created)> UpsertAsync(Api api, EnquireIndividual individual, CancellationToken ct)
+    private static async Task<(string Id, bool Created)> UpsertAsync(Api api, EnquireIndividual individual, CancellationToken ct,
+        Func<Task<JsonObject?>>? orElse = null)
     {
-        var existing = await api.FindAsync(individual, ct);
+        var existing = await api.FindAsync(individual, ct) ?? (orElse is null ? null : await orElse());
         if (existing is null)
         {
             var created = await api.SendAsync(HttpMethod.Post, "individuals", individual, ct);
@@ -53,6 +55,26 @@ public sealed class EnquireConnector(HttpClient http) : ICrmConnector
         await api.SendAsync(HttpMethod.Put, $"individuals/{id}", changes, ct);
         return (id, false);
     }
+
+    /// <summary>
+    /// A prospect known only by name (the survey-taker gave no email or phone of theirs): the one the same contact
+    /// already acts for, when the names agree — a second survey for mother is not a second mother.
+    /// </summary>
+    private static async Task<JsonObject?> ProspectOfKnownContactAsync(Api api, EnquireIndividual contact, EnquireIndividual prospect,
+        CancellationToken ct)
+    {
+        if (prospect.Email is not null || prospect.Phone is not null
+            || await api.FindAsync(contact, ct) is not { } known || known["linkedProspectId"]?.GetValue<string>() is not { } linkedId)
+        {
+            return null;
+        }
+        var linked = await api.GetAsync<JsonObject>($"individuals/{linkedId}", ct);
+        return SameName(linked["firstName"]?.GetValue<string>(), prospect.FirstName)
+            && SameName(linked["lastName"]?.GetValue<string>(), prospect.LastName) ? linked : null;
+    }
+
+    private static bool SameName(string? a, string? b) =>
+        a is null || b is null || string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static async Task<string> AddReportOnceAsync(Api api, string prospectId, EnquireReport report, CancellationToken ct)
     {

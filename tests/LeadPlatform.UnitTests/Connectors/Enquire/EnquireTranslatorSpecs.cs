@@ -1,7 +1,7 @@
 using LeadPlatform.Connectors.Enquire;
 using LeadPlatform.Contracts;
 
-namespace LeadPlatform.UnitTests.Enquire;
+namespace LeadPlatform.UnitTests.Connectors.Enquire;
 
 public class EnquireTranslatorSpecs
 {
@@ -71,5 +71,36 @@ public class EnquireTranslatorSpecs
         var plan = EnquireTranslator.Translate(LeadId, lead, new EnquireSettings { RelationshipTypes = ["Child", "Spouse"], RelationshipFallback = "Other" });
 
         Assert.That(plan.Contact!.Relationship, Is.EqualTo("Other"));
+    }
+
+    [Test]
+    public void Without_a_market_source_the_leads_source_is_used_and_an_integration_override_wins()
+    {
+        Assert.That(EnquireTranslator.Translate(LeadId, SelfAssessor(), new EnquireSettings()).Prospect.MarketSource, Is.EqualTo("Roobrik"));
+        Assert.That(EnquireTranslator.Translate(LeadId, SelfAssessor(), new EnquireSettings { MarketSource = "Roobrik Survey" }).Prospect.MarketSource,
+            Is.EqualTo("Roobrik Survey"));
+    }
+
+    [Test]
+    public void Each_lead_makes_its_own_report_so_a_second_survey_adds_one()
+    {
+        var first = EnquireTranslator.Translate(LeadId, SelfAssessor(), new EnquireSettings());
+        var second = EnquireTranslator.Translate(Guid.NewGuid(), SelfAssessor(), new EnquireSettings());
+
+        Assert.That(second.Report!.ExternalId, Is.Not.EqualTo(first.Report!.ExternalId));
+        Assert.That(first.Report.Text, Is.EqualTo("Report"));
+        Assert.That(first.Report.Outcome, Is.EqualTo("Assisted Living"));
+    }
+
+    [Test]
+    public void The_relationship_is_matched_against_the_accounts_own_list_and_the_raw_value_kept()
+    {
+        var lead = SelfAssessor() with { Contact = new Contact { LastName = "Clark", Relationship = "Daughter-in-law" } };
+
+        var plan = EnquireTranslator.Translate(LeadId, lead, new EnquireSettings { RelationshipTypes = ["Child", "Spouse", "Relative", "Friend"] });
+
+        Assert.That(plan.Contact!.Relationship, Is.EqualTo("Relative"));
+        Assert.That(plan.Contact.RelationshipRaw, Is.EqualTo("Daughter-in-law"));
+        Assert.That(plan.Contact.MarketSource, Is.EqualTo("Roobrik"));
     }
 }
