@@ -16,9 +16,9 @@ public static class DefaultMappings
 
     private static readonly Dictionary<string, string> CommonActivities = new()
     {
-        ["PhoneCall"] = "PhoneCall", ["Phone Call"] = "PhoneCall", ["Call"] = "PhoneCall", ["Inbound Call"] = "PhoneCall",
+        ["Phone Call"] = "PhoneCall", ["Call"] = "PhoneCall", ["Inbound Call"] = "PhoneCall",
         ["Outbound Call"] = "PhoneCall", ["Logged Call"] = "PhoneCall", ["Sms"] = "Sms", ["Text"] = "Sms",
-        ["Text Message"] = "Sms", ["Email"] = "Email", ["E-mail"] = "Email", ["Email Sent"] = "Email",
+        ["Text Message"] = "Sms", ["Email"] = "Email", ["Email Sent"] = "Email",
         ["Appointment"] = "Appointment", ["Meeting"] = "Appointment", ["Quote"] = "Quote", ["Note"] = "Note",
         ["Comment"] = "Note",
     };

@@ -6,6 +6,7 @@ public static class SandboxExtensions
     {
         builder.Services.AddSingleton<SandboxStore>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.AddDispositionFeed();
         return builder;
     }
 
@@ -14,6 +15,7 @@ public static class SandboxExtensions
     {
         app.MapInspectionApi();
         app.MapEnquireApi();
+        app.MapDispositionFeed();
         return app;
     }
 }
