@@ -66,6 +66,22 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
                 duplicates++;
             }
         }
+        if (e.Opportunity is { } opportunity && SharesOpportunities(integration))
+        {
+            if (await InsertOpportunityAsync(connection, leadId, source, integration, opportunity, e.OccurredAt, $"{eventKey}:opportunity", ct))
+            {
+                applied++;
+                messages.Add(new LeadOpportunityUpdated
+                {
+                    LeadId = leadId, IntegrationId = integration.Id, Provider = integration.Crm,
+                    Stage = opportunity.Stage, Amount = opportunity.Amount, CloseDate = opportunity.CloseDate, OccurredAt = e.OccurredAt,
+                });
+            }
+            else
+            {
+                duplicates++;
+            }
+        }
         // Published before commit: if the commit fails the caller retries and republishes (consumers are
         // idempotent), whereas publishing after commit could lose the event for good.
         foreach (var message in messages)
@@ -108,6 +124,30 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
         return inserted;
     }
 
+    /// <summary>Opportunity information flows back to the supplier only where the integration says so (<c>settings.shareOpportunities</c>).</summary>
+    public static bool SharesOpportunities(Integration integration) => integration.SettingsAs<OpportunitySettings>().ShareOpportunities;
+
+    private sealed class OpportunitySettings
+    {
+        public bool ShareOpportunities { get; init; }
+    }
+
+    private static async Task<bool> InsertOpportunityAsync(
+        NpgsqlConnection connection, Guid leadId, string source, Integration integration, OpportunityInput opportunity,
+        DateTimeOffset occurredAt, string dedupeKey, CancellationToken ct)
+    {
+        const string sql = """
+            insert into disposition.timeline (lead_id, kind, source, integration_id, provider, raw_value, details, occurred_at, dedupe_key)
+            values (@leadId, 'opportunity', @source, @integrationId, @provider, @stage, @details::jsonb, @occurredAt, @dedupeKey)
+            on conflict (dedupe_key) do nothing
+            """;
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            leadId, source, integrationId = integration.Id, provider = integration.Crm, stage = opportunity.Stage,
+            details = JsonSerializer.Serialize(opportunity, JsonDefaults.Options), occurredAt, dedupeKey,
+        }, cancellationToken: ct)) > 0;
+    }
+
     /// <summary>Out-of-order safe: only an event at least as late as the current status moves it.</summary>
     private static async Task MoveStatusAsync(NpgsqlConnection connection, Guid leadId, Normalized status, DateTimeOffset occurredAt, CancellationToken ct)
     {
@@ -127,7 +167,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
     {
         var content = JsonSerializer.Serialize(new
         {
-            e.LeadId, e.RecordId, e.Status,
+            e.LeadId, e.RecordId, e.ContactEmail, e.Status, e.Opportunity,
             activities = e.Activities.Select(a => new { a.Type, a.Details, a.OccurredAt }),
             e.OccurredAt,
         });

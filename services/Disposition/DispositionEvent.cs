@@ -9,10 +9,15 @@ public sealed record DispositionEvent
     public string? RecordId { get; init; }
     public string? Status { get; init; }
     public IReadOnlyList<ActivityInput> Activities { get; init; } = [];
+    /// <summary>A third way to name the lead, used for opportunities: the contact's email.</summary>
+    public string? ContactEmail { get; init; }
+    public OpportunityInput? Opportunity { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
 }
 
 public sealed record ActivityInput(string Type, string? Details, DateTimeOffset? OccurredAt);
+
+public sealed record OpportunityInput(string? Stage, decimal? Amount, DateOnly? CloseDate);
 
 /// <summary>What an adapter read: the events, or the fields that were wrong.</summary>
 public sealed record AdapterResult(IReadOnlyList<DispositionEvent> Events, IDictionary<string, string[]> Errors)

@@ -19,7 +19,7 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
         var m = context.Message;
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        await KnowLeadAsync(connection, m.LeadId, m.Lead.AccountId, context.CancellationToken);
+        await KnowLeadAsync(connection, m.LeadId, m.Lead.AccountId, m.Lead.Prospect.Email ?? m.Lead.Contact?.Email, context.CancellationToken);
         await AddAsync(connection, m.LeadId, "converted", null, null, new { source = m.Lead.Source, deliveries = m.Deliveries.Count },
             m.AcceptedAt.ToUniversalTime(), $"converted:{m.LeadId}", context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
@@ -31,7 +31,7 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await KnowLeadAsync(connection, m.LeadId, null, ct);
+        await KnowLeadAsync(connection, m.LeadId, null, null, ct);
         const string recordSql = """
             insert into disposition.crm_record (integration_id, record_id, record_kind, lead_id)
             values (@IntegrationId, @RecordId, @Kind, @LeadId)
@@ -53,20 +53,21 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await KnowLeadAsync(connection, m.LeadId, null, ct);
+        await KnowLeadAsync(connection, m.LeadId, null, null, ct);
         await AddAsync(connection, m.LeadId, "delivery-failed", m.IntegrationId, m.Crm,
             new { crm = m.Crm, reason = m.Reason, permanent = m.Permanent, attempts = m.Attempts },
             m.FailedAt.ToUniversalTime(), $"failed:{m.LeadId}:{m.IntegrationId}:{m.FailedAt.UtcTicks}", ct);
         await transaction.CommitAsync(ct);
     }
 
-    private static async Task KnowLeadAsync(NpgsqlConnection connection, Guid leadId, string? accountId, CancellationToken ct)
+    private static async Task KnowLeadAsync(NpgsqlConnection connection, Guid leadId, string? accountId, string? email, CancellationToken ct)
     {
         const string sql = """
-            insert into disposition.lead (lead_id, account_id) values (@leadId, @accountId)
-            on conflict (lead_id) do update set account_id = coalesce(disposition.lead.account_id, excluded.account_id)
+            insert into disposition.lead (lead_id, account_id, email) values (@leadId, @accountId, lower(@email))
+            on conflict (lead_id) do update set account_id = coalesce(disposition.lead.account_id, excluded.account_id),
+                                                email = coalesce(disposition.lead.email, excluded.email)
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, accountId }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, accountId, email }, cancellationToken: ct));
     }
 
     private static async Task AddAsync(

@@ -58,15 +58,22 @@ public static class PushEndpoints
         {
             return Problems.Validation(read.Errors, "The disposition is not valid.");
         }
+        if (read.Events.Any(e => e.Opportunity is not null) && !DispositionApplier.SharesOpportunities(integration))
+        {
+            return Problems.Field("opportunity", $"Integration {integrationId} does not share opportunities (settings.shareOpportunities)");
+        }
         // Resolve every event before applying any, so a batch naming an unknown lead changes nothing.
         var resolved = new List<(DispositionEvent Event, Guid LeadId)>();
         foreach (var e in read.Events)
         {
             if (await resolver.ResolveAsync(integration.Id, e, ct) is not { } leadId)
             {
-                return e.LeadId is not null
-                    ? Problems.Field("leadId", $"No lead {e.LeadId}", StatusCodes.Status422UnprocessableEntity)
-                    : Problems.Field("recordId", $"No lead delivered to {integration.Id} as record {e.RecordId}", StatusCodes.Status422UnprocessableEntity);
+                return e switch
+                {
+                    { LeadId: not null } => Problems.Field("leadId", $"No lead {e.LeadId}", StatusCodes.Status422UnprocessableEntity),
+                    { RecordId: not null } => Problems.Field("recordId", $"No lead delivered to {integration.Id} as record {e.RecordId}", StatusCodes.Status422UnprocessableEntity),
+                    _ => Problems.Field("contactEmail", $"No lead delivered to {integration.Id} with that contact email", StatusCodes.Status422UnprocessableEntity),
+                };
             }
             resolved.Add((e, leadId));
         }

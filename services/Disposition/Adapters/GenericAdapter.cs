@@ -5,7 +5,8 @@ namespace LeadPlatform.Disposition.Adapters;
 
 /// <summary>
 /// The platform's own shape, one object or an array of them:
-/// <c>{ eventId, leadId | recordId, status, activities: [{ type, details, occurredAt }], occurredAt }</c>.
+/// <c>{ eventId, leadId | recordId | contactEmail, status, activities: [{ type, details, occurredAt }],
+/// opportunity: { stage, amount, closeDate }, occurredAt }</c>.
 /// The polling feed uses it too.
 /// </summary>
 public sealed class GenericAdapter : IDispositionAdapter
@@ -21,6 +22,8 @@ public sealed class GenericAdapter : IDispositionAdapter
         public string? RecordId { get; init; }
         public string? Status { get; init; }
         public List<ActivityPayload>? Activities { get; init; }
+        public string? ContactEmail { get; init; }
+        public OpportunityInput? Opportunity { get; init; }
         public DateTimeOffset? OccurredAt { get; init; }
     }
 
@@ -62,6 +65,8 @@ public sealed class GenericAdapter : IDispositionAdapter
                 RecordId = string.IsNullOrWhiteSpace(payload.RecordId) ? null : payload.RecordId,
                 Status = string.IsNullOrWhiteSpace(payload.Status) ? null : payload.Status.Trim(),
                 Activities = (payload.Activities ?? []).Select(a => new ActivityInput(a.Type!.Trim(), a.Details, a.OccurredAt)).ToList(),
+                ContactEmail = string.IsNullOrWhiteSpace(payload.ContactEmail) ? null : payload.ContactEmail.Trim(),
+                Opportunity = payload.Opportunity,
                 OccurredAt = payload.OccurredAt!.Value,
             });
         }
@@ -70,13 +75,13 @@ public sealed class GenericAdapter : IDispositionAdapter
 
     private static AdapterResult? Validate(Payload payload, string prefix)
     {
-        if (payload.LeadId is null && string.IsNullOrWhiteSpace(payload.RecordId))
+        if (payload.LeadId is null && string.IsNullOrWhiteSpace(payload.RecordId) && string.IsNullOrWhiteSpace(payload.ContactEmail))
         {
-            return AdapterResult.Invalid(prefix + "leadId", "Name the lead by leadId or by the CRM's recordId");
+            return AdapterResult.Invalid(prefix + "leadId", "Name the lead by leadId, by the CRM's recordId or by contactEmail");
         }
-        if (string.IsNullOrWhiteSpace(payload.Status) && (payload.Activities is null || payload.Activities.Count == 0))
+        if (string.IsNullOrWhiteSpace(payload.Status) && (payload.Activities is null || payload.Activities.Count == 0) && payload.Opportunity is null)
         {
-            return AdapterResult.Invalid(prefix + "status", "Send a status, activities, or both");
+            return AdapterResult.Invalid(prefix + "status", "Send a status, activities or an opportunity");
         }
         if (payload.OccurredAt is null)
         {

@@ -48,7 +48,7 @@ public sealed class DispositionPlatform : IAsyncDisposable
         Disposition.Services.GetRequiredService<IntegrationStore>().UpsertAsync(integration);
 
     /// <summary>Publishes LeadConverted and LeadDelivered for a new lead and waits until its timeline shows the delivery.</summary>
-    public async Task<Guid> DeliveredLeadAsync(string integrationId, string crm, string recordId)
+    public async Task<Guid> DeliveredLeadAsync(string integrationId, string crm, string recordId, string? email = null)
     {
         var leadId = Guid.NewGuid();
         var bus = Disposition.Services.GetRequiredService<IBus>();
@@ -57,7 +57,7 @@ public sealed class DispositionPlatform : IAsyncDisposable
         {
             LeadId = leadId,
             AcceptedAt = acceptedAt,
-            Lead = new Lead { Source = "roobrik", SourceLeadId = leadId.ToString(), AccountId = "acme", Conversion = Lead.SalesOptIn },
+            Lead = new Lead { Source = "roobrik", SourceLeadId = leadId.ToString(), AccountId = "acme", Conversion = Lead.SalesOptIn, Prospect = new Person { Email = email } },
             Deliveries = [new PlannedDelivery { IntegrationId = integrationId, Crm = crm }],
         });
         await bus.Publish(new LeadDelivered

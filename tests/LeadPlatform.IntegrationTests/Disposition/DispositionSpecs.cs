@@ -32,6 +32,13 @@ public class DispositionSpecs
         });
         await _platform.PutIntegrationAsync(new Integration
         {
+            Id = "acme-opps", AccountId = "acme", Crm = "salesforce",
+            Directions = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush],
+            Credentials = new Dictionary<string, string> { ["webhookSecret"] = Secret },
+            Settings = JsonSerializer.SerializeToElement(new { shareOpportunities = true }),
+        });
+        await _platform.PutIntegrationAsync(new Integration
+        {
             Id = "acme-enquire", AccountId = "acme", Crm = "enquire",
             Directions = [IntegrationDirections.Outbound, IntegrationDirections.InboundPoll],
             Settings = JsonSerializer.SerializeToElement(new
@@ -258,5 +265,38 @@ public class DispositionSpecs
         }
         Assert.That(await _platform.StateAsync(), Is.EqualTo(before));
         Assert.That(DispositionPlatform.Entries(await _platform.TimelineAsync(byRecord), "status"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Opportunity_information_matched_by_contact_email_is_recorded_where_the_integration_shares_it()
+    {
+        var leadId = await _platform.DeliveredLeadAsync("acme-opps", "salesforce", "00Q-opp-1", email: "Opp.Buyer@example.com");
+
+        using var response = await _platform.PushAsync("acme-opps", Generic(new
+        {
+            eventId = "opp-1", contactEmail = "opp.buyer@EXAMPLE.com", occurredAt = DateTimeOffset.UtcNow,
+            opportunity = new { stage = "Negotiation/Review", amount = 42000.50m, closeDate = "2026-12-15" },
+        }), Secret);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var opportunity = DispositionPlatform.Entries(await _platform.TimelineAsync(leadId), "opportunity").Single();
+        Assert.That(opportunity.GetProperty("details").GetProperty("stage").GetString(), Is.EqualTo("Negotiation/Review"));
+        Assert.That(opportunity.GetProperty("details").GetProperty("amount").GetDecimal(), Is.EqualTo(42000.50m));
+        Assert.That(opportunity.GetProperty("details").GetProperty("closeDate").GetString(), Is.EqualTo("2026-12-15"));
+    }
+
+    [Test]
+    public async Task Opportunity_information_is_refused_where_the_integration_does_not_share_it()
+    {
+        await _platform.DeliveredLeadAsync("acme-sf", "salesforce", "00Q-opp-2");
+        var before = await _platform.StateAsync();
+
+        using var response = await _platform.PushAsync("acme-sf", Generic(new
+        {
+            eventId = "opp-2", recordId = "00Q-opp-2", occurredAt = DateTimeOffset.UtcNow, opportunity = new { stage = "Closed Won" },
+        }), Secret);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await _platform.StateAsync(), Is.EqualTo(before));
     }
 }
