@@ -75,4 +75,15 @@ public class AdapterSpecs
         Assert.That(DispositionApplier.ContentHash(a), Is.EqualTo(DispositionApplier.ContentHash(a with { })));
         Assert.That(DispositionApplier.ContentHash(a), Is.Not.EqualTo(DispositionApplier.ContentHash(a with { Status = "Lost" })));
     }
+
+    [Test]
+    public void An_opportunity_may_name_its_lead_by_contact_email()
+    {
+        var e = new GenericAdapter().Read(Json("""
+            {"eventId":"o1","contactEmail":"a@example.com","occurredAt":"2026-11-20T10:00:00Z",
+             "opportunity":{"stage":"Closed Won","amount":1250.5,"closeDate":"2026-12-01"}}
+            """)).Events.Single();
+        Assert.That(e.ContactEmail, Is.EqualTo("a@example.com"));
+        Assert.That(e.Opportunity, Is.EqualTo(new OpportunityInput("Closed Won", 1250.5m, new DateOnly(2026, 12, 1))));
+    }
 }
