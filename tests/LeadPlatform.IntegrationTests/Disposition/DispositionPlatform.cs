@@ -22,7 +22,7 @@ public sealed class DispositionPlatform : IAsyncDisposable
 {
     public required IsolatedEnvironment Environment { get; init; }
     public required InProcessService Sandbox { get; init; }
-    public required InProcessService Disposition { get; init; }
+    public required InProcessService Disposition { get; set; }
 
     public static async Task<DispositionPlatform> StartAsync(string purpose)
     {
@@ -32,9 +32,7 @@ public sealed class DispositionPlatform : IAsyncDisposable
         var sandbox = await InProcessService.StartAsync("sandbox", config,
             b => { b.AddServiceDefaults(); b.AddSandbox(); },
             a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var disposition = await InProcessService.StartAsync("disposition", config,
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
+        var disposition = await StartDispositionAsync(config);
         var platform = new DispositionPlatform { Environment = environment, Sandbox = sandbox, Disposition = disposition };
         foreach (var service in new[] { sandbox, disposition })
         {
@@ -42,6 +40,22 @@ public sealed class DispositionPlatform : IAsyncDisposable
                 TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
         }
         return platform;
+    }
+
+    private static Task<InProcessService> StartDispositionAsync(IDictionary<string, string?> config) =>
+        InProcessService.StartAsync("disposition", config,
+            b => { b.AddServiceDefaults(); b.AddDisposition(); },
+            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
+
+    /// <summary>Stops the Disposition service and starts a fresh one on the same broker and database.</summary>
+    public async Task RestartDispositionAsync()
+    {
+        await Disposition.DisposeAsync();
+        var config = Environment.ServiceConfiguration();
+        config["Disposition:Polling:Tick"] = "00:00:00.200";
+        Disposition = await StartDispositionAsync(config);
+        await Eventually.UntilAsync(async () => (await Disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), "disposition to be ready again");
     }
 
     public Task PutIntegrationAsync(Integration integration) =>

@@ -299,4 +299,49 @@ public class DispositionSpecs
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await _platform.StateAsync(), Is.EqualTo(before));
     }
+
+    [Test]
+    public async Task After_a_restart_the_poller_resumes_from_its_stored_cursor()
+    {
+        var leadId = await _platform.DeliveredLeadAsync("acme-enquire", "enquire", "ENQ-restart");
+        (await _platform.Sandbox.Client.PostAsJsonAsync("sandbox/dispositions",
+            new { crm = "enquire", recordId = "ENQ-restart", status = "Tour Scheduled", eventId = "restart-1" })).EnsureSuccessStatusCode();
+        await Eventually.UntilAsync(() => _platform.TimelineAsync(leadId),
+            t => t.GetProperty("status").GetString() == "Working", TimeSpan.FromSeconds(15), "the first polled status");
+
+        await _platform.RestartDispositionAsync();
+        (await _platform.Sandbox.Client.PostAsJsonAsync("sandbox/dispositions",
+            new { crm = "enquire", recordId = "ENQ-restart", status = "Moved In", eventId = "restart-2" })).EnsureSuccessStatusCode();
+
+        var timeline = await Eventually.UntilAsync(() => _platform.TimelineAsync(leadId),
+            t => t.GetProperty("status").GetString() == "Sold", TimeSpan.FromSeconds(15), "the status polled after the restart");
+        Assert.That(DispositionPlatform.Entries(timeline, "status").Select(e => e.GetProperty("raw").GetString()),
+            Is.EqualTo(new[] { "Tour Scheduled", "Moved In" }));
+    }
+
+    [Test]
+    public async Task A_failing_feed_keeps_its_cursor_and_says_why()
+    {
+        await _platform.PutIntegrationAsync(new Integration
+        {
+            Id = "acme-broken-feed", AccountId = "acme", Crm = "alis",
+            Directions = [IntegrationDirections.Outbound, IntegrationDirections.InboundPoll],
+            Settings = JsonSerializer.SerializeToElement(new
+            {
+                pollIntervalSeconds = 1,
+                changesUrl = new Uri(_platform.Sandbox.BaseAddress, "sandbox/no-such-feed/missing/changes").ToString(),
+            }),
+        });
+        await using var dataSource = _platform.Environment.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+
+        var error = await Eventually.UntilAsync(
+            () => connection.QuerySingleOrDefaultAsync<string?>("select last_error from disposition.poll_cursor where integration_id = 'acme-broken-feed'"),
+            e => e is not null, TimeSpan.FromSeconds(15), "the failure to be recorded");
+
+        Assert.That(error, Does.Contain("404"));
+        Assert.That(await connection.QuerySingleAsync<string?>("select cursor from disposition.poll_cursor where integration_id = 'acme-broken-feed'"), Is.Null);
+        // The platform stays healthy for the other integrations.
+        Assert.That((await _platform.Disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode, Is.True);
+    }
 }
