@@ -6,6 +6,7 @@ public static class SandboxExtensions
     {
         builder.Services.AddSingleton<SandboxStore>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.AddDispositionFeed();
         return builder;
     }
 
@@ -15,6 +16,7 @@ public static class SandboxExtensions
         app.MapInspectionApi();
         app.MapEnquireApi();
         app.MapAlisApi();
+        app.MapDispositionFeed();
         return app;
     }
 }

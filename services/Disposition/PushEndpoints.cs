@@ -1,0 +1,121 @@
+using System.Text.Json;
+using LeadPlatform.Disposition.Adapters;
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+using MassTransit;
+
+namespace LeadPlatform.Disposition;
+
+/// <summary><c>POST /v1/dispositions/{integrationId}</c>: a CRM's signed webhook.</summary>
+public static class PushEndpoints
+{
+    public const int MaxBytes = 256 * 1024;
+
+    public static void MapPushEndpoints(this WebApplication app)
+    {
+        app.MapPost("/v1/dispositions/{integrationId}", PushAsync)
+            .WithSummary("A CRM pushes statuses and activities, signed with the integration's secret")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<IResult> PushAsync(
+        string integrationId, HttpRequest request, IntegrationStore integrations, LeadResolver resolver,
+        DispositionApplier applier, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null)
+        {
+            return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
+        }
+        var integration = await integrations.FindAsync(integrationId, ct);
+        if (integration is not { Enabled: true })
+        {
+            return Problems.Field("integrationId", $"No enabled integration {integrationId}", StatusCodes.Status404NotFound);
+        }
+        var check = WebhookSignature.Verify(integration.Credential("webhookSecret"),
+            request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
+            request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow());
+        if (check != SignatureCheck.Valid)
+        {
+            return Unauthorized(check);
+        }
+        if (!integration.Directions.Contains(IntegrationDirections.InboundPush))
+        {
+            return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
+        }
+        JsonElement json;
+        try
+        {
+            json = JsonDocument.Parse(body).RootElement;
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Field("body", $"Malformed JSON: {ex.Message}");
+        }
+        var read = DispositionAdapters.For(integration.Crm, json).Read(json);
+        if (read.Errors.Count > 0)
+        {
+            return Problems.Validation(read.Errors, "The disposition is not valid.");
+        }
+        if (read.Events.Any(e => e.Opportunity is not null) && !DispositionApplier.SharesOpportunities(integration))
+        {
+            return Problems.Field("opportunity", $"Integration {integrationId} does not share opportunities (settings.shareOpportunities)");
+        }
+        // Resolve every event before applying any, so a batch naming an unknown lead changes nothing.
+        var resolved = new List<(DispositionEvent Event, Guid LeadId)>();
+        foreach (var e in read.Events)
+        {
+            if (await resolver.ResolveAsync(integration.Id, e, ct) is not { } leadId)
+            {
+                return e switch
+                {
+                    { LeadId: not null } => Problems.Field("leadId", $"No lead {e.LeadId}", StatusCodes.Status422UnprocessableEntity),
+                    { RecordId: not null } => Problems.Field("recordId", $"No lead delivered to {integration.Id} as record {e.RecordId}", StatusCodes.Status422UnprocessableEntity),
+                    _ => Problems.Field("contactEmail", $"No lead delivered to {integration.Id} with that contact email", StatusCodes.Status422UnprocessableEntity),
+                };
+            }
+            resolved.Add((e, leadId));
+        }
+        int applied = 0, duplicates = 0;
+        foreach (var (e, leadId) in resolved)
+        {
+            var outcome = await applier.ApplyAsync(integration, leadId, e, "push", publish, ct);
+            applied += outcome.Applied;
+            duplicates += outcome.Duplicates;
+        }
+        return Results.Ok(new { applied, duplicates, leads = resolved.Select(r => r.LeadId).Distinct() });
+    }
+
+    private static IResult Unauthorized(SignatureCheck check) => Results.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "The request is not signed with this integration's secret",
+        detail: check switch
+        {
+            SignatureCheck.Missing => $"Send {WebhookSignature.TimestampHeader} and {WebhookSignature.SignatureHeader}",
+            SignatureCheck.Malformed => $"{WebhookSignature.TimestampHeader} must be Unix seconds",
+            SignatureCheck.Stale => $"{WebhookSignature.TimestampHeader} is more than {WebhookSignature.Tolerance.TotalMinutes:0} minutes from now",
+            _ => "The signature does not match",
+        },
+        extensions: new Dictionary<string, object?> { ["field"] = check == SignatureCheck.Stale || check == SignatureCheck.Malformed ? WebhookSignature.TimestampHeader : WebhookSignature.SignatureHeader });
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeadPlatform.Disposition;
+using LeadPlatform.Integrations;
+using Microsoft.Extensions.DependencyInjection;
+using LeadPlatform.IntegrationTests.Support;
+using LeadPlatform.ServiceDefaults;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.IntegrationTests.Disposition;
+
+/// <summary>
+/// The whole way round: a lead posted to ingestion is delivered to the sandbox's Enquire, the CRM pushes a
+/// signed disposition naming its own record id, and the status shows on the timeline and in ingestion.
+/// </summary>
+[TestFixture]
+public class LeadToTimelineSpecs
+{
+    private const string Secret = "whsec-acme-enquire";
+    private InProcessPlatform _platform = null!;
+    private InProcessService _disposition = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _platform = await InProcessPlatform.StartAsync("leadtotimeline");
+        _disposition = await InProcessService.StartAsync("disposition", _platform.Environment.ServiceConfiguration(),
+            b => { b.AddServiceDefaults(); b.AddDisposition(); },
+            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
+        await Eventually.UntilAsync(async () => (await _disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), "disposition to be ready");
+        await _platform.PutIntegrationAsync("acme-enquire", new
+        {
+            accountId = "acme-senior",
+            crm = "enquire",
+            directions = new[] { "outbound", "inbound-push" },
+            endpoint = new Uri(_platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
+            credentials = new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key", ["webhookSecret"] = Secret },
+            settings = new { relationshipTypes = new[] { "Child", "Other" } },
+        });
+        // The catalog is cached for a couple of seconds; wait until disposition sees the new integration.
+        var catalog = _disposition.Services.GetRequiredService<IntegrationStore>();
+        await Eventually.UntilAsync(async () => await catalog.FindAsync("acme-enquire") is not null, TimeSpan.FromSeconds(10), "disposition to see the integration");
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await _disposition.DisposeAsync();
+        await _platform.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_disposition_pushed_for_a_delivered_lead_shows_on_its_timeline_and_in_ingestion()
+    {
+        using var posted = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads", new
+        {
+            source = "roobrik", sourceLeadId = "e2e-1", accountId = "acme-senior", conversion = "sales-opt-in",
+            occurredAt = DateTimeOffset.UtcNow,
+            prospect = new { firstName = "Edith", lastName = "Clark", email = "e2e-1@example.com" },
+        });
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var leadId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
+        var delivered = await Eventually.UntilAsync(
+            () => _disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline"),
+            t => t.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "delivered"),
+            TimeSpan.FromSeconds(15), "the delivery on the timeline");
+        var recordId = delivered.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "delivered")
+            .GetProperty("details").GetProperty("recordIds").GetProperty("prospect").GetString();
+
+        using var emitted = await _platform.Sandbox.Client.PostAsJsonAsync("sandbox/dispositions", new
+        {
+            crm = "enquire", recordId, status = "Tour Scheduled",
+            push = new { url = new Uri(_disposition.BaseAddress, "v1/dispositions/acme-enquire").ToString(), secret = Secret },
+        });
+        var answer = await emitted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(answer.GetProperty("statusCode").GetInt32(), Is.EqualTo(200), answer.ToString());
+
+        var timeline = await _disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline");
+        Assert.That(timeline.GetProperty("status").GetString(), Is.EqualTo("Working"));
+        Assert.That(timeline.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()),
+            Is.EqualTo(new[] { "converted", "delivered", "status" }));
+        // LeadStatusChanged, published by disposition, moves ingestion's view of the lead.
+        await Eventually.UntilAsync(() => _platform.Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
+            l => l.GetProperty("status").GetString() == "Working", TimeSpan.FromSeconds(15), "the status in ingestion");
+    }
+}
