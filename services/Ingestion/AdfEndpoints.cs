@@ -16,7 +16,7 @@ public static class AdfEndpoints
 
     public static void MapAdfIntake(this RouteGroupBuilder leads) =>
         leads.MapPost("/adf", SubmitAsync)
-            .Accepts<string>("application/xml", "text/xml", "text/plain")
+            .DocumentsBody(null, "application/xml", "text/xml", "text/plain")
             .Produces<AcceptedAdf>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .WithSummary("Submit an ADF 1.0 XML document (one or more prospects) from a 3rd-party vendor");

@@ -14,7 +14,7 @@ public static class LeadEndpoints
     {
         var leads = app.MapGroup("/v1/leads").AddEndpointFilter(ApiKeyFilter.RequireApiKey);
         leads.MapPost("/", SubmitAsync)
-            .Accepts<Lead>("application/json")
+            .DocumentsBody(typeof(Lead), "application/json")
             .Produces<AcceptedLead>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
