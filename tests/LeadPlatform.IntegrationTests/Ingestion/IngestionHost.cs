@@ -26,11 +26,14 @@ public sealed class IngestionHost : IAsyncDisposable
     public InProcessService Ingestion => _instances[0];
     public IReadOnlyList<InProcessService> Instances => _instances;
 
-    public static async Task<IngestionHost> StartAsync(string purpose, int instances = 1, string? rabbitMqUri = null)
+    /// <param name="rabbitThrough">A proxy in front of RabbitMQ the instances connect through (to cut the broker away).</param>
+    public static async Task<IngestionHost> StartAsync(string purpose, int instances = 1, TcpProxy? rabbitThrough = null)
     {
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var host = new IngestionHost { Environment = environment, Tap = new BrokerTap(environment.Name) };
         await host.Tap.BindAsync(LeadConvertedExchange, TapQueue);
+        var rabbitMqUri = rabbitThrough is null ? null
+            : environment.RabbitMqUri.Replace($":{TestServers.RabbitPort}/", $":{rabbitThrough.Port}/", StringComparison.Ordinal);
         for (var i = 0; i < instances; i++)
         {
             await host.AddInstanceAsync(rabbitMqUri);
