@@ -13,7 +13,7 @@ public static class LeadEndpoints
     public static void MapLeadEndpoints(this WebApplication app)
     {
         var leads = app.MapGroup("/v1/leads").AddEndpointFilter(ApiKeyFilter.RequireApiKey);
-        leads.MapPost("/", SubmitAsync)
+        leads.MapPost("", SubmitAsync)
             .DocumentsBody(typeof(Lead), "application/json")
             .Produces<AcceptedLead>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()

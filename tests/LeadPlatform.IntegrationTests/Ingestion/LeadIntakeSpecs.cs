@@ -184,6 +184,24 @@ public class LeadIntakeSpecs
         Assert.That((await foreign.GetAsync(path)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
+    [Test]
+    public async Task The_OpenAPI_document_shows_the_lead_shape()
+    {
+        var document = await _roobrik.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        Assert.That(paths.TryGetProperty("/v1/leads", out var submit), Is.True, string.Join(", ", paths.EnumerateObject().Select(p => p.Name)));
+        var post = submit.GetProperty("post");
+        var body = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var lead = body.GetProperty("properties");
+        Assert.That(lead.GetProperty("prospect").GetProperty("properties").TryGetProperty("email", out _), Is.True, lead.ToString());
+        Assert.That(lead.EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[]
+        {
+            "source", "sourceLeadId", "accountId", "conversion", "occurredAt", "prospect", "contact", "survey", "interaction",
+            "ownerId", "marketSource", "dealerId", "oemId", "programs", "vehicle", "comments", "customFields",
+        }));
+        Assert.That(document.GetProperty("paths").TryGetProperty("/v1/leads/adf", out _), Is.True);
+    }
+
     private const string Valid = """{"source":"roobrik","sourceLeadId":"bad-x","accountId":"acme-senior","conversion":"sales-opt-in","prospect":{"lastName":"Clark"}""";
 
     private static IEnumerable<TestCaseData> BadInputs()
