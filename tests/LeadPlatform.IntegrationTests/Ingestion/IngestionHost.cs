@@ -27,7 +27,8 @@ public sealed class IngestionHost : IAsyncDisposable
     public IReadOnlyList<InProcessService> Instances => _instances;
 
     /// <param name="rabbitThrough">A proxy in front of RabbitMQ the instances connect through (to cut the broker away).</param>
-    public static async Task<IngestionHost> StartAsync(string purpose, int instances = 1, TcpProxy? rabbitThrough = null)
+    public static async Task<IngestionHost> StartAsync(string purpose, int instances = 1, TcpProxy? rabbitThrough = null,
+        IDictionary<string, string?>? settings = null)
     {
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var host = new IngestionHost { Environment = environment, Tap = new BrokerTap(environment.Name) };
@@ -36,14 +37,18 @@ public sealed class IngestionHost : IAsyncDisposable
             : environment.RabbitMqUri.Replace($":{TestServers.RabbitPort}/", $":{rabbitThrough.Port}/", StringComparison.Ordinal);
         for (var i = 0; i < instances; i++)
         {
-            await host.AddInstanceAsync(rabbitMqUri);
+            await host.AddInstanceAsync(rabbitMqUri, settings);
         }
         return host;
     }
 
-    public async Task<InProcessService> AddInstanceAsync(string? rabbitMqUri = null)
+    public async Task<InProcessService> AddInstanceAsync(string? rabbitMqUri = null, IDictionary<string, string?>? settings = null)
     {
         var config = Environment.ServiceConfiguration();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
         config["Admin:Key"] = AdminKey;
         if (rabbitMqUri is not null)
         {
