@@ -139,6 +139,27 @@ public class LeadIntakeSpecs
     }
 
     [Test]
+    public async Task An_idempotency_key_belongs_to_its_source()
+    {
+        await _host.PutIntegrationAsync("other-2", new { accountId = "other-account", crm = "enquire" });
+        using var qualified = _host.ClientWithKey(QualifiedKey);
+        async Task<JsonElement> Post(HttpClient client, string source, string accountId, string sourceLeadId)
+        {
+            var lead = Lead(sourceLeadId, accountId);
+            lead["source"] = source;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/leads") { Content = JsonContent.Create(lead) };
+            request.Headers.Add("Idempotency-Key", "shared-key-1");
+            return await AcceptedAsync(await client.SendAsync(request));
+        }
+
+        var roobrikLead = await Post(_roobrik, "roobrik", "acme-senior", "shared-key-roobrik");
+        var qualifiedLead = await Post(qualified, "qualified", "other-account", "shared-key-qualified");
+
+        Assert.That(qualifiedLead.GetProperty("duplicate").GetBoolean(), Is.False);
+        Assert.That(qualifiedLead.GetProperty("leadId").GetGuid(), Is.Not.EqualTo(roobrikLead.GetProperty("leadId").GetGuid()));
+    }
+
+    [Test]
     public async Task A_conversion_other_than_sales_opt_in_is_stored_and_not_pushed()
     {
         var lead = Lead("info-only-1");
