@@ -58,10 +58,13 @@ public class RelaySpecs
     public async Task A_lead_accepted_while_the_broker_is_away_is_published_when_it_returns()
     {
         await using var proxy = TcpProxy.Start(TestServers.RabbitHost, TestServers.RabbitPort);
-        await using var host = await IngestionHost.StartAsync("brokeroutage", rabbitThrough: proxy);
+        // A short publish bound, so the outage also exercises a relay batch given up and claimed again.
+        await using var host = await IngestionHost.StartAsync("brokeroutage", rabbitThrough: proxy,
+            settings: new Dictionary<string, string?> { ["Outbox:PublishTimeout"] = "00:00:02" });
         await PrepareAsync(host);
         await host.PublishedForAsync(await PostAsync(host.Ingestion.Client, "before-outage"));
 
+        var givenUpBefore = await LogCountAsync(host, "Outbox relay could not publish");
         proxy.Cut();
         var during = await PostAsync(host.Ingestion.Client, "during-outage");
 
@@ -73,8 +76,20 @@ public class RelaySpecs
             Assert.That(committed, Is.EqualTo(1), "202 means the lead and its outbox row are committed");
         }
 
+        await Eventually.UntilAsync(async () => await LogCountAsync(host, "Outbox relay could not publish") > givenUpBefore,
+            TimeSpan.FromSeconds(30), "the relay to give up a batch while the broker is away");
         proxy.Restore();
         var published = await host.PublishedForAsync(during, TimeSpan.FromSeconds(90));
         Assert.That(published, Has.Count.EqualTo(1));
+    }
+
+    /// <summary>Occurrences in the instance's log file (which earlier runs appended to as well).</summary>
+    private static async Task<int> LogCountAsync(IngestionHost host, string text)
+    {
+        var log = Path.Combine(RepoPaths.LogDir("in-process"), host.Ingestion.App.Environment.ApplicationName + ".log");
+        await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var all = await reader.ReadToEndAsync();
+        return (all.Length - all.Replace(text, "", StringComparison.Ordinal).Length) / text.Length;
     }
 }
