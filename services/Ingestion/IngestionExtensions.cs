@@ -1,3 +1,4 @@
+using MassTransit;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 
@@ -12,9 +13,16 @@ public static class IngestionExtensions
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.AddSingleton<SourceKeys>();
+        builder.Services.AddSingleton<ProgramRules>();
+        builder.Services.AddSingleton<LeadSubmission>();
         builder.Services.AddHostedService<IntegrationFileLoader>();
         builder.Services.AddHostedService<OutboxRelay>();
-        builder.AddLeadPlatformBus(x => x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view"));
+        builder.AddLeadPlatformBus(x =>
+        {
+            x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view");
+            x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
+        });
         return builder;
     }
 
@@ -22,6 +30,7 @@ public static class IngestionExtensions
     {
         app.MapLeadEndpoints();
         app.MapIntegrationAdmin();
+        app.MapIntakeAdmin();
         return app;
     }
 }

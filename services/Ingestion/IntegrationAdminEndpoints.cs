@@ -39,12 +39,16 @@ public static class IntegrationAdminEndpoints
     private static Integration Redacted(Integration i) =>
         i with { Credentials = i.Credentials.ToDictionary(c => c.Key, _ => "***") };
 
-    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var expected = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:Key"] ?? "dev-admin-key";
-        return http.Request.Headers["X-Admin-Key"] == expected
+    internal static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        HasAdminKey(context.HttpContext)
             ? await next(context)
             : Problems.Status(StatusCodes.Status401Unauthorized, "A valid X-Admin-Key header is required");
+
+    internal static bool HasAdminKey(HttpContext http)
+    {
+        var expected = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:Key"] ?? "dev-admin-key";
+        var given = http.Request.Headers["X-Admin-Key"].FirstOrDefault();
+        return given is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
     }
 }

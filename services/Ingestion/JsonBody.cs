@@ -15,24 +15,14 @@ public static class JsonBody
         {
             return (null, Problems.Field("Content-Type", "Content-Type must be application/json", StatusCodes.Status415UnsupportedMediaType));
         }
-        if (request.ContentLength > MaxBytes)
+        var (body, tooLarge) = await ReadLimitedAsync(request, ct);
+        if (tooLarge is not null)
         {
-            return (null, Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                return (null, Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
-            }
-            buffer.Write(chunk, 0, read);
+            return (null, tooLarge);
         }
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), JsonDefaults.Options);
+            var value = JsonSerializer.Deserialize<T>(body, JsonDefaults.Options);
             return value is null
                 ? (null, Problems.Field("body", "The body must be a JSON object"))
                 : (value, null);
@@ -41,6 +31,28 @@ public static class JsonBody
         {
             return (null, Problems.Field(FieldOf(ex.Path), $"Malformed JSON: {ex.Message}"));
         }
+    }
+
+    /// <summary>The body, or a 413 when it is over <see cref="MaxBytes"/> (by Content-Length or as read).</summary>
+    public static async Task<(byte[] Body, IResult? Problem)> ReadLimitedAsync(HttpRequest request, CancellationToken ct)
+    {
+        var tooLarge = Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
+        if (request.ContentLength > MaxBytes)
+        {
+            return ([], tooLarge);
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return ([], tooLarge);
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return (buffer.ToArray(), null);
     }
 
     /// <summary><c>$.prospect.lastName</c> → <c>prospect.lastName</c>; the whole body when the JSON breaks before any field.</summary>

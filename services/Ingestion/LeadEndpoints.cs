@@ -12,34 +12,36 @@ public static class LeadEndpoints
 
     public static void MapLeadEndpoints(this WebApplication app)
     {
-        app.MapPost("/v1/leads", SubmitAsync)
-            .Accepts<Lead>("application/json")
+        var leads = app.MapGroup("/v1/leads").AddEndpointFilter(ApiKeyFilter.RequireApiKey);
+        leads.MapPost("", SubmitAsync)
+            .DocumentsBody(typeof(Lead), "application/json")
             .Produces<AcceptedLead>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .WithSummary("Submit a lead");
-        app.MapGet("/v1/leads/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Submit a lead (X-Api-Key of its source; optional Idempotency-Key)");
+        leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
+        leads.MapAdfIntake();
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, LeadIntake intake, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, LeadSubmission submission, CancellationToken ct)
     {
         var (lead, problem) = await JsonBody.ReadAsync<Lead>(request, ct);
         if (problem is not null)
         {
             return problem;
         }
-        var errors = LeadValidator.Validate(lead!);
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors, "The lead is not valid.");
-        }
         var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();
-        var accepted = await intake.AcceptAsync(lead!, idempotencyKey, ct);
-        return accepted is null
-            ? Problems.Field("Idempotency-Key", "This Idempotency-Key was used with a different body", StatusCodes.Status409Conflict)
-            : Results.Accepted($"/v1/leads/{accepted.LeadId}", new AcceptedLead(accepted.LeadId, accepted.Duplicate, accepted.Deliveries));
+        var (accepted, rejected) = await submission.SubmitAsync(lead!, idempotencyKey, ApiKeyFilter.Caller(request.HttpContext), ct);
+        return rejected is not null
+            ? rejected.ToResult()
+            : Results.Accepted($"/v1/leads/{accepted!.LeadId}", new AcceptedLead(accepted.LeadId, accepted.Duplicate, accepted.Deliveries));
     }
 
-    private sealed record LeadRow(Guid Id, string Payload, string Status, DateTime AcceptedAt);
+    private sealed record LeadRow(Guid Id, string Payload, string Status, DateTime AcceptedAt, string AccountId);
 
     private sealed record DeliveryRow
     {
@@ -52,10 +54,10 @@ public static class LeadEndpoints
         public DateTime UpdatedAt { get; init; }
     }
 
-    private static async Task<IResult> GetAsync(Guid leadId, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> GetAsync(Guid leadId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         const string leadSql = """
-            select id, payload::text as Payload, status, accepted_at as AcceptedAt from ingestion.lead where id = @leadId
+            select id, payload::text as Payload, status, accepted_at as AcceptedAt, account_id as AccountId from ingestion.lead where id = @leadId
             """;
         const string deliveriesSql = """
             select integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
@@ -66,6 +68,11 @@ public static class LeadEndpoints
         var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>(new CommandDefinition(leadSql, new { leadId }, cancellationToken: ct));
         if (lead is null)
         {
+            return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
+        }
+        if (ApiKeyFilter.Caller(http) is { } caller && !caller.MaySubmitTo(lead.AccountId))
+        {
+            // A source sees only the leads of its own accounts; to others the lead does not exist.
             return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
         }
         var deliveries = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(deliveriesSql, new { leadId }, cancellationToken: ct));

@@ -87,7 +87,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         const string sql = """
             select id, body_hash as BodyHash, case when idempotency_key = @idempotencyKey then 'key' else 'source' end as MatchedBy
               from ingestion.lead
-             where idempotency_key = @idempotencyKey or (source = @Source and source_lead_id = @SourceLeadId)
+             where source = @Source and (idempotency_key = @idempotencyKey or source_lead_id = @SourceLeadId)
              order by (idempotency_key = @idempotencyKey) desc nulls last
              limit 1
             """;

@@ -15,6 +15,12 @@ public static class LeadValidator
         Required(errors, "sourceLeadId", lead.SourceLeadId);
         Required(errors, "accountId", lead.AccountId);
         Required(errors, "conversion", lead.Conversion);
+        if (lead.Prospect is null)
+        {
+            // Explicit JSON null: the record's default does not apply.
+            errors["prospect"] = ["is required"];
+            return errors;
+        }
         Required(errors, "prospect.lastName", lead.Prospect.LastName);
         Email(errors, "prospect.email", lead.Prospect.Email);
         if (lead.Contact is { } contact)
@@ -25,6 +31,22 @@ public static class LeadValidator
         Length(errors, "prospect.firstName", lead.Prospect.FirstName);
         Length(errors, "prospect.lastName", lead.Prospect.LastName);
         Length(errors, "sourceLeadId", lead.SourceLeadId);
+        Length(errors, "source", lead.Source);
+        Length(errors, "accountId", lead.AccountId);
+        Length(errors, "prospect.email", lead.Prospect.Email);
+        Length(errors, "prospect.phone", lead.Prospect.Phone);
+        if (lead.Prospect.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && phone.Count(char.IsDigit) < 7)
+        {
+            errors.TryAdd("prospect.phone", ["must contain at least 7 digits"]);
+        }
+        if (lead.Survey?.ReportUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            errors["survey.reportUrl"] = ["must be an absolute URL"];
+        }
+        if (lead.OccurredAt is { } at && at > DateTimeOffset.UtcNow.AddDays(1))
+        {
+            errors["occurredAt"] = ["is in the future"];
+        }
         if (lead.Interaction?.Kind is { } kind && kind is not ("chat" or "meeting" or "experience" or "form"))
         {
             errors["interaction.kind"] = ["must be one of chat, meeting, experience, form"];

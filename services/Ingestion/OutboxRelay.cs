@@ -15,9 +15,14 @@ namespace LeadPlatform.Ingestion;
 /// published, so several relays share the work without publishing a row twice; a row whose publish was not
 /// confirmed stays and is published when the broker answers again.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 200;
+    /// <summary>
+    /// While the broker is away MassTransit's publish waits for it; bounding the wait keeps the claiming
+    /// transaction (and its row locks) from staying open for the whole outage. The rows are simply claimed again.
+    /// </summary>
+    private TimeSpan PublishTimeout => configuration.GetValue("Outbox:PublishTimeout", TimeSpan.FromSeconds(30));
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly Dictionary<string, Type> MessageTypes = new()
     {
@@ -65,7 +70,11 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
         {
             return 0;
         }
-        await Task.WhenAll(rows.Select(row => PublishAsync(row, ct)));
+        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            bounded.CancelAfter(PublishTimeout);
+            await Task.WhenAll(rows.Select(row => PublishAsync(row, bounded.Token)));
+        }
 
         const string done = "update ingestion.outbox set published_at = now() where id = any(@ids)";
         await connection.ExecuteAsync(new CommandDefinition(done, new { ids = rows.Select(r => r.Id).ToArray() }, tx, cancellationToken: ct));

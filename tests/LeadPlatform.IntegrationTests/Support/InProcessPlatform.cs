@@ -15,6 +15,8 @@ namespace LeadPlatform.IntegrationTests.Support;
 public sealed class InProcessPlatform : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key";
+    /// <summary>The API key of source <c>roobrik</c> (any account), sent by default on <see cref="Ingestion"/>'s client.</summary>
+    public const string RoobrikApiKey = "test-roobrik-api-key-0001";
 
     public required IsolatedEnvironment Environment { get; init; }
     public required InProcessService Sandbox { get; init; }
@@ -51,12 +53,22 @@ public sealed class InProcessPlatform : IAsyncDisposable
 
         var platform = new InProcessPlatform { Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Enquire = enquire };
         await platform.WaitReadyAsync();
+        await platform.PutSourceKeyAsync("roobrik", RoobrikApiKey, "*");
+        ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", RoobrikApiKey);
         return platform;
     }
 
     public async Task PutIntegrationAsync(string id, object integration)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/integrations/{id}") { Content = JsonContent.Create(integration) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await Ingestion.Client.SendAsync(request);
+        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task PutSourceKeyAsync(string source, string key, params string[] accounts)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/source-keys/{source}") { Content = JsonContent.Create(new { key, accounts }) };
         request.Headers.Add("X-Admin-Key", AdminKey);
         using var response = await Ingestion.Client.SendAsync(request);
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());

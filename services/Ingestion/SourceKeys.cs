@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>Who is calling: the upstream source an API key belongs to, and the accounts it may submit to.</summary>
+public sealed record ApiCaller(string Source, IReadOnlyList<string> Accounts)
+{
+    public const string AnyAccount = "*";
+
+    public bool MaySubmitTo(string accountId) => Accounts.Any(a => a == AnyAccount || string.Equals(a, accountId, StringComparison.Ordinal));
+}
+
+/// <summary>A source key as the admin API and the configuration file carry it (the key in clear, once).</summary>
+public sealed record SourceKey
+{
+    public string Source { get; init; } = "";
+    public string? Key { get; init; }
+    public IReadOnlyList<string> Accounts { get; init; } = [];
+}
+
+/// <summary>Per-source API keys (<c>ingestion.source_key</c>); only a SHA-256 of each key is stored.</summary>
+public sealed class SourceKeys(NpgsqlDataSource dataSource)
+{
+    public const string Header = "X-Api-Key";
+
+    private sealed record Row
+    {
+        public string Source { get; init; } = "";
+        public string[] Accounts { get; init; } = [];
+    }
+
+    public async Task<ApiCaller?> AuthenticateAsync(string? key, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+        const string sql = "select source, accounts from ingestion.source_key where key_hash = @hash";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { hash = Hash(key) }, cancellationToken: ct));
+        return row is null ? null : new ApiCaller(row.Source, row.Accounts);
+    }
+
+    public async Task UpsertAsync(SourceKey sourceKey, CancellationToken ct)
+    {
+        const string sql = """
+            insert into ingestion.source_key (source, key_hash, accounts) values (@Source, @hash, @Accounts)
+            on conflict (source) do update set key_hash = excluded.key_hash, accounts = excluded.accounts, updated_at = now()
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql,
+            new { sourceKey.Source, hash = Hash(sourceKey.Key!), Accounts = sourceKey.Accounts.ToArray() }, cancellationToken: ct));
+    }
+
+    /// <summary>Sources and their accounts; keys are never returned.</summary>
+    public async Task<IReadOnlyList<SourceKey>> AllAsync(CancellationToken ct)
+    {
+        const string sql = "select source, accounts from ingestion.source_key order by source";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct));
+        return rows.Select(r => new SourceKey { Source = r.Source, Accounts = r.Accounts }).ToList();
+    }
+
+    public async Task<bool> DeleteAsync(string source, CancellationToken ct)
+    {
+        const string sql = "delete from ingestion.source_key where source = @source";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { source }, cancellationToken: ct)) > 0;
+    }
+
+    public static Dictionary<string, string[]> Validate(SourceKey sourceKey)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(sourceKey.Source))
+        {
+            errors["source"] = ["is required"];
+        }
+        if (sourceKey.Key is not { Length: >= 16 })
+        {
+            errors["key"] = ["is required and must be at least 16 characters"];
+        }
+        if (sourceKey.Accounts.Count == 0 || sourceKey.Accounts.Any(string.IsNullOrWhiteSpace))
+        {
+            errors["accounts"] = ["must list at least one account id, or \"*\" for any"];
+        }
+        return errors;
+    }
+
+    /// <summary>Keys are long random secrets, so a plain SHA-256 (no salt, no stretching) is enough and lets us look a key up.</summary>
+    public static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}

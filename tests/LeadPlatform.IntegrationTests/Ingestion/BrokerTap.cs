@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.IntegrationTests.Ingestion;
+
+/// <summary>
+/// Watches what reaches a RabbitMQ virtual host through the management HTTP API (no .NET client): a queue of its
+/// own bound to a MassTransit message exchange, read and acknowledged; and publishing as a non-.NET system does.
+/// </summary>
+public sealed class BrokerTap(string vhost)
+{
+    private static readonly HttpClient Management = CreateClient();
+    private string VHost => Uri.EscapeDataString(vhost);
+
+    public sealed record Delivered(Guid MessageId, JsonElement Message);
+
+    /// <summary>Binds queue <paramref name="queue"/> to the fanout exchange MassTransit publishes <paramref name="exchange"/> on.</summary>
+    public async Task BindAsync(string exchange, string queue)
+    {
+        var ex = Uri.EscapeDataString(exchange);
+        (await Management.PutAsJsonAsync($"api/exchanges/{VHost}/{ex}", new { type = "fanout", durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}", new { durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        (await Management.PostAsJsonAsync($"api/bindings/{VHost}/e/{ex}/q/{Uri.EscapeDataString(queue)}", new { routing_key = "" })).EnsureSuccessStatusCode();
+    }
+
+
+    /// <summary>Takes (and acknowledges) everything now waiting in the queue: MassTransit envelopes.</summary>
+    public async Task<IReadOnlyList<Delivered>> TakeAsync(string queue)
+    {
+        var got = await GetAsync(queue, ackmode: "ack_requeue_false");
+        return got.Select(g =>
+        {
+            var envelope = JsonDocument.Parse(g).RootElement;
+            return new Delivered(Guid.Parse(envelope.GetProperty("messageId").GetString()!), envelope.GetProperty("message").Clone());
+        }).ToList();
+    }
+
+    /// <summary>The raw messages waiting in a queue, with their headers, left in place.</summary>
+    public async Task<IReadOnlyList<(string Body, JsonElement Headers)>> PeekAsync(string queue)
+    {
+        using var response = await Management.PostAsJsonAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}/get",
+            new { count = 1000, ackmode = "ack_requeue_true", encoding = "auto" });
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+        response.EnsureSuccessStatusCode();
+        var got = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return got.EnumerateArray().Select(g => (Decode(g), g.GetProperty("properties").TryGetProperty("headers", out var h) ? h.Clone() : default)).ToList();
+    }
+
+    private async Task<IReadOnlyList<string>> GetAsync(string queue, string ackmode)
+    {
+        using var response = await Management.PostAsJsonAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}/get",
+            new { count = 1000, ackmode, encoding = "auto" });
+        response.EnsureSuccessStatusCode();
+        var got = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return got.EnumerateArray().Select(Decode).ToList();
+    }
+
+    /// <summary>Publishes as a non-.NET system would: a raw JSON body straight to a queue (default exchange).</summary>
+    public async Task PublishRawAsync(string queue, string json, string? contentType = "application/json")
+    {
+        var properties = contentType is null ? (object)new { delivery_mode = 2 } : new { delivery_mode = 2, content_type = contentType };
+        using var response = await Management.PostAsJsonAsync($"api/exchanges/{VHost}/amq.default/publish",
+            new { properties, routing_key = queue, payload = json, payload_encoding = "string" });
+        response.EnsureSuccessStatusCode();
+        var routed = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(routed.GetProperty("routed").GetBoolean(), Is.True, $"queue {queue} does not exist");
+    }
+
+    private static string Decode(JsonElement got)
+    {
+        var payload = got.GetProperty("payload").GetString()!;
+        return got.GetProperty("payload_encoding").GetString() == "base64" ? Encoding.UTF8.GetString(Convert.FromBase64String(payload)) : payload;
+    }
+
+    private static HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(TestServers.RabbitManagement.TrimEnd('/') + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        return client;
+    }
+}
