@@ -13,7 +13,7 @@ public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens
     public async Task<CrmResult> DeliverAsync(DeliveryRequest request, CancellationToken ct)
     {
         var settings = request.Integration.SettingsAs<SalesforceSettings>();
-        var api = new SalesforceApi(http, tokens, request.Integration, settings);
+        var api = new SalesforceRestClient(http, tokens, request.Integration, settings);
         var lead = request.Lead;
 
         if (lead.Prospect.Email is { Length: > 0 } email)

@@ -8,7 +8,7 @@ namespace LeadPlatform.Connectors.Salesforce;
 /// Salesforce's REST API for one integration and one delivery: bearer token from the cache, refreshed once
 /// when Salesforce answers <c>INVALID_SESSION_ID</c>; assignment rules switched off on every write.
 /// </summary>
-public sealed class SalesforceApi(HttpClient http, SalesforceTokens tokens, Integration integration, SalesforceSettings settings)
+public sealed class SalesforceRestClient(HttpClient http, SalesforceTokens tokens, Integration integration, SalesforceSettings settings)
 {
     /// <summary>The first record a query returns, or null.</summary>
     public async Task<JsonObject?> QueryFirstAsync(string soql, CancellationToken ct)
