@@ -14,6 +14,8 @@ public static class SandboxExtensions
     {
         app.MapInspectionApi();
         app.MapEnquireApi();
+        app.MapSalesforceApi();
+        app.MapHubSpotApi();
         return app;
     }
 }
