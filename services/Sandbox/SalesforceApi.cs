@@ -83,7 +83,15 @@ public static partial class SalesforceApi
             return Errors(400, "MALFORMED_QUERY", $"unexpected token in query: {soql}");
         }
         var kind = match.Groups["type"].Value.ToLowerInvariant();
-        var email = Regex.Unescape(match.Groups["email"].Value.Replace("\\'", "'", StringComparison.Ordinal));
+        string email;
+        try
+        {
+            email = Regex.Unescape(match.Groups["email"].Value.Replace("\\'", "'", StringComparison.Ordinal));
+        }
+        catch (ArgumentException)
+        {
+            return Errors(400, "MALFORMED_QUERY", $"invalid escape sequence in query: {soql}");
+        }
         var onlyUnconverted = match.Groups["unconverted"].Success;
         var limit = match.Groups["limit"].Success ? int.Parse(match.Groups["limit"].Value, CultureInfo.InvariantCulture) : int.MaxValue;
         var fields = match.Groups["fields"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

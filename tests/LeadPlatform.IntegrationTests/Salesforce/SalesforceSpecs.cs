@@ -161,6 +161,17 @@ public class SalesforceSpecs
     }
 
     [Test]
+    public async Task A_session_still_invalid_after_one_refresh_fails_the_delivery_as_an_auth_failure()
+    {
+        await _platform.SandboxApi.FaultAsync(new { crm = "salesforce", mode = "session-expired", count = 2 });
+
+        var delivery = await _platform.FinishedDeliveryAsync(await _platform.PostLeadAsync(Lead("acme-sf", "session-dead", "session.dead@example.com")));
+
+        Assert.That(delivery.GetProperty("state").GetString(), Is.EqualTo("failed"));
+        Assert.That(delivery.GetProperty("lastError").GetString(), Does.Contain("INVALID_SESSION_ID"));
+    }
+
+    [Test]
     public async Task A_validation_error_fails_the_delivery_at_once_with_Salesforces_message()
     {
         await _platform.SandboxApi.FaultAsync(new { crm = "salesforce", mode = "400", count = 1, message = "Phone must have 10 digits" });
