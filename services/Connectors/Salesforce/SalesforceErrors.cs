@@ -62,9 +62,13 @@ public static class SalesforceErrors
     {
         var details = errors.Count == 0
             ? (body.Length <= 300 ? body : body[..300] + "…")
-            : string.Join("; ", errors.Select(e => $"{e.ErrorCode}: {e.Message}" + (e.Fields is { Count: > 0 } f ? $" [{string.Join(", ", f)}]" : "")));
+            : string.Join("; ", errors.Select(e => $"{e.ErrorCode}: {Message(e)}" + (e.Fields is { Count: > 0 } f ? $" [{string.Join(", ", f)}]" : "")));
         return $"Salesforce answered {(int)status}: {details}";
     }
+
+    /// <summary>A refused query's message quotes the query, and with it the prospect's email: not for logs.</summary>
+    private static string? Message(SalesforceError error) =>
+        error.ErrorCode == "MALFORMED_QUERY" ? "the lookup query was refused" : error.Message;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
