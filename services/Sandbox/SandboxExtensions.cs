@@ -17,6 +17,8 @@ public static class SandboxExtensions
         app.MapEnquireApi();
         app.MapAlisApi();
         app.MapDispositionFeed();
+        app.MapSalesforceApi();
+        app.MapHubSpotApi();
         return app;
     }
 }
