@@ -14,6 +14,7 @@ public static class SandboxExtensions
     {
         app.MapInspectionApi();
         app.MapEnquireApi();
+        app.MapAdfApi();
         return app;
     }
 }
