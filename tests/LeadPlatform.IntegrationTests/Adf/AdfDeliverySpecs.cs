@@ -22,7 +22,7 @@ public class AdfDeliverySpecs
     [OneTimeSetUp]
     public async Task StartPlatform()
     {
-        _platform = await AdfPlatform.StartAsync("adf");
+        _platform = await AdfPlatform.StartAsync("adfdelivery");
         await _platform.PutEmailIntegrationAsync("motors-email", "motors-email", "leads@dealer.example", ["owner@motors.example", "sales@motors.example"]);
         await _platform.PutHttpIntegrationAsync("motors-http", "motors-http");
         await _platform.PutEmailIntegrationAsync("motors-faulty", "motors-faulty", "faulty@dealer.example");
