@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using LeadPlatform.Mail;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace LeadPlatform.Connectors.Adf;
@@ -12,7 +13,7 @@ namespace LeadPlatform.Connectors.Adf;
 /// a lost answer carries the same identity (Message-ID, <c>Idempotency-Key</c>, ADF prospect id) for the
 /// dealer side to drop the duplicate; the ledger already makes a redelivered message a no-op.
 /// </summary>
-public sealed class AdfConnector(HttpClient http, TimeProvider clock) : ICrmConnector
+public sealed class AdfConnector(HttpClient http, TimeProvider clock, IOptions<ConnectorOptions> options) : ICrmConnector
 {
     public const string Name = "adf";
 
@@ -27,13 +28,13 @@ public sealed class AdfConnector(HttpClient http, TimeProvider clock) : ICrmConn
         }
         return settings.Delivery.ToLowerInvariant() switch
         {
-            AdfSettings.EmailDelivery => await EmailAsync(request, settings, xml, ct),
+            AdfSettings.EmailDelivery => await EmailAsync(request, settings, xml, options.Value.RequestTimeout, ct),
             AdfSettings.HttpDelivery => await PostAsync(request, xml, ct),
             _ => throw new CrmPermanentException($"integration {request.Integration.Id}: settings.delivery must be email or http"),
         };
     }
 
-    private static async Task<CrmResult> EmailAsync(DeliveryRequest request, AdfSettings settings, string xml, CancellationToken ct)
+    private static async Task<CrmResult> EmailAsync(DeliveryRequest request, AdfSettings settings, string xml, TimeSpan timeout, CancellationToken ct)
     {
         var email = settings.Email;
         if (string.IsNullOrWhiteSpace(email.Host) || string.IsNullOrWhiteSpace(email.From) || email.To.Count == 0)
@@ -56,6 +57,7 @@ public sealed class AdfConnector(HttpClient http, TimeProvider clock) : ICrmConn
             Tls = email.Tls,
             Username = request.Integration.Credential("smtpUsername"),
             Password = request.Integration.Credential("smtpPassword"),
+            Timeout = timeout,
         };
         try
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
+using Dapper;
 using LeadPlatform.Connectors.Adf;
 using LeadPlatform.Contracts;
 using LeadPlatform.Testing;
@@ -26,6 +27,7 @@ public class AdfDeliverySpecs
         await _platform.PutEmailIntegrationAsync("motors-email", "motors-email", "leads@dealer.example", ["owner@motors.example", "sales@motors.example"]);
         await _platform.PutHttpIntegrationAsync("motors-http", "motors-http");
         await _platform.PutEmailIntegrationAsync("motors-faulty", "motors-faulty", "faulty@dealer.example");
+        await _platform.PutEmailIntegrationAsync("motors-down", "motors-down", "down@dealer.example", smtpPort: FreePort.Next());
     }
 
     [OneTimeTearDown]
@@ -133,6 +135,23 @@ public class AdfDeliverySpecs
         var delivery = await DeliveryAsync(leadId, "delivered");
         Assert.That(delivery.GetProperty("attempts").GetInt32(), Is.GreaterThanOrEqualTo(3));
         Assert.That(_platform.DealerSmtp.Messages.Count(m => m.Data.Contains(leadId, StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_unreachable_SMTP_server_schedules_a_retry_and_keeps_the_lead()
+    {
+        var leadId = await PostLeadAsync(Lead("motors-down", "adf-down-1"));
+
+        await using var dataSource = _platform.Environment.CreateDataSource();
+        var entry = await Eventually.UntilAsync(async () =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync();
+                return await connection.QuerySingleOrDefaultAsync<(string State, string? LastError)>(
+                    "select state as State, last_error as LastError from delivery.ledger where lead_id = @id",
+                    new { id = Guid.Parse(leadId) });
+            },
+            e => e.State == "retry_scheduled", Wait, "the delivery to be scheduled for a retry");
+        Assert.That(entry.LastError, Does.Contain("could not reach the SMTP server"));
     }
 
     [Test]

@@ -75,7 +75,7 @@ public sealed class AdfPlatform : IAsyncDisposable
     }
 
     /// <summary>An ADF integration that emails the dealer's lead address on <see cref="DealerSmtp"/>.</summary>
-    public Task PutEmailIntegrationAsync(string id, string accountId, string to, string[]? notificationRecipients = null) =>
+    public Task PutEmailIntegrationAsync(string id, string accountId, string to, string[]? notificationRecipients = null, int? smtpPort = null) =>
         PutIntegrationAsync(id, new
         {
             accountId,
@@ -83,7 +83,7 @@ public sealed class AdfPlatform : IAsyncDisposable
             settings = new
             {
                 delivery = "email",
-                email = new { host = "127.0.0.1", port = DealerSmtp.Port, tls = "none", from = "leads@leadplatform.example", to = new[] { to } },
+                email = new { host = "127.0.0.1", port = smtpPort ?? DealerSmtp.Port, tls = "none", from = "leads@leadplatform.example", to = new[] { to } },
                 vendor = new { name = "Acme Motors", contactName = "Sales desk", email = "sales@acme.example" },
                 notificationRecipients = notificationRecipients ?? [],
             },
