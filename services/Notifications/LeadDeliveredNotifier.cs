@@ -1,0 +1,56 @@
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using LeadPlatform.Mail;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace LeadPlatform.Notifications;
+
+/// <summary>
+/// Emails the integration's notification recipients when a lead was delivered through it: once per
+/// (lead, integration). Logs ids and counts only; the email itself carries the lead unmasked.
+/// </summary>
+public sealed class LeadDeliveredNotifier(
+    IntegrationStore integrations,
+    NotificationLog log,
+    IOptions<NotificationOptions> options,
+    ILogger<LeadDeliveredNotifier> logger) : IConsumer<LeadDelivered>
+{
+    public async Task Consume(ConsumeContext<LeadDelivered> context)
+    {
+        var delivered = context.Message;
+        var ct = context.CancellationToken;
+        var integration = await integrations.FindAsync(delivered.IntegrationId, ct);
+        var recipients = integration?.SettingsAs<NotificationSettings>().NotificationRecipients
+            .Where(r => MailboxAddress.TryParse(r, out _)).ToList() ?? [];
+        if (recipients.Count == 0 || await log.WasSentAsync(delivered.LeadId, delivered.IntegrationId, ct))
+        {
+            return;
+        }
+        var lead = await log.FindDeliveredLeadAsync(delivered.LeadId, delivered.IntegrationId, ct)
+            ?? throw new InvalidOperationException($"lead {delivered.LeadId} is not in the delivery ledger for {delivered.IntegrationId}");
+
+        var message = LeadNotificationEmail.Create(lead, delivered);
+        message.From.Add(MailboxAddress.Parse(options.Value.From));
+        message.To.AddRange(recipients.Select(MailboxAddress.Parse));
+        // Sent, then recorded: a crash in between resends with the same Message-ID, which mail clients collapse.
+        await SmtpMailer.SendAsync(message, options.Value.Smtp, ct);
+        await log.RecordSentAsync(delivered.LeadId, delivered.IntegrationId, recipients.Count, message.MessageId ?? "", ct);
+        logger.LogInformation("Lead notification for lead {LeadId} via {IntegrationId} sent to {Recipients} recipient(s)",
+            delivered.LeadId, delivered.IntegrationId, recipients.Count);
+    }
+}
+
+public sealed class LeadDeliveredNotifierDefinition : ConsumerDefinition<LeadDeliveredNotifier>
+{
+    public LeadDeliveredNotifierDefinition() => EndpointName = "notifications-lead-delivered";
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<LeadDeliveredNotifier> consumerConfigurator, IRegistrationContext context)
+    {
+        // An SMTP server down for a while: retry over a few minutes, then the message waits in the error queue for replay.
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(3)));
+    }
+}

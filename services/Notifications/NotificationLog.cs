@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using Npgsql;
+
+namespace LeadPlatform.Notifications;
+
+/// <summary>Which notifications were sent, and the lead they are about.</summary>
+public sealed class NotificationLog(NpgsqlDataSource dataSource)
+{
+    public async Task<bool> WasSentAsync(Guid leadId, string integrationId, CancellationToken ct)
+    {
+        const string sql = "select exists (select 1 from notifications.sent where lead_id = @leadId and integration_id = @integrationId)";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { leadId, integrationId }, cancellationToken: ct));
+    }
+
+    public async Task RecordSentAsync(Guid leadId, string integrationId, int recipients, string messageId, CancellationToken ct)
+    {
+        const string sql = """
+            insert into notifications.sent (lead_id, integration_id, recipients, message_id)
+            values (@leadId, @integrationId, @recipients, @messageId)
+            on conflict (lead_id, integration_id) do nothing
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, integrationId, recipients, messageId }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The lead as the connector delivered it, from the delivery ledger (read only): the connector writes the
+    /// row before it publishes <c>LeadDelivered</c>, so the lead is always there when the event arrives.
+    /// </summary>
+    public async Task<LeadConverted?> FindDeliveredLeadAsync(Guid leadId, string integrationId, CancellationToken ct)
+    {
+        const string sql = "select message::text as Message from delivery.ledger where lead_id = @leadId and integration_id = @integrationId";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { leadId, integrationId }, cancellationToken: ct));
+        return json is null ? null : JsonSerializer.Deserialize<LeadConverted>(json, JsonDefaults.Options);
+    }
+}

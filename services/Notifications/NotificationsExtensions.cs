@@ -1,0 +1,18 @@
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+
+namespace LeadPlatform.Notifications;
+
+public static class NotificationsExtensions
+{
+    /// <summary>The lead-notification email: a consumer of <c>LeadDelivered</c>, its sent log, and SMTP settings.</summary>
+    public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection("Notifications"));
+        builder.AddIntegrationCatalog();
+        builder.AddLeadPlatformDatabase("notifications", typeof(NotificationLog).Assembly);
+        builder.Services.AddSingleton<NotificationLog>();
+        builder.AddLeadPlatformBus(x => x.AddConsumer<LeadDeliveredNotifier>(typeof(LeadDeliveredNotifierDefinition)));
+        return builder;
+    }
+}
