@@ -1,3 +1,4 @@
+using LeadPlatform.Ingestion.Operations;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 
@@ -14,6 +15,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<LeadIntake>();
         builder.Services.AddHostedService<IntegrationFileLoader>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.AddIngestionOperations();
         builder.AddLeadPlatformBus(x => x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view"));
         return builder;
     }
@@ -22,6 +24,7 @@ public static class IngestionExtensions
     {
         app.MapLeadEndpoints();
         app.MapIntegrationAdmin();
+        app.MapOperations();
         return app;
     }
 }

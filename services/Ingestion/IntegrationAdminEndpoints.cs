@@ -39,7 +39,7 @@ public static class IntegrationAdminEndpoints
     private static Integration Redacted(Integration i) =>
         i with { Credentials = i.Credentials.ToDictionary(c => c.Key, _ => "***") };
 
-    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var expected = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:Key"] ?? "dev-admin-key";

@@ -25,15 +25,18 @@ public static class LeadEndpoints
         var (lead, problem) = await JsonBody.ReadAsync<Lead>(request, ct);
         if (problem is not null)
         {
+            IngestionMetrics.Rejected(null, IngestionMetrics.MalformedBody);
             return problem;
         }
         var errors = LeadValidator.Validate(lead!);
         if (errors.Count > 0)
         {
+            IngestionMetrics.Rejected(lead, IngestionMetrics.Invalid, errors.Keys.First());
             return Problems.Validation(errors, "The lead is not valid.");
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();
         var accepted = await intake.AcceptAsync(lead!, idempotencyKey, ct);
+        IngestionMetrics.Intake(lead!, accepted);
         return accepted is null
             ? Problems.Field("Idempotency-Key", "This Idempotency-Key was used with a different body", StatusCodes.Status409Conflict)
             : Results.Accepted($"/v1/leads/{accepted.LeadId}", new AcceptedLead(accepted.LeadId, accepted.Duplicate, accepted.Deliveries));
