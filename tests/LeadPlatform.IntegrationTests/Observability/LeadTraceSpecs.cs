@@ -27,7 +27,7 @@ public class LeadTraceSpecs
     {
         var email = $"zelda.{Guid.NewGuid():N}"[..20] + "@example.com";
         using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
-            ObservedPlatform.Lead("roobrik", $"trace-{Guid.NewGuid():N}", "trace-account", email));
+            ObservedPlatform.Lead("roobrik", $"trace-{Guid.NewGuid():N}", "trace-account", email, phone: "555-0199", contactPhone: "555-0142"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
         var leadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetString()!;
 

@@ -41,7 +41,7 @@ public class MetricsSpecs
         {
             ["Connector:GiveUpAfter"] = "00:00:03",
             ["Connector:CircuitBreakerFailures"] = "2",
-            ["Connector:CircuitBreakDuration"] = "00:01:00",
+            ["Connector:CircuitBreakDuration"] = "00:00:02",
         });
         await _platform.PutEnquireIntegrationAsync("metrics-ok", "metrics-ok-account");
         await _platform.PutEnquireIntegrationAsync("metrics-down", "metrics-down-account");

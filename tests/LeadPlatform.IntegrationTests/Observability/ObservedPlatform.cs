@@ -106,18 +106,21 @@ public sealed class ObservedPlatform : IAsyncDisposable
     }
 
     public static object Lead(string source, string sourceLeadId, string accountId, string email,
-        string firstName = "Zelda", string lastName = "Quimby", string phone = "555-0199") => new
+        string firstName = "Zelda", string lastName = "Quimby", string? phone = null, string? contactPhone = null) => new
         {
             source,
             sourceLeadId,
             accountId,
             conversion = "sales-opt-in",
             occurredAt = DateTimeOffset.UtcNow,
-            prospect = new { firstName, lastName, email, phone },
-            contact = new { firstName = "Ottilie", lastName = lastName + "son", email = "contact." + email, phone = "555-0142", relationship = "daughter" },
+            // Enquire matches people by email or phone: leads of different people need different phones.
+            prospect = new { firstName, lastName, email, phone = phone ?? RandomPhone() },
+            contact = new { firstName = "Ottilie", lastName = lastName + "son", email = "contact." + email, phone = contactPhone ?? RandomPhone(), relationship = "daughter" },
             survey = new { name = "Senior Living Fit", outcome = "Assisted Living", notes = "Prefers mornings, lives near the lake" },
             comments = "Call after 5pm about the lake view room",
         };
+
+    private static string RandomPhone() => $"555-{Random.Shared.Next(1000, 10000)}-{Random.Shared.Next(1000, 10000)}";
 
     public async ValueTask DisposeAsync()
     {
