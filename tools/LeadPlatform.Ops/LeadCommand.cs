@@ -35,23 +35,24 @@ public static class LeadCommand
             await output.WriteLineAsync($"  {OpsCli.Text(v, "integrationId"),-24} {OpsCli.Text(v, "crm"),-12} {OpsCli.Text(v, "state"),-16} attempts {OpsCli.Text(v, "attempts")}");
         }
         await output.WriteLineAsync("Timeline:");
-        var timeline = await api.TryGetDispositionAsync($"v1/leads/{leadId}/timeline", ct);
-        if (timeline is not { } entries)
+        var (timeline, missing) = await api.TryGetDispositionAsync($"v1/leads/{leadId}/timeline", ct);
+        if (timeline is not { } found)
         {
-            await output.WriteLineAsync("  not available (the Disposition service does not answer)");
+            await output.WriteLineAsync($"  {missing}");
             return 0;
         }
-        var items = entries.ValueKind == JsonValueKind.Array ? entries.EnumerateArray().ToList()
-            : entries.TryGetProperty("entries", out var e) ? e.EnumerateArray().ToList() : [];
-        if (items.Count == 0)
+        await output.WriteLineAsync($"  status {OpsCli.Text(found, "status")} (raw {OpsCli.Text(found, "rawStatus")}) since {OpsCli.Text(found, "statusAt")}");
+        var entries = found.TryGetProperty("entries", out var e) && e.ValueKind == JsonValueKind.Array ? e.EnumerateArray().ToList() : [];
+        if (entries.Count == 0)
         {
             await output.WriteLineAsync("  no entries");
         }
-        foreach (var item in items)
+        foreach (var entry in entries)
         {
-            var when = OpsCli.Text(item, "occurredAt");
-            var what = new[] { "kind", "type", "status", "activity", "provider", "crm" }.Select(n => OpsCli.Text(item, n)).Where(t => t.Length > 0);
-            await output.WriteLineAsync($"  {when}  {string.Join("  ", what)}");
+            // Kind, mapped value and provider only: an entry's details can hold free text.
+            var mapped = entry.TryGetProperty("mapped", out var m) && m.ValueKind == JsonValueKind.False ? $"unmapped raw '{OpsCli.Text(entry, "raw")}'" : OpsCli.Text(entry, "value");
+            await output.WriteLineAsync($"  {OpsCli.Text(entry, "occurredAt"),-28} {OpsCli.Text(entry, "kind"),-10} {mapped,-24} " +
+                $"{OpsCli.Text(entry, "provider")} {OpsCli.Text(entry, "integrationId")}".TrimEnd());
         }
         return 0;
     }

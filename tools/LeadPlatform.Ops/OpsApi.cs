@@ -15,20 +15,20 @@ public sealed class OpsApi(OpsSettings settings, HttpMessageHandler? handler = n
 
     public Task<JsonElement> PostAdminAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Post, new Uri(settings.Api, path), admin: true, ct);
 
-    /// <summary>Null when the Disposition service does not answer or does not have this yet.</summary>
-    public async Task<JsonElement?> TryGetDispositionAsync(string path, CancellationToken ct)
+    /// <summary>The Disposition service's answer, or why there is none (it does not answer, or has nothing for this).</summary>
+    public async Task<(JsonElement? Value, string? Missing)> TryGetDispositionAsync(string path, CancellationToken ct)
     {
         try
         {
-            return await SendAsync(HttpMethod.Get, new Uri(settings.Disposition, path), admin: true, ct);
+            return (await SendAsync(HttpMethod.Get, new Uri(settings.Disposition, path), admin: true, ct), null);
         }
         catch (HttpRequestException)
         {
-            return null;
+            return (null, "not available (the Disposition service does not answer)");
         }
-        catch (OpsException)
+        catch (OpsException ex)
         {
-            return null;
+            return (null, ex.Message.Contains(" 404 ", StringComparison.Ordinal) ? "none recorded yet" : $"not available ({ex.Message})");
         }
     }
 

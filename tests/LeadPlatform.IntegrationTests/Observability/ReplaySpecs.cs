@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using LeadPlatform.Ops;
 using LeadPlatform.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using RabbitMQ.Client;
 
 namespace LeadPlatform.IntegrationTests.Observability;
@@ -36,7 +39,44 @@ public class ReplaySpecs
 
     private async Task<int> Lpops(StringWriter output, params string[] args) =>
         await OpsCli.RunAsync([.. args, "--api", _platform.Ingestion.BaseAddress.ToString(), "--admin-key", ObservedPlatform.AdminKey,
-            "--disposition", "http://127.0.0.1:9/"], output, output);
+            .. args.Contains("--disposition") ? Array.Empty<string>() : ["--disposition", "http://127.0.0.1:9/"]], output, output);
+
+    [Test]
+    public async Task Lead_and_unmapped_show_what_the_Disposition_service_answers()
+    {
+        // A stand-in answering with the Disposition service's shapes (services/Disposition/QueryEndpoints.cs).
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var disposition = builder.Build();
+        disposition.MapGet("/v1/leads/{leadId:guid}/timeline", (Guid leadId) => Results.Ok(new
+        {
+            leadId,
+            status = "Working",
+            rawStatus = "In Progress",
+            statusAt = DateTimeOffset.UtcNow,
+            entries = new object[]
+            {
+                new { kind = "status", source = "webhook", integrationId = Integration, provider = "enquire", raw = "In Progress", value = "Working", mapped = true, occurredAt = DateTimeOffset.UtcNow },
+                new { kind = "activity", source = "poll", integrationId = Integration, provider = "enquire", raw = "Smoke signal", value = (string?)null, mapped = false, occurredAt = DateTimeOffset.UtcNow },
+            },
+        }));
+        disposition.MapGet("/v1/dispositions/unmapped", () => Results.Ok(new
+        {
+            providers = new[] { new { provider = "enquire", statuses = new[] { new { raw = "Gone fishing", count = 3, lastSeenAt = DateTimeOffset.UtcNow } }, activities = Array.Empty<object>() } },
+        }));
+        await disposition.StartAsync();
+
+        var leadId = await PostLeadAsync($"timeline.{Guid.NewGuid():N}"[..17] + "@example.com");
+        var lead = new StringWriter();
+        Assert.That(await Lpops(lead, "lead", leadId, "--disposition", $"http://127.0.0.1:{port}/"), Is.Zero, lead.ToString());
+        Assert.That(lead.ToString(), Does.Contain("status Working (raw In Progress)").And.Contain("unmapped raw 'Smoke signal'"));
+
+        var unmapped = new StringWriter();
+        Assert.That(await Lpops(unmapped, "unmapped", "--disposition", $"http://127.0.0.1:{port}/"), Is.Zero, unmapped.ToString());
+        Assert.That(unmapped.ToString(), Does.Contain("enquire").And.Contain("Gone fishing").And.Contain("seen 3"));
+        await disposition.StopAsync();
+    }
 
     private async Task<string> PostLeadAsync(string email)
     {
