@@ -11,6 +11,16 @@ public static class IngestionMetrics
     public const string MalformedBody = "malformed_body";
     public const string Invalid = "invalid";
     public const string IdempotencyConflict = "idempotency_conflict";
+    public const string Forbidden = "forbidden";
+
+    /// <summary>The reason tag for a refusal answered with this HTTP status (for intake paths that carry a status).</summary>
+    public static string ReasonFor(int status) => status switch
+    {
+        StatusCodes.Status409Conflict => IdempotencyConflict,
+        StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType => MalformedBody,
+        _ => Invalid,
+    };
 
     private static readonly Counter<long> AcceptedCounter =
         LeadPlatformTelemetry.Meter.CreateCounter<long>("leadplatform.leads.accepted", description: "Leads accepted at intake (duplicates tagged)");

@@ -26,7 +26,7 @@ public class LeadTraceSpecs
     public async Task A_leads_spans_from_intake_to_the_CRM_call_share_one_trace_with_its_attributes_and_no_personal_data()
     {
         var email = $"zelda.{Guid.NewGuid():N}"[..20] + "@example.com";
-        using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
+        using var response = await _platform.Leads.PostAsJsonAsync("v1/leads",
             ObservedPlatform.Lead("roobrik", $"trace-{Guid.NewGuid():N}", "trace-account", email, phone: "555-0199", contactPhone: "555-0142"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
         var leadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetString()!;
@@ -76,7 +76,7 @@ public class LeadTraceSpecs
     public async Task Logs_of_a_lead_carry_trace_ids_and_no_personal_data()
     {
         var email = $"logcheck.{Guid.NewGuid():N}"[..22] + "@example.com";
-        using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
+        using var response = await _platform.Leads.PostAsJsonAsync("v1/leads",
             ObservedPlatform.Lead("roobrik", $"log-{Guid.NewGuid():N}", "trace-account", email, firstName: "Wilhelmina", lastName: "Xanthopoulos"));
         var leadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetString()!;
         await Eventually.UntilAsync(() => Task.FromResult(_platform.Spans),

@@ -71,13 +71,13 @@ public class MetricsSpecs
     public async Task Accepted_and_rejected_leads_are_counted_by_source_and_reason()
     {
         var source = $"metrics-{Guid.NewGuid():N}"[..16];
-        using var ok = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
-            ObservedPlatform.Lead(source, Guid.NewGuid().ToString(), "nobody-account", "a.b@example.com"));
+        using var ok = await _platform.Leads.PostAsJsonAsync("v1/leads",
+            ObservedPlatform.Lead(source, Guid.NewGuid().ToString(), "metrics-ok-account", "a.b@example.com"));
         Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        using var invalid = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
+        using var invalid = await _platform.Leads.PostAsJsonAsync("v1/leads",
             new { source, sourceLeadId = "x", accountId = "a", conversion = "sales-opt-in", prospect = new { firstName = "A" } });
         Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        using var malformed = await _platform.Ingestion.Client.PostAsync("v1/leads", new StringContent("{\"source\":", Encoding.UTF8, "application/json"));
+        using var malformed = await _platform.Leads.PostAsync("v1/leads", new StringContent("{\"source\":", Encoding.UTF8, "application/json"));
         Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
         Assert.Multiple(() =>
@@ -93,7 +93,7 @@ public class MetricsSpecs
     {
         var before = Sum("leadplatform.deliveries.succeeded", ("crm", "enquire"));
         var latencies = _points.Count(p => p.Instrument == "leadplatform.delivery.latency");
-        using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
+        using var response = await _platform.Leads.PostAsJsonAsync("v1/leads",
             ObservedPlatform.Lead("roobrik", Guid.NewGuid().ToString(), "metrics-ok-account", $"ok.{Guid.NewGuid():N}"[..12] + "@example.com"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
 
@@ -118,7 +118,7 @@ public class MetricsSpecs
         await _platform.SandboxApi.FaultAsync(new { crm = "enquire", mode = "down" });
         try
         {
-            using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
+            using var response = await _platform.Leads.PostAsJsonAsync("v1/leads",
                 ObservedPlatform.Lead("roobrik", Guid.NewGuid().ToString(), "metrics-down-account", $"down.{Guid.NewGuid():N}"[..14] + "@example.com"));
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
 

@@ -97,6 +97,13 @@ public sealed class ObservedPlatform : IAsyncDisposable
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Posts leads with the admin key, which ingestion accepts for every source (so these specs need no source API
+    /// keys; without API keys configured the header is simply ignored).
+    /// </summary>
+    public HttpClient Leads => _leads ??= AdminClient();
+    private HttpClient? _leads;
+
     /// <summary>A client of the admin ops API with the admin key set.</summary>
     public HttpClient AdminClient()
     {
@@ -124,6 +131,7 @@ public sealed class ObservedPlatform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _leads?.Dispose();
         await Enquire.DisposeAsync();
         await Ingestion.DisposeAsync();
         await Sandbox.DisposeAsync();

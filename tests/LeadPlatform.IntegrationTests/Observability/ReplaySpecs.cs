@@ -80,7 +80,7 @@ public class ReplaySpecs
 
     private async Task<string> PostLeadAsync(string email)
     {
-        using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads",
+        using var response = await _platform.Leads.PostAsJsonAsync("v1/leads",
             ObservedPlatform.Lead("roobrik", Guid.NewGuid().ToString(), Account, email));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetString()!;
