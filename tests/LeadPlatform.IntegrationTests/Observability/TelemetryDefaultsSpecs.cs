@@ -37,6 +37,27 @@ public class TelemetryDefaultsSpecs
         }
     }
 
+    [Test]
+    public async Task A_span_started_for_a_lead_later_links_to_the_leads_trace()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "link-probe", EnvironmentName = "Test" });
+        builder.AddLeadPlatformTelemetry();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            const string leadTrace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            using var span = LeadTraceLinks.StartLinked("disposition apply", leadTrace);
+            Assert.That(span, Is.Not.Null);
+            Assert.That(span!.Links.Select(l => l.Context.TraceId.ToString()), Is.EqualTo(new[] { "4bf92f3577b34da6a3ce929d0e0e4736" }));
+            Assert.That(span.TraceId.ToString(), Is.Not.EqualTo("4bf92f3577b34da6a3ce929d0e0e4736"), "a trace of its own");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
     [TestCase("http://crm/individuals?externalId=lp-1&email=a%40b.com&phone=555", "http://crm/individuals?externalId=***&email=***&phone=***")]
     [TestCase("http://crm/individuals/42/reports", "http://crm/individuals/42/reports")]
     [TestCase("http://crm/x?flag#frag", "http://crm/x?flag=***")]
