@@ -1,4 +1,5 @@
 using MassTransit;
+using LeadPlatform.Ingestion.Operations;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 
@@ -18,6 +19,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<LeadSubmission>();
         builder.Services.AddHostedService<IntegrationFileLoader>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.AddIngestionOperations();
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view");
@@ -31,6 +33,7 @@ public static class IngestionExtensions
         app.MapLeadEndpoints();
         app.MapIntegrationAdmin();
         app.MapIntakeAdmin();
+        app.MapOperations();
         return app;
     }
 }

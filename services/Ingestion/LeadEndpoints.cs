@@ -32,6 +32,7 @@ public static class LeadEndpoints
         var (lead, problem) = await JsonBody.ReadAsync<Lead>(request, ct);
         if (problem is not null)
         {
+            IngestionMetrics.Rejected(null, IngestionMetrics.MalformedBody);
             return problem;
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();

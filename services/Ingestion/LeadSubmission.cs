@@ -46,6 +46,7 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
     {
         if (await CheckAsync(lead, caller, ct) is { } rejection)
         {
+            IngestionMetrics.Rejected(lead, IngestionMetrics.ReasonFor(rejection.Status), rejection.Errors.Keys.FirstOrDefault());
             return (null, rejection);
         }
         return await AcceptCheckedAsync(lead, idempotencyKey, ct);
@@ -54,6 +55,7 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
     public async Task<(Acceptance? Accepted, Rejection? Rejected)> AcceptCheckedAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
         var accepted = await intake.AcceptAsync(lead, idempotencyKey, ct);
+        IngestionMetrics.Intake(lead, accepted);
         return accepted is null
             ? (null, Rejection.Field(StatusCodes.Status409Conflict, "Idempotency-Key", "This Idempotency-Key was used with a different body"))
             : (accepted, null);

@@ -35,8 +35,9 @@ public static class LeadPlatformTelemetry
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(t => t
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
+                .AddLeadPlatformSpanProcessors()
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
+                .AddHttpClientInstrumentation(TelemetryRedaction.ConfigureHttpClient)
                 .AddNpgsql())
             .WithMetrics(m => m
                 .AddMeter(Name, InstrumentationOptions.MeterName)

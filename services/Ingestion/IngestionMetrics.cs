@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using LeadPlatform.Contracts;
+using LeadPlatform.ServiceDefaults;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>Leads accepted and rejected at intake, by source (and reason), and the lead attributes on the request's span.</summary>
+public static class IngestionMetrics
+{
+    public const string MalformedBody = "malformed_body";
+    public const string Invalid = "invalid";
+    public const string IdempotencyConflict = "idempotency_conflict";
+    public const string Forbidden = "forbidden";
+
+    /// <summary>The reason tag for a refusal answered with this HTTP status (for intake paths that carry a status).</summary>
+    public static string ReasonFor(int status) => status switch
+    {
+        StatusCodes.Status409Conflict => IdempotencyConflict,
+        StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType => MalformedBody,
+        _ => Invalid,
+    };
+
+    private static readonly Counter<long> AcceptedCounter =
+        LeadPlatformTelemetry.Meter.CreateCounter<long>("leadplatform.leads.accepted", description: "Leads accepted at intake (duplicates tagged)");
+    private static readonly Counter<long> RejectedCounter =
+        LeadPlatformTelemetry.Meter.CreateCounter<long>("leadplatform.leads.rejected", description: "Leads refused at intake");
+
+    /// <summary>The intake's answer: accepted, or (null) refused because its idempotency key came with another body.</summary>
+    public static void Intake(Lead lead, Acceptance? acceptance)
+    {
+        if (acceptance is null)
+        {
+            Rejected(lead, IdempotencyConflict);
+        }
+        else
+        {
+            Accepted(lead, acceptance);
+        }
+    }
+
+    public static void Accepted(Lead lead, Acceptance acceptance)
+    {
+        AcceptedCounter.Add(1,
+            new KeyValuePair<string, object?>("source", SourceOf(lead)),
+            new KeyValuePair<string, object?>("duplicate", acceptance.Duplicate));
+        // The request span is where a lead's trace starts: make it findable by its lead, source and account.
+        Activity.Current?.SetTag(LeadTags.LeadId, acceptance.LeadId);
+        Activity.Current?.SetTag(LeadTags.Source, lead.Source);
+        Activity.Current?.SetTag(LeadTags.AccountId, lead.AccountId);
+    }
+
+    /// <param name="field">The first offending field of an invalid lead (a JSON path, never its value).</param>
+    public static void Rejected(Lead? lead, string reason, string? field = null) =>
+        RejectedCounter.Add(1,
+            new KeyValuePair<string, object?>("source", SourceOf(lead)),
+            new KeyValuePair<string, object?>("reason", reason),
+            new KeyValuePair<string, object?>("field", field));
+
+    private static string SourceOf(Lead? lead) => string.IsNullOrWhiteSpace(lead?.Source) ? "unknown" : lead.Source.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using Dapper;
+using LeadPlatform.ServiceDefaults;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion.Operations;
+
+/// <summary>
+/// <c>/v1/admin</c>: what an SRE does to a running platform (the <c>lpops</c> CLI calls these), behind the
+/// <c>X-Admin-Key</c> header. No lead payload (personal data) is returned: ids, states, counts and errors only.
+/// </summary>
+public static class OperationsEndpoints
+{
+    public const int MaxBatch = 1000;
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        var admin = app.MapGroup("/v1/admin").AddEndpointFilter(IntegrationAdminEndpoints.RequireAdminKey).WithTags("Operations");
+        admin.MapGet("/leads/{leadId:guid}", LeadAsync).WithSummary("A lead's ingestion view and its delivery ledger rows");
+        admin.MapGet("/deliveries/failed", FailedAsync).WithSummary("Failed deliveries by crm, integration, since, before (ISO 8601), limit");
+        admin.MapPost("/deliveries/{leadId:guid}/{integrationId}/replay", ReplayOneAsync).WithSummary("Replay one failed delivery");
+        admin.MapPost("/deliveries/replay", ReplayBatchAsync).WithSummary("Replay a batch of failed deliveries matching the filter");
+        admin.MapGet("/outbox", async (OutboxBacklog backlog, CancellationToken ct) => Results.Ok(await backlog.SampleAsync(ct)))
+            .WithSummary("Unpublished outbox rows and the age of the oldest");
+        admin.MapGet("/error-queues", async (ErrorQueues queues, CancellationToken ct) => Results.Ok(await queues.ListAsync(ct)))
+            .WithSummary("The *_error queues and their depth");
+        admin.MapPost("/error-queues/{queue}/drain", DrainAsync).WithSummary("Move an error queue's messages back to their source queue");
+        return app;
+    }
+
+    private sealed record LeadSummary
+    {
+        public Guid LeadId { get; init; }
+        public string Source { get; init; } = "";
+        public string SourceLeadId { get; init; } = "";
+        public string AccountId { get; init; } = "";
+        public string Conversion { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTime AcceptedAt { get; init; }
+    }
+
+    private sealed record ViewRow
+    {
+        public string IntegrationId { get; init; } = "";
+        public string Crm { get; init; } = "";
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public string? LastError { get; init; }
+        public DateTime UpdatedAt { get; init; }
+    }
+
+    private static async Task<IResult> LeadAsync(Guid leadId, NpgsqlDataSource dataSource, FailedDeliveries ledger, CancellationToken ct)
+    {
+        const string leadSql = """
+            select id as LeadId, source as Source, source_lead_id as SourceLeadId, account_id as AccountId,
+                   conversion as Conversion, status as Status, accepted_at as AcceptedAt
+              from ingestion.lead where id = @leadId
+            """;
+        const string viewSql = """
+            select integration_id as IntegrationId, crm as Crm, state as State, attempts as Attempts,
+                   last_error as LastError, updated_at as UpdatedAt
+              from ingestion.lead_delivery where lead_id = @leadId order by integration_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var lead = await connection.QuerySingleOrDefaultAsync<LeadSummary>(new CommandDefinition(leadSql, new { leadId }, cancellationToken: ct));
+        var view = (await connection.QueryAsync<ViewRow>(new CommandDefinition(viewSql, new { leadId }, cancellationToken: ct))).ToList();
+        var deliveries = await ledger.ForLeadAsync(leadId, ct);
+        return lead is null && deliveries.Count == 0
+            ? Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found")
+            : Results.Ok(new { leadId, lead, view, deliveries });
+    }
+
+    private static async Task<IResult> FailedAsync(HttpRequest request, FailedDeliveries ledger, CancellationToken ct)
+    {
+        var (filter, limit, problem) = ReadFilter(request, defaultLimit: 100);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var rows = await ledger.FailedAsync(filter!, limit, ct);
+        return Results.Ok(new { total = await ledger.CountFailedAsync(filter!, ct), deliveries = rows });
+    }
+
+    private static async Task<IResult> ReplayOneAsync(Guid leadId, string integrationId, FailedDeliveries ledger, ILoggerFactory logs, CancellationToken ct)
+    {
+        var replayed = await ledger.ReplayAsync(leadId, integrationId, ct);
+        if (replayed is not null)
+        {
+            logs.CreateLogger(nameof(OperationsEndpoints)).LogInformation("Replay of lead {LeadId} to {IntegrationId} scheduled", leadId, integrationId);
+            return Results.Accepted(value: new { replayed = 1, deliveries = new[] { replayed } });
+        }
+        var current = (await ledger.ForLeadAsync(leadId, ct)).FirstOrDefault(r => r.IntegrationId == integrationId);
+        return current is null
+            ? Problems.Status(StatusCodes.Status404NotFound, $"No delivery of lead {leadId} to {integrationId}")
+            : Problems.Status(StatusCodes.Status409Conflict, $"The delivery is {current.State}, not failed: only failed deliveries are replayed");
+    }
+
+    /// <summary>
+    /// One batch (at most <c>limit</c>); callers loop until <c>replayed</c> is 0. Pass <c>before</c> = when the replay
+    /// began, so a delivery that fails again during the replay is not picked up a second time.
+    /// </summary>
+    private static async Task<IResult> ReplayBatchAsync(HttpRequest request, FailedDeliveries ledger, ILoggerFactory logs, CancellationToken ct)
+    {
+        var (filter, limit, problem) = ReadFilter(request, defaultLimit: 100);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var replayed = await ledger.ReplayAsync(filter!, limit, ct);
+        logs.CreateLogger(nameof(OperationsEndpoints)).LogInformation("Replay of {Count} failed deliveries scheduled (crm {Crm}, integration {Integration})",
+            replayed.Count, filter!.Crm, filter.Integration);
+        return Results.Ok(new { replayed = replayed.Count, remaining = await ledger.CountFailedAsync(filter, ct), deliveries = replayed });
+    }
+
+    private static async Task<IResult> DrainAsync(string queue, HttpRequest request, ErrorQueues queues, CancellationToken ct)
+    {
+        if (!ErrorQueues.IsErrorQueue(queue))
+        {
+            return Problems.Field("queue", $"must be an error queue (ending in {ErrorQueues.Suffix})");
+        }
+        if (await queues.DepthAsync(queue, ct) is null)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, $"Queue {queue} not found");
+        }
+        var source = ErrorQueues.SourceOf(queue);
+        if (await queues.DepthAsync(source, ct) is null)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, $"Source queue {source} does not exist: start its service first");
+        }
+        var limit = int.TryParse(request.Query["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
+        var moved = await queues.DrainAsync(queue, limit, ct);
+        return Results.Ok(new { queue, sourceQueue = source, moved, left = await queues.DepthAsync(queue, ct) });
+    }
+
+    private static (DeliveryFilter? Filter, int Limit, IResult? Problem) ReadFilter(HttpRequest request, int defaultLimit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var since = ReadTime(request, "since", errors);
+        var before = ReadTime(request, "before", errors);
+        var limit = defaultLimit;
+        if (request.Query["limit"].FirstOrDefault() is { } rawLimit
+            && (!int.TryParse(rawLimit, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxBatch))
+        {
+            errors["limit"] = [$"must be a whole number from 1 to {MaxBatch}"];
+        }
+        if (errors.Count > 0)
+        {
+            return (null, 0, Problems.Validation(errors));
+        }
+        var filter = new DeliveryFilter(Blank(request.Query["crm"]), Blank(request.Query["integration"]), since, before);
+        return (filter, limit, null);
+    }
+
+    private static DateTimeOffset? ReadTime(HttpRequest request, string name, Dictionary<string, string[]> errors)
+    {
+        var raw = request.Query[name].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return value;
+        }
+        errors[name] = ["must be an ISO 8601 date and time, e.g. 2026-11-23T09:00:00Z"];
+        return null;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

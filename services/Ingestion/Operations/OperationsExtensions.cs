@@ -1,0 +1,15 @@
+namespace LeadPlatform.Ingestion.Operations;
+
+public static class OperationsExtensions
+{
+    /// <summary>What the admin operations API and the outbox gauges need.</summary>
+    public static IHostApplicationBuilder AddIngestionOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FailedDeliveries>();
+        builder.Services.AddSingleton<ErrorQueues>();
+        builder.Services.AddHttpClient(nameof(ErrorQueues));
+        builder.Services.AddSingleton<OutboxBacklog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxBacklog>());
+        return builder;
+    }
+}

@@ -1,0 +1,3 @@
+using LeadPlatform.Ops;
+
+return await OpsCli.RunAsync(args, Console.Out, Console.Error);
