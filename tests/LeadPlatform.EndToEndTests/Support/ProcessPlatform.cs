@@ -48,7 +48,13 @@ public sealed class ProcessPlatform : IAsyncDisposable
     }
 
     public Task<ServiceProcess> StartSandboxAsync() => StartAsync("sandbox", "services/Sandbox", "LeadPlatform.Sandbox");
-    public Task<ServiceProcess> StartIngestionAsync() => StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion");
+    public async Task<ServiceProcess> StartIngestionAsync()
+    {
+        var ingestion = await StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion");
+        // Tests submit as a trusted caller: the admin key is accepted on the lead endpoints like a source key.
+        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        return ingestion;
+    }
     public Task<ServiceProcess> StartEnquireAsync() => StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
 
     public async Task PutIntegrationAsync(string id, object integration)

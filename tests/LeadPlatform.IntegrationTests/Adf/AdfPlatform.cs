@@ -61,6 +61,8 @@ public sealed class AdfPlatform : IAsyncDisposable
             b => { b.AddServiceDefaults(); b.AddNotifications(); },
             a => a.MapDefaultEndpoints());
 
+        // Tests submit as a trusted caller: the admin key is accepted on the lead endpoints like a source key.
+        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         var platform = new AdfPlatform
         {
             Environment = environment, DealerSmtp = dealerSmtp, NotificationSmtp = notificationSmtp,

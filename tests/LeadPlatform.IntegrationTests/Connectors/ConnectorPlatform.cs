@@ -76,6 +76,8 @@ public sealed class ConnectorPlatform : IAsyncDisposable
         var consumed = new ConsumedLeads();
         connector.Services.GetRequiredService<IBus>().ConnectConsumeObserver(consumed);
 
+        // Tests submit as a trusted caller: the admin key is accepted on the lead endpoints like a source key.
+        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         var platform = new ConnectorPlatform
         {
             Crm = crm, Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Connector = connector, Consumed = consumed,

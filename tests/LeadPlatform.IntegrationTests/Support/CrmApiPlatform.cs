@@ -56,6 +56,8 @@ public sealed class CrmApiPlatform : IAsyncDisposable
             b => { b.AddServiceDefaults(); b.AddHubSpotConnector(); },
             a => a.MapDefaultEndpoints());
 
+        // Tests submit as a trusted caller: the admin key is accepted on the lead endpoints like a source key.
+        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         var platform = new CrmApiPlatform { Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Salesforce = salesforce, HubSpot = hubspot };
         foreach (var service in new[] { sandbox, ingestion, salesforce, hubspot })
         {
