@@ -7,10 +7,14 @@ using LeadPlatform.Testing;
 
 namespace LeadPlatform.EndToEndTests;
 
-/// <summary>The walking skeleton with every service in its own process: a posted lead becomes an Enquire record.</summary>
+/// <summary>
+/// The walking skeleton with every service in its own process: a posted lead becomes an Enquire record,
+/// and a disposition the CRM pushes for it shows on its timeline.
+/// </summary>
 [TestFixture, Category("EndToEnd")]
 public class LeadToCrmSpecs
 {
+    private const string WebhookSecret = "e2e-webhook-secret";
     private ProcessPlatform _platform = null!;
 
     [OneTimeSetUp]
@@ -20,12 +24,14 @@ public class LeadToCrmSpecs
         await _platform.StartSandboxAsync();
         await _platform.StartIngestionAsync();
         await _platform.StartEnquireAsync();
+        await _platform.StartDispositionAsync();
         await _platform.PutIntegrationAsync("e2e-enquire", new
         {
             accountId = "e2e-account",
             crm = "enquire",
+            directions = new[] { "outbound", "inbound-push" },
             endpoint = new Uri(_platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
-            credentials = new { subscriptionKey = "sandbox-enquire-key" },
+            credentials = new { subscriptionKey = "sandbox-enquire-key", webhookSecret = WebhookSecret },
         });
     }
 
@@ -59,5 +65,32 @@ public class LeadToCrmSpecs
             () => _platform.Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
             view => view.GetProperty("deliveries")[0].GetProperty("state").GetString() == "delivered",
             TimeSpan.FromSeconds(15), "ingestion to show the delivery as delivered");
+
+        // The CRM moves the prospect to "Tour Scheduled" and pushes it, signed, to the disposition API.
+        var prospectId = records.Single(r => SandboxClient.Text(r, "email") == "edith.e2e@example.com").Id;
+        var disposition = _platform.Service("disposition");
+        await Eventually.UntilAsync(async () =>
+        {
+            using var pushed = await _platform.Sandbox.Client.PostAsJsonAsync("sandbox/dispositions", new
+            {
+                crm = "enquire",
+                recordId = prospectId,
+                eventId = "e2e-evt-1",
+                status = "Tour Scheduled",
+                occurredAt = DateTimeOffset.UtcNow,
+                push = new { url = new Uri(disposition.BaseAddress, "v1/dispositions/e2e-enquire").ToString(), secret = WebhookSecret },
+            });
+            return pushed.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(15), "the signed push to be accepted (the delivery must reach the disposition service first)");
+
+        var timeline = await Eventually.UntilAsync(
+            () => disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline"),
+            t => t.GetRawText().Contains("Tour Scheduled", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15), "the disposition on the lead's timeline");
+        Assert.That(timeline.GetProperty("status").GetString(), Is.EqualTo("Working"), timeline.ToString());
+        await Eventually.UntilAsync(
+            () => _platform.Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
+            view => view.GetProperty("status").GetString() == "Working",
+            TimeSpan.FromSeconds(15), "ingestion to show the lead's current status");
     }
 }

@@ -55,6 +55,7 @@ public sealed class ProcessPlatform : IAsyncDisposable
         ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         return ingestion;
     }
+    public Task<ServiceProcess> StartDispositionAsync() => StartAsync("disposition", "services/Disposition", "LeadPlatform.Disposition");
     public Task<ServiceProcess> StartEnquireAsync() => StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
 
     public async Task PutIntegrationAsync(string id, object integration)
