@@ -2,8 +2,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeadPlatform.Demo;
 
-// Sends the demo leads to a running platform and prints where each one landed.
+// Sends the demo leads to a running platform, prints where each one landed, then has the sandbox CRM push
+// a disposition for the first one and prints that lead's timeline.
 var ingestion = new HttpClient { BaseAddress = new Uri(Arg("--ingestion", "http://127.0.0.1:5080/")) };
+var sandbox = new HttpClient { BaseAddress = new Uri(Arg("--sandbox", "http://127.0.0.1:5070/")) };
+var disposition = new HttpClient { BaseAddress = new Uri(Arg("--disposition", "http://127.0.0.1:5090/")) };
+string? firstLeadId = null;
+string? firstEnquireProspect = null;
 var runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
 var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 var apiKey = Arg("--api-key", "");
@@ -24,6 +29,7 @@ foreach (var lead in DemoLeads.Create(runId))
         continue;
     }
     var leadId = body.GetProperty("leadId").GetString()!;
+    firstLeadId ??= leadId;
     var who = lead.Contact is null ? "self-assessor" : $"on behalf of the prospect, by \"{lead.Contact.Relationship}\"";
     Console.WriteLine($"  {lead.SourceLeadId} ({lead.Conversion}, {who}) -> lead {leadId}");
     var view = await WaitDeliveredAsync(leadId);
@@ -34,12 +40,20 @@ foreach (var lead in DemoLeads.Create(runId))
     }
     foreach (var delivery in deliveries.EnumerateArray())
     {
-        var ids = delivery.TryGetProperty("recordIds", out var r) && r.ValueKind == JsonValueKind.Object
-            ? string.Join(", ", r.EnumerateObject().Select(p => $"{p.Name} {p.Value.GetString()}"))
-            : "";
+        delivery.TryGetProperty("recordIds", out var r);
+        var ids = r.ValueKind == JsonValueKind.Object ? string.Join(", ", r.EnumerateObject().Select(p => $"{p.Name} {p.Value.GetString()}")) : "";
+        if (leadId == firstLeadId && delivery.GetProperty("crm").GetString() == "enquire" && r.ValueKind == JsonValueKind.Object)
+        {
+            firstEnquireProspect = r.GetProperty("prospect").GetString();
+        }
         Console.WriteLine($"      {delivery.GetProperty("crm").GetString()} via {delivery.GetProperty("integrationId").GetString()}: " +
             $"{delivery.GetProperty("state").GetString()} after {delivery.GetProperty("attempts").GetInt32()} attempt(s) {ids}");
     }
+}
+
+if (firstLeadId is not null && firstEnquireProspect is not null)
+{
+    await Timeline.ShowAsync(sandbox, disposition, firstLeadId, firstEnquireProspect, Arg("--webhook-secret", "demo-webhook-secret"));
 }
 return 0;
 

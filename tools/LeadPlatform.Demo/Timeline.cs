@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace LeadPlatform.Demo;
+
+/// <summary>Plays the CRM: the sandbox moves the prospect on and pushes it, signed; then prints the lead's timeline.</summary>
+public static class Timeline
+{
+    public static async Task ShowAsync(HttpClient sandbox, HttpClient disposition, string leadId, string prospectId, string secret)
+    {
+        var push = new { url = new Uri(disposition.BaseAddress!, "v1/dispositions/demo-enquire").ToString(), secret };
+        var now = DateTimeOffset.UtcNow;
+        await PushAsync(sandbox, new { crm = "enquire", recordId = prospectId, status = "Contacted", activity = new { type = "Call", details = "first call" }, occurredAt = now, push });
+        await PushAsync(sandbox, new { crm = "enquire", recordId = prospectId, status = "Tour Scheduled", activity = new { type = "Appointment", details = "tour on Friday" }, occurredAt = now.AddSeconds(1), push });
+
+        Console.WriteLine();
+        Console.WriteLine($"Timeline of lead {leadId}");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        JsonElement timeline;
+        do
+        {
+            timeline = await disposition.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline");
+            await Task.Delay(200);
+        }
+        while (!timeline.GetRawText().Contains("Tour Scheduled", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        foreach (var entry in timeline.GetProperty("entries").EnumerateArray())
+        {
+            Console.WriteLine($"  {Text(entry, "occurredAt"),-34} {Text(entry, "kind"),-16} {Describe(entry)}");
+        }
+        Console.WriteLine($"  current status: {Text(timeline, "status")}");
+    }
+
+    private static async Task PushAsync(HttpClient sandbox, object change)
+    {
+        using var response = await sandbox.PostAsJsonAsync("sandbox/dispositions", change);
+        if (!response.IsSuccessStatusCode)
+        {
+            Console.WriteLine($"  (the sandbox's push was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()})");
+        }
+    }
+
+    private static string Describe(JsonElement entry) =>
+        string.Join(" ", new[] { "source", "integrationId", "raw", "value", "details" }
+            .Where(name => entry.TryGetProperty(name, out var v) && v.ValueKind is not JsonValueKind.Null)
+            .Select(name => $"{name}={(entry.GetProperty(name).ValueKind == JsonValueKind.String ? entry.GetProperty(name).GetString() : entry.GetProperty(name).GetRawText())}"));
+
+    private static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+}
