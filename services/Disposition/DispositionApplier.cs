@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
 using Npgsql;
 
@@ -28,6 +29,12 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
         int applied = 0, duplicates = 0;
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        const string traceSql = "select trace_parent from disposition.lead where lead_id = @leadId";
+        var leadTrace = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(traceSql, new { leadId }, cancellationToken: ct));
+        using var span = LeadTraceLinks.StartLinked("apply disposition", leadTrace);
+        span?.SetTag(LeadTags.LeadId, leadId);
+        span?.SetTag(LeadTags.IntegrationId, integration.Id);
+        span?.SetTag(LeadTags.Crm, integration.Crm);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (e.Status is { } rawStatus)
         {
@@ -113,8 +120,13 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
             details = details is null ? null : JsonSerializer.Serialize(new { details }, JsonDefaults.Options),
             occurredAt, dedupeKey,
         }, cancellationToken: ct)) > 0;
+        if (inserted)
+        {
+            DispositionMetrics.Applied(integration.Crm, kind);
+        }
         if (inserted && !value.Mapped)
         {
+            DispositionMetrics.Unmapped(integration.Crm, kind);
             const string unmapped = """
                 insert into disposition.unmapped (provider, kind, raw_value, seen) values (@provider, @kind, @raw, 1)
                 on conflict (provider, kind, raw_value) do update set seen = unmapped.seen + 1, last_seen_at = now()

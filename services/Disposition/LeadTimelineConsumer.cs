@@ -63,11 +63,14 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
     private static async Task KnowLeadAsync(NpgsqlConnection connection, Guid leadId, string? accountId, string? email, CancellationToken ct)
     {
         const string sql = """
-            insert into disposition.lead (lead_id, account_id, email) values (@leadId, @accountId, lower(@email))
+            insert into disposition.lead (lead_id, account_id, email, trace_parent) values (@leadId, @accountId, lower(@email), @traceParent)
             on conflict (lead_id) do update set account_id = coalesce(disposition.lead.account_id, excluded.account_id),
-                                                email = coalesce(disposition.lead.email, excluded.email)
+                                                email = coalesce(disposition.lead.email, excluded.email),
+                                                trace_parent = coalesce(disposition.lead.trace_parent, excluded.trace_parent)
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, accountId, email }, cancellationToken: ct));
+        // Every message consumed here travels in the lead's trace.
+        var traceParent = System.Diagnostics.Activity.Current?.Id;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, accountId, email, traceParent }, cancellationToken: ct));
     }
 
     private static async Task AddAsync(

@@ -54,6 +54,15 @@ public class LeadToTimelineSpecs
     [Test]
     public async Task A_disposition_pushed_for_a_delivered_lead_shows_on_its_timeline_and_in_ingestion()
     {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LeadPlatformTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
         using var posted = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads", new
         {
             source = "roobrik", sourceLeadId = "e2e-1", accountId = "acme-senior", conversion = "sales-opt-in",
@@ -81,6 +90,10 @@ public class LeadToTimelineSpecs
         Assert.That(timeline.GetProperty("status").GetString(), Is.EqualTo("Working"));
         Assert.That(timeline.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()),
             Is.EqualTo(new[] { "converted", "delivered", "status" }));
+        // The disposition, arriving in a trace of its own, links to the lead's trace (the one its delivery ran in).
+        var leadTrace = spans.First(a => a.OperationName == "deliver enquire" && Equals(a.GetTagItem("lead.id")?.ToString(), leadId.ToString())).TraceId;
+        var applied = spans.Single(a => a.OperationName == "apply disposition" && Equals(a.GetTagItem("lead.id")?.ToString(), leadId.ToString()));
+        Assert.That(applied.Links.Select(l => l.Context.TraceId), Does.Contain(leadTrace));
         // LeadStatusChanged, published by disposition, moves ingestion's view of the lead.
         await Eventually.UntilAsync(() => _platform.Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
             l => l.GetProperty("status").GetString() == "Working", TimeSpan.FromSeconds(15), "the status in ingestion");
