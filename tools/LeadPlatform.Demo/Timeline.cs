@@ -31,12 +31,25 @@ public static class Timeline
         Console.WriteLine($"  current status: {Text(timeline, "status")}");
     }
 
+    /// <summary>Retries for a few seconds: the disposition service may not have consumed the delivery (and so the CRM record id) yet.</summary>
     private static async Task PushAsync(HttpClient sandbox, object change)
     {
-        using var response = await sandbox.PostAsJsonAsync("sandbox/dispositions", change);
-        if (!response.IsSuccessStatusCode)
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
         {
-            Console.WriteLine($"  (the sandbox's push was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()})");
+            using var response = await sandbox.PostAsJsonAsync("sandbox/dispositions", change);
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var status = answer.TryGetProperty("statusCode", out var code) ? code.GetInt32() : (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Console.WriteLine($"  (the disposition push was refused: {status} {answer})");
+                return;
+            }
+            await Task.Delay(300);
         }
     }
 
