@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using LeadPlatform.Connectors.HubSpot;
+using LeadPlatform.Connectors.Salesforce;
 using LeadPlatform.Ingestion;
 using LeadPlatform.Sandbox;
 using LeadPlatform.ServiceDefaults;
@@ -13,7 +14,7 @@ using Npgsql;
 namespace LeadPlatform.IntegrationTests.Updates;
 
 /// <summary>
-/// Ingestion, the HubSpot connector and the CRM sandbox in the test process, on a RabbitMQ virtual host and a
+/// Ingestion, the HubSpot and Salesforce connectors and the CRM sandbox in the test process, on a RabbitMQ virtual host and a
 /// database of their own. The connector takes one message at a time, so messages on its queue are handled in
 /// order and a later message shows the earlier ones were handled.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class UpdatesPlatform : IAsyncDisposable
     public required InProcessService Sandbox { get; init; }
     public required InProcessService Ingestion { get; init; }
     public required InProcessService HubSpot { get; init; }
+    public required InProcessService Salesforce { get; init; }
     public required NpgsqlDataSource Database { get; init; }
     public SandboxClient SandboxApi => new(Sandbox.Client);
 
@@ -52,11 +54,15 @@ public sealed class UpdatesPlatform : IAsyncDisposable
         var hubspot = await InProcessService.StartAsync("connector-hubspot-updates", connectorConfig,
             b => { b.AddServiceDefaults(); b.AddHubSpotConnector(); },
             a => a.MapDefaultEndpoints());
+        var salesforce = await InProcessService.StartAsync("connector-salesforce-updates", connectorConfig,
+            b => { b.AddServiceDefaults(); b.AddSalesforceConnector(); },
+            a => a.MapDefaultEndpoints());
         var platform = new UpdatesPlatform
         {
-            Environment = environment, Sandbox = sandbox, Ingestion = ingestion, HubSpot = hubspot, Database = environment.CreateDataSource(),
+            Environment = environment, Sandbox = sandbox, Ingestion = ingestion, HubSpot = hubspot, Salesforce = salesforce,
+            Database = environment.CreateDataSource(),
         };
-        foreach (var service in new[] { sandbox, ingestion, hubspot })
+        foreach (var service in new[] { sandbox, ingestion, hubspot, salesforce })
         {
             await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
                 TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
@@ -73,6 +79,21 @@ public sealed class UpdatesPlatform : IAsyncDisposable
             crm = "hubspot",
             endpoint = Sandbox.BaseAddress.ToString(),
             credentials = new Dictionary<string, string> { ["accessToken"] = "sandbox-hubspot-token" },
+            settings,
+        });
+
+    public Task PutSalesforceIntegrationAsync(string id, object settings) =>
+        AdminPutAsync($"v1/integrations/{id}", new
+        {
+            accountId = id,
+            crm = "salesforce",
+            endpoint = Sandbox.BaseAddress.ToString(),
+            credentials = new Dictionary<string, string>
+            {
+                ["clientId"] = "sandbox-sf-client",
+                ["clientSecret"] = "sandbox-sf-secret",
+                ["refreshToken"] = "sandbox-sf-refresh-token",
+            },
             settings,
         });
 
@@ -96,7 +117,11 @@ public sealed class UpdatesPlatform : IAsyncDisposable
         await Ingestion.Client.PatchAsync($"v1/leads/{leadId}", new StringContent(mergePatch, Encoding.UTF8, "application/merge-patch+json"));
 
     /// <summary>The HubSpot contact the lead's single delivery made, once delivered.</summary>
-    public async Task<SandboxClient.Record> DeliveredContactAsync(string leadId, TimeSpan? within = null)
+    public Task<SandboxClient.Record> DeliveredContactAsync(string leadId, TimeSpan? within = null) =>
+        DeliveredRecordAsync(leadId, "hubspot", "contact", within);
+
+    /// <summary>The CRM record (of <paramref name="kind"/>) the lead's single delivery made, once delivered.</summary>
+    public async Task<SandboxClient.Record> DeliveredRecordAsync(string leadId, string crm, string kind, TimeSpan? within = null)
     {
         var lead = await Eventually.UntilAsync(
             () => Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
@@ -104,8 +129,11 @@ public sealed class UpdatesPlatform : IAsyncDisposable
             within ?? TimeSpan.FromSeconds(30), $"the delivery of lead {leadId} to finish");
         var delivery = lead.GetProperty("deliveries")[0];
         Assert.That(delivery.GetProperty("state").GetString(), Is.EqualTo("delivered"), delivery.ToString());
-        return await ContactAsync(delivery.GetProperty("recordIds").GetProperty("contact").GetString()!);
+        return await RecordAsync(crm, kind, delivery.GetProperty("recordIds").GetProperty(kind).GetString()!);
     }
+
+    public async Task<SandboxClient.Record> RecordAsync(string crm, string kind, string id) =>
+        (await SandboxApi.RecordsAsync(crm, kind)).Single(r => r.Id == id);
 
     public async Task<SandboxClient.Record> ContactAsync(string id) =>
         (await SandboxApi.RecordsAsync("hubspot", "contact")).Single(r => r.Id == id);
@@ -150,6 +178,7 @@ public sealed class UpdatesPlatform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Salesforce.DisposeAsync();
         await HubSpot.DisposeAsync();
         await Ingestion.DisposeAsync();
         await Sandbox.DisposeAsync();
