@@ -35,8 +35,11 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, TimeProvider clock)
         {
             return null;
         }
-        var hash = LeadIntake.BodyHash(lead);
         var before = JsonSerializer.Deserialize<Lead>(current.Payload, JsonDefaults.Options)!;
+        // What identifies and routes the lead stays as first accepted (PATCH refuses to change it; a resubmission
+        // cannot move the lead to another account or change its conversion).
+        lead = lead with { Source = before.Source, SourceLeadId = before.SourceLeadId, AccountId = before.AccountId, Conversion = before.Conversion };
+        var hash = LeadIntake.BodyHash(lead);
         var changed = ChangedPaths(before, lead);
         if (current.BodyHash == hash || changed.Count == 0)
         {

@@ -56,7 +56,17 @@ public sealed class LeadUpdatedConsumer(
                 case LedgerStates.InProgress:
                     throw new DeliveryNotSettledException("its delivery is in progress");
                 case LedgerStates.Delivered:
-                    await ApplyAsync(message, entry, ct);
+                    await using (var held = await updates.LockDeliveredAsync(message.LeadId, integrationId, ct))
+                    {
+                        if (held is null)
+                        {
+                            continue;
+                        }
+                        if (held.UpdateVersion < message.Version)
+                        {
+                            await ApplyAsync(message, entry, held, ct);
+                        }
+                    }
                     return;
                 default:
                     return; // Failed: there is no record to update.
@@ -64,7 +74,7 @@ public sealed class LeadUpdatedConsumer(
         }
     }
 
-    private async Task ApplyAsync(LeadUpdated message, LedgerEntry entry, CancellationToken ct)
+    private async Task ApplyAsync(LeadUpdated message, LedgerEntry entry, AppliedUpdateLock held, CancellationToken ct)
     {
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"update {entry.Crm}");
         activity?.SetTag("lead.id", entry.LeadId);
@@ -75,7 +85,7 @@ public sealed class LeadUpdatedConsumer(
         {
             logger.LogInformation("Update {Version} of lead {LeadId} not sent to {IntegrationId}: integration disabled or CRM takes no updates",
                 message.Version, entry.LeadId, entry.IntegrationId);
-            await updates.MarkAppliedAsync(entry.LeadId, entry.IntegrationId, message.Version, ct);
+            await held.MarkAppliedAsync(message.Version, ct);
             return;
         }
         var recordIds = JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", JsonDefaults.Options)!;
@@ -90,7 +100,7 @@ public sealed class LeadUpdatedConsumer(
             logger.LogWarning("Update {Version} of lead {LeadId} refused by {IntegrationId} ({Failure})",
                 message.Version, entry.LeadId, entry.IntegrationId, ex.GetType().Name);
         }
-        await updates.MarkAppliedAsync(entry.LeadId, entry.IntegrationId, message.Version, ct);
+        await held.MarkAppliedAsync(message.Version, ct);
     }
 }
 
