@@ -63,6 +63,38 @@ public class DailyBatchSpecs
     }
 
     [Test]
+    public async Task A_lead_updated_while_held_for_the_batch_is_delivered_with_its_latest_payload()
+    {
+        var batchAt = DateTimeOffset.UtcNow.AddSeconds(12);
+        await _platform.PutHubSpotIntegrationAsync("batch-held", new
+        {
+            schedule = new { mode = "daily", at = batchAt.ToString("HH:mm:ss", CultureInfo.InvariantCulture), timeZone = "UTC" },
+        });
+        var posted = await _platform.PostLeadAsync(new
+        {
+            source = "chatbot",
+            sourceLeadId = "held-1",
+            accountId = "batch-held",
+            conversion = "sales-opt-in",
+            prospect = new { firstName = "Edith", lastName = "Clark", email = "held-1@example.com", phone = "555-0100" },
+        });
+        var leadId = posted.GetProperty("leadId").GetString()!;
+        await Eventually.UntilAsync(() => _platform.LedgerAsync(leadId), row => row?.BatchedFor is not null,
+            TimeSpan.FromSeconds(10), "the lead to be held for the batch");
+
+        using (var patch = await _platform.PatchLeadAsync(leadId, """{ "prospect": { "phone": "555-0177" } }"""))
+        {
+            Assert.That(patch.IsSuccessStatusCode, Is.True, await patch.Content.ReadAsStringAsync());
+        }
+        await _platform.WaitForUpdateAsync(leadId, 1);
+        Assert.That((await _platform.LedgerAsync(leadId))!.State, Is.EqualTo("retry_scheduled"), "still held");
+
+        var contact = await _platform.DeliveredContactAsync(leadId, TimeSpan.FromSeconds(40));
+        Assert.That(SandboxClient.Text(contact, "phone"), Is.EqualTo("555-0177"));
+        Assert.That(contact.Version, Is.EqualTo(1), "created with the latest payload, not updated afterwards");
+    }
+
+    [Test]
     public async Task A_schedule_that_is_not_valid_is_refused_naming_the_field()
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, "v1/integrations/bad-schedule")
