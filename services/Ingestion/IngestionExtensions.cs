@@ -14,6 +14,7 @@ public static class IngestionExtensions
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.AddSingleton<LeadUpdates>();
         builder.Services.AddSingleton<SourceKeys>();
         builder.Services.AddSingleton<ProgramRules>();
         builder.Services.AddSingleton<LeadSubmission>();

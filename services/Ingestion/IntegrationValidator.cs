@@ -41,6 +41,11 @@ public static class IntegrationValidator
         {
             errors["endpoint"] = ["must be an absolute URL"];
         }
+        DeliverySchedule.TryParse(integration.Settings, out _, out var scheduleError);
+        if (scheduleError is not null)
+        {
+            errors["settings.schedule"] = [scheduleError];
+        }
         return errors;
     }
 }

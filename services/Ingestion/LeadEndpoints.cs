@@ -25,6 +25,7 @@ public static class LeadEndpoints
             .WithSummary("Submit a lead (X-Api-Key of its source; optional Idempotency-Key)");
         leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
         leads.MapAdfIntake();
+        leads.MapLeadPatch();
     }
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, LeadSubmission submission, CancellationToken ct)

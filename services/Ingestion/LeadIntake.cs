@@ -14,7 +14,7 @@ public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deli
 /// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key), plans its
 /// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
 /// </summary>
-public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock)
+public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates)
 {
     public const string OutboxChannel = "ingestion_outbox";
 
@@ -26,6 +26,11 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         var earlier = await FindEarlierAsync(connection, lead, idempotencyKey, ct);
         if (earlier is not null)
         {
+            if (earlier.MatchedBy == "source" && earlier.BodyHash != hash)
+            {
+                // The same lead resubmitted with changes: the same lead id, its new payload stored and a LeadUpdated sent.
+                await updates.UpdateAsync(earlier.Id, lead, ct);
+            }
             return earlier.BodyHash == hash || earlier.MatchedBy != "key" ? await DuplicateAsync(connection, earlier.Id, ct) : null;
         }
 

@@ -27,6 +27,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IConfigur
     private static readonly Dictionary<string, Type> MessageTypes = new()
     {
         [nameof(LeadConverted)] = typeof(LeadConverted),
+        [nameof(LeadUpdated)] = typeof(LeadUpdated),
     };
 
     private readonly SemaphoreSlim _wake = new(0, 1);

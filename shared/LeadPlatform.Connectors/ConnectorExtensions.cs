@@ -24,18 +24,28 @@ public static class ConnectorExtensions
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("delivery", typeof(DeliveryLedger).Assembly);
         builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddSingleton<LedgerUpdates>();
         builder.Services.AddSingleton<DeliveryResilience>();
         builder.Services.AddScoped<DeliveryProcessor>();
         builder.Services.AddHostedService<ScheduledRetryWorker>();
         builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
 
-        builder.AddLeadPlatformBus(
-            x => x.AddConsumer<LeadConvertedConsumer, LeadConvertedConsumerDefinition>().Endpoint(e =>
+        builder.AddLeadPlatformBus(x =>
+        {
+            x.AddConsumer<LeadConvertedConsumer, LeadConvertedConsumerDefinition>().Endpoint(e =>
             {
                 e.Name = $"connector-{crm}";
                 e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 e.PrefetchCount = options.PrefetchCount;
-            }));
+            });
+            // Updates of delivered leads share the CRM's queue (and so its order and limits).
+            x.AddConsumer<LeadUpdatedConsumer, LeadUpdatedConsumerDefinition>().Endpoint(e =>
+            {
+                e.Name = $"connector-{crm}";
+                e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                e.PrefetchCount = options.PrefetchCount;
+            });
+        });
         return builder;
     }
 }

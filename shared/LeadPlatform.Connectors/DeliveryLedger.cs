@@ -16,7 +16,8 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         lead_id as LeadId, integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
         outcome, last_error as LastError, may_exist as MayExist, message::text as Message, trace_parent as TraceParent,
         next_attempt_at as NextAttemptAt, created_at as CreatedAt, finished_at as FinishedAt,
-        outcome_published_at is not null as OutcomePublished, lease_token as LeaseToken, coalesce(permanent, true) as Permanent
+        outcome_published_at is not null as OutcomePublished, lease_token as LeaseToken, coalesce(permanent, true) as Permanent,
+        update_version as UpdateVersion, batched_for as BatchedFor
         """;
 
     public async Task EnsureAsync(LeadConverted message, PlannedDelivery delivery, string? traceParent, CancellationToken ct)

@@ -17,6 +17,7 @@ namespace LeadPlatform.Connectors;
 public sealed class DeliveryProcessor(
     ICrmConnector connector,
     DeliveryLedger ledger,
+    LedgerUpdates ledgerUpdates,
     IntegrationStore integrations,
     DeliveryResilience resilience,
     IOptions<ConnectorOptions> options,
@@ -49,6 +50,15 @@ public sealed class DeliveryProcessor(
                 return;
             }
             await FailAsync(entry, 0, reason, permanent: true, publisher, ct);
+            return;
+        }
+
+        if (entry.BatchedFor is null && DeliverySchedule.Of(integration) is { } schedule)
+        {
+            // A daily-batch integration: held until its next batch time, when the scheduled retries deliver it.
+            var batchAt = schedule.NextAfter(clock.GetUtcNow());
+            activity?.SetTag("delivery.batched_for", batchAt);
+            await ledgerUpdates.HoldForBatchAsync(entry, batchAt, ct);
             return;
         }
 

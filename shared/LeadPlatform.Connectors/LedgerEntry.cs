@@ -22,6 +22,10 @@ public sealed record LedgerEntry
     public Guid? LeaseToken { get; init; }
     /// <summary>For a failed delivery: the CRM refused it (true) or retries ran out (false).</summary>
     public bool Permanent { get; init; }
+    /// <summary>The newest LeadUpdated version applied to the CRM record or carried in <see cref="Message"/>.</summary>
+    public int UpdateVersion { get; init; }
+    /// <summary>The daily batch this delivery was held for; null when delivered immediately.</summary>
+    public DateTime? BatchedFor { get; init; }
 }
 
 public static class LedgerStates

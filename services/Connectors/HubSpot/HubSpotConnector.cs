@@ -10,7 +10,7 @@ namespace LeadPlatform.Connectors.HubSpot;
 /// which also covers a create whose answer was lost) updates the existing contact with what the integration's
 /// field-update policy allows. Every call waits its turn under the integration's rate.
 /// </summary>
-public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) : ICrmConnector
+public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) : ICrmConnector, ICrmUpdater
 {
     public const string Name = "hubspot";
     private const string Contacts = "crm/v3/objects/contacts";
@@ -39,6 +39,25 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
         }
         var (_, updated) = await SendAsync(integration, settings, HttpMethod.Patch, path, changes, ct);
         return new CrmResult(CrmResult.Updated, new Dictionary<string, string> { ["contact"] = existingId ?? Id(updated) });
+    }
+
+    /// <summary>
+    /// An update after delivery: the delivered contact (its id from the ledger) gets what the field-update policy
+    /// allows, as on a 409; nothing is written under <c>none</c>. Lead status and lifecycle stage are never moved.
+    /// </summary>
+    public async Task UpdateAsync(UpdateRequest request, CancellationToken ct)
+    {
+        var integration = request.Integration;
+        var settings = integration.SettingsAs<HubSpotSettings>();
+        if (!request.RecordIds.TryGetValue("contact", out var id))
+        {
+            throw new CrmPermanentException("the delivery recorded no HubSpot contact id");
+        }
+        var changes = HubSpotTranslator.Translate(request.Lead, settings).ForUpdate(settings.UsageProfile);
+        if (changes.Count > 0)
+        {
+            await SendAsync(integration, settings, HttpMethod.Patch, $"{Contacts}/{Uri.EscapeDataString(id)}", changes, ct);
+        }
     }
 
     /// <summary>One call within the rate; a success or a 409 is returned, anything else thrown as transient or permanent.</summary>

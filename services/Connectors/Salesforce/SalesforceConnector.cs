@@ -6,7 +6,7 @@ namespace LeadPlatform.Connectors.Salesforce;
 /// what the integration's field-update policy allows; otherwise a new Lead (or Contact, by the usage profile) is
 /// created with the owner the rules pick.
 /// </summary>
-public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens) : ICrmConnector
+public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens) : ICrmConnector, ICrmUpdater
 {
     public const string Name = "salesforce";
 
@@ -36,5 +36,27 @@ public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens
         var target = settings.UsageProfile.RecordsContacts ? SalesforceTranslator.Contact : SalesforceTranslator.Lead;
         var created = await api.CreateAsync(target, SalesforceTranslator.Translate(lead, settings, target).ForCreate(), ct);
         return new CrmResult(CrmResult.Created, new Dictionary<string, string> { [target.ToLowerInvariant()] = created });
+    }
+
+    /// <summary>
+    /// An update after delivery: the delivered Lead or Contact (its id from the ledger) gets what the field-update
+    /// policy allows, as for an existing record; nothing is written under <c>none</c>.
+    /// </summary>
+    public async Task UpdateAsync(UpdateRequest request, CancellationToken ct)
+    {
+        var settings = request.Integration.SettingsAs<SalesforceSettings>();
+        foreach (var sobject in new[] { SalesforceTranslator.Lead, SalesforceTranslator.Contact })
+        {
+            if (request.RecordIds.TryGetValue(sobject.ToLowerInvariant(), out var id))
+            {
+                var changes = SalesforceTranslator.Translate(request.Lead, settings, sobject).ForUpdate(settings.UsageProfile);
+                if (changes.Count > 0)
+                {
+                    await new SalesforceRestClient(http, tokens, request.Integration, settings).UpdateAsync(sobject, id, changes, ct);
+                }
+                return;
+            }
+        }
+        throw new CrmPermanentException("the delivery recorded no Salesforce Lead or Contact id");
     }
 }
