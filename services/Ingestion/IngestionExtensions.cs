@@ -23,7 +23,7 @@ public static class IngestionExtensions
         builder.AddIngestionOperations();
         builder.AddLeadPlatformBus(x =>
         {
-            x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view");
+            x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
         });
         return builder;

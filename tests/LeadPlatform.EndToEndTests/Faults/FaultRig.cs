@@ -80,7 +80,7 @@ public sealed class FaultRig : IAsyncDisposable
     /// Posts <paramref name="perSecond"/> leads a second for <paramref name="duration"/>, each with its own email
     /// <c>{prefix}-{n}@example.com</c>, running <paramref name="fault"/> alongside; returns every answer.
     /// </summary>
-    public async Task<IReadOnlyList<Submission>> StreamAsync(string prefix, Func<Task> fault, int perSecond = 20, double seconds = 12)
+    public async Task<IReadOnlyList<Submission>> StreamAsync(string prefix, Func<Task> fault, int perSecond = 20, double seconds = 8)
     {
         var results = new ConcurrentBag<Submission>();
         var inFlight = new List<Task>();
@@ -156,7 +156,7 @@ public sealed class FaultRig : IAsyncDisposable
             all => emails.IsSubsetOf(all.Select(r => SandboxClient.Text(r, "email") ?? "")),
             within ?? TimeSpan.FromSeconds(90), $"all {emails.Count} accepted leads of {prefix} in Enquire");
         // Let late retries land, if any were going to duplicate, before counting.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(2));
         records = await Sandbox.RecordsAsync("enquire", "individual");
         var duplicates = records
             .Select(r => SandboxClient.Text(r, "email") ?? "")
@@ -164,15 +164,44 @@ public sealed class FaultRig : IAsyncDisposable
             .GroupBy(e => e).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
         Assert.That(duplicates, Is.Empty, "a lead pushed twice into Enquire");
 
+        // The delivery view follows: every accepted lead shows its delivery as delivered.
+        await using (var db = Environment.CreateDataSource())
+        {
+            var ids = accepted.Select(s => s.LeadId!.Value).ToArray();
+            await Eventually.UntilAsync(async () =>
+            {
+                await using var connection = await db.OpenConnectionAsync();
+                return await connection.ExecuteScalarAsync<long>(
+                    "select count(*) from ingestion.lead_delivery where lead_id = any(@ids) and state <> 'delivered'", new { ids }) == 0;
+            }, TimeSpan.FromSeconds(30), "the delivery view to show every accepted lead delivered");
+        }
+
         await AssertQueuesDrainedAsync(expectedDeadLetters ?? new Dictionary<string, int>());
     }
+
+    /// <summary>The most CRM attempts any accepted lead of the stream took: evidence the fault was really played.</summary>
+    public async Task<int> MaxAttemptsAsync(IReadOnlyList<Submission> submissions)
+    {
+        var ids = submissions.Where(s => s.LeadId is not null).Select(s => s.LeadId!.Value).ToArray();
+        await using var db = Environment.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>("select coalesce(max(attempts), 0) from delivery.ledger where lead_id = any(@ids)", new { ids });
+    }
+
+    private IDictionary<string, int> _deadLettersBefore = new Dictionary<string, int>();
+
+    /// <summary>Remembers what error queues held before a test, so one test's dead letters don't fail the next.</summary>
+    public async Task SnapshotDeadLettersAsync() =>
+        _deadLettersBefore = (await QueueDepthsAsync()).Where(q => q.Value > 0).ToDictionary(q => q.Key, q => q.Value);
 
     public async Task AssertQueuesDrainedAsync(IDictionary<string, int> expectedDeadLetters)
     {
         string Describe(IDictionary<string, int> depths) => string.Join(", ", depths.Select(d => $"{d.Key}={d.Value}"));
+        int Expected(string queue) =>
+            (expectedDeadLetters.TryGetValue(queue, out var now) ? now : 0) + (_deadLettersBefore.TryGetValue(queue, out var before) ? before : 0);
         // Management statistics lag a few seconds behind the queues.
         var depths = await Eventually.UntilAsync(QueueDepthsAsync,
-            all => all.All(q => q.Value == (expectedDeadLetters.TryGetValue(q.Key, out var expected) ? expected : 0)),
+            all => all.All(q => q.Value == Expected(q.Key)),
             TimeSpan.FromSeconds(40), "queues to drain to the expected poison only");
         await TestContext.Progress.WriteLineAsync($"queues: {Describe(depths)}");
     }

@@ -19,6 +19,9 @@ public class FaultSpecs
     [OneTimeTearDown]
     public async Task Stop() => await _rig.DisposeAsync();
 
+    [SetUp]
+    public Task Snapshot() => _rig.SnapshotDeadLettersAsync();
+
     [TearDown]
     public async Task Heal()
     {
@@ -36,7 +39,7 @@ public class FaultSpecs
     [Test]
     public async Task Ingestion_killed_with_SIGKILL_mid_stream_and_restarted()
     {
-        var submissions = await _rig.StreamAsync("kill-ingestion", After(4, () => _rig.Ingestion.RestartAsync()));
+        var submissions = await _rig.StreamAsync("kill-ingestion", After(3, () => _rig.Ingestion.RestartAsync()));
         await _rig.AssertNothingLostOrDuplicatedAsync("kill-ingestion", submissions);
     }
 
@@ -45,7 +48,7 @@ public class FaultSpecs
     {
         // Slow CRM calls (under the 2 s request timeout) so the kill lands while calls are open.
         await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "slow", delayMs = 800, forSeconds = 30 });
-        var submissions = await _rig.StreamAsync("kill-connector", After(5, () => _rig.Connector.RestartAsync()));
+        var submissions = await _rig.StreamAsync("kill-connector", After(3, () => _rig.Connector.RestartAsync()));
         await _rig.Sandbox.ClearFaultsAsync();
         await _rig.AssertNothingLostOrDuplicatedAsync("kill-connector", submissions);
     }
@@ -53,7 +56,7 @@ public class FaultSpecs
     [Test]
     public async Task Broker_unreachable_for_five_seconds()
     {
-        var submissions = await _rig.StreamAsync("broker-cut", After(3, async () =>
+        var submissions = await _rig.StreamAsync("broker-cut", After(2, async () =>
         {
             _rig.Rabbit.Cut();
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -69,7 +72,7 @@ public class FaultSpecs
     {
         var cutFrom = DateTimeOffset.MaxValue;
         var cutTo = DateTimeOffset.MaxValue;
-        var submissions = await _rig.StreamAsync("db-cut", After(3, async () =>
+        var submissions = await _rig.StreamAsync("db-cut", After(2, async () =>
         {
             cutFrom = DateTimeOffset.UtcNow;
             _rig.Postgres.Cut();
@@ -89,17 +92,19 @@ public class FaultSpecs
     [Test]
     public async Task Crm_answering_429_with_Retry_After()
     {
-        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "429", retryAfterSeconds = 1, probability = 0.5, forSeconds = 10 });
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "429", retryAfterSeconds = 1, probability = 0.5, forSeconds = 6 });
         var submissions = await _rig.StreamAsync("crm-429", () => Task.CompletedTask);
         await _rig.AssertNothingLostOrDuplicatedAsync("crm-429", submissions);
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
     }
 
     [Test]
     public async Task Crm_failing_with_500_half_the_time()
     {
-        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "500", probability = 0.5, forSeconds = 10 });
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "500", probability = 0.5, forSeconds = 6 });
         var submissions = await _rig.StreamAsync("crm-500", () => Task.CompletedTask);
         await _rig.AssertNothingLostOrDuplicatedAsync("crm-500", submissions);
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
     }
 
     [Test]
@@ -108,15 +113,17 @@ public class FaultSpecs
         await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "down", forSeconds = 20 });
         var submissions = await _rig.StreamAsync("crm-down", () => Task.CompletedTask);
         await _rig.AssertNothingLostOrDuplicatedAsync("crm-down", submissions, within: TimeSpan.FromSeconds(120));
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
     }
 
     [Test]
     public async Task Crm_timing_out_after_creating_the_record()
     {
         // Creates, then answers after 3 s: past the connector's 2 s timeout, so it must look before creating again.
-        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "timeout-after-create", delayMs = 3000, probability = 0.3, forSeconds = 10 });
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "timeout-after-create", delayMs = 3000, probability = 0.3, forSeconds = 6 });
         var submissions = await _rig.StreamAsync("crm-timeout", () => Task.CompletedTask);
         await _rig.AssertNothingLostOrDuplicatedAsync("crm-timeout", submissions);
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
     }
 
     [Test]
