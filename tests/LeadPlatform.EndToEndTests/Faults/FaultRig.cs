@@ -192,7 +192,7 @@ public sealed class FaultRig : IAsyncDisposable
 
     /// <summary>Remembers what error queues held before a test, so one test's dead letters don't fail the next.</summary>
     public async Task SnapshotDeadLettersAsync() =>
-        _deadLettersBefore = (await QueueDepthsAsync()).Where(q => q.Value > 0).ToDictionary(q => q.Key, q => q.Value);
+        _deadLettersBefore = (await QueueDepthsAsync()).Where(q => q.Value > 0 && (q.Key.EndsWith("_error", StringComparison.Ordinal) || q.Key.EndsWith("_skipped", StringComparison.Ordinal))).ToDictionary(q => q.Key, q => q.Value);
 
     public async Task AssertQueuesDrainedAsync(IDictionary<string, int> expectedDeadLetters)
     {

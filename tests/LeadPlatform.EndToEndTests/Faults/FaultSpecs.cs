@@ -79,12 +79,12 @@ public class FaultSpecs
             await Task.Delay(TimeSpan.FromSeconds(5));
             _rig.Postgres.Restore();
             cutTo = DateTimeOffset.UtcNow;
-        }));
+        }), seconds: 12);
         Assert.That(submissions.Select(s => s.Status).Distinct(),
             Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
         Assert.That(submissions.Any(s => s.Status == HttpStatusCode.ServiceUnavailable && s.At >= cutFrom && s.At <= cutTo.AddSeconds(2)),
             Is.True, "no 503 while PostgreSQL was unreachable");
-        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.Accepted && s.At > cutTo.AddSeconds(2)),
+        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.Accepted && s.At > cutTo.AddSeconds(1)),
             Is.True, "intake did not recover after PostgreSQL came back");
         await _rig.AssertNothingLostOrDuplicatedAsync("db-cut", submissions);
     }
@@ -108,9 +108,9 @@ public class FaultSpecs
     }
 
     [Test]
-    public async Task Crm_down_for_twenty_seconds()
+    public async Task Crm_down_for_fifteen_seconds()
     {
-        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "down", forSeconds = 20 });
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "down", forSeconds = 15 });
         var submissions = await _rig.StreamAsync("crm-down", () => Task.CompletedTask);
         await _rig.AssertNothingLostOrDuplicatedAsync("crm-down", submissions, within: TimeSpan.FromSeconds(120));
         Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
@@ -140,6 +140,8 @@ public class FaultSpecs
                 "application/json");
         }));
         await _rig.AssertNothingLostOrDuplicatedAsync("poison", submissions,
-            new Dictionary<string, int> { [queue + "_error"] = 3 });
+            // Bad JSON and the invalid lead go to _error; a type nobody consumes is MassTransit's _skipped dead letter.
+            // (ThrowOnSkippedMessages would not dead-letter it: MassTransit requeues it forever.)
+            new Dictionary<string, int> { [queue + "_error"] = 2, [queue + "_skipped"] = 1 });
     }
 }
