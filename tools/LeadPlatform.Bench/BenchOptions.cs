@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace LeadPlatform.Bench;
 
-public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, string Output)
+public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, int? ConnectorConcurrency, string Output)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -12,6 +12,7 @@ public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, stri
             TimeSpan.FromSeconds(Number("--duration", 20)),
             Number("--rate", 250),
             Number("--clients", 32),
+            Value("--connector-concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : null,
             Value("--output") ?? Path.Combine(LeadPlatform.Testing.RepoPaths.Root, "bench", "results", "latest.json"));
     }
 }

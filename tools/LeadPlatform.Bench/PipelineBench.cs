@@ -20,6 +20,11 @@ public static class PipelineBench
         await using var environment = await IsolatedEnvironment.CreateAsync("bench");
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
+        if (options.ConnectorConcurrency is { } concurrency)
+        {
+            config["Connector:ConcurrentMessageLimit"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            config["Connector:PrefetchCount"] = (2 * concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var logDir = RepoPaths.LogDir("bench");
         var services = new List<ServiceProcess>();
         try
