@@ -12,6 +12,7 @@ public static class IngestionExtensions
     {
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
         builder.Services.AddSingleton<LeadUpdates>();
@@ -23,7 +24,7 @@ public static class IngestionExtensions
         builder.AddIngestionOperations();
         builder.AddLeadPlatformBus(x =>
         {
-            x.AddConsumer<DeliveryOutcomeConsumer>().Endpoint(e => e.Name = "ingestion-delivery-view");
+            x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
         });
         return builder;

@@ -22,6 +22,9 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
     public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
         var hash = BodyHash(lead);
+        // Planned before taking a connection: when the integration cache refreshes, planning needs a connection of
+        // its own, and requests holding one while waiting for another exhaust the pool under load (15 s stalls).
+        var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var earlier = await FindEarlierAsync(connection, lead, idempotencyKey, ct);
         if (earlier is not null)
@@ -34,7 +37,6 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
             return earlier.BodyHash == hash || earlier.MatchedBy != "key" ? await DuplicateAsync(connection, earlier.Id, ct) : null;
         }
 
-        var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
         var leadId = Guid.CreateVersion7();
         try
         {

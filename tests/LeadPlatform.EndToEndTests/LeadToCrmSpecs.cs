@@ -25,6 +25,7 @@ public class LeadToCrmSpecs
         await _platform.StartIngestionAsync();
         await _platform.StartEnquireAsync();
         await _platform.StartDispositionAsync();
+        await _platform.UseSourceKeyAsync("roobrik", "e2e-roobrik-api-key-0001", "e2e-account");
         await _platform.PutIntegrationAsync("e2e-enquire", new
         {
             accountId = "e2e-account",

@@ -66,6 +66,16 @@ public sealed class ProcessPlatform : IAsyncDisposable
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Registers the API key of a source for the accounts and sends it on <see cref="Ingestion"/>'s client from then on.</summary>
+    public async Task UseSourceKeyAsync(string source, string key, params string[] accounts)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/source-keys/{source}") { Content = JsonContent.Create(new { key, accounts }) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await Ingestion.Client.SendAsync(request);
+        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+        Ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", key);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var service in _services.AsEnumerable().Reverse())

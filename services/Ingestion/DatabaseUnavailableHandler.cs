@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>
+/// PostgreSQL unreachable (connection refused or dropped, pool exhausted by a dead server): answer <c>503</c> with
+/// <c>Retry-After</c>, so a client retries instead of taking a generic <c>500</c>. Nothing was committed, so no
+/// <c>2xx</c> can go out; errors the server itself reports (<see cref="PostgresException"/>) stay 500s.
+/// </summary>
+public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (!IsUnavailable(exception) || http.Response.HasStarted)
+        {
+            return false;
+        }
+        logger.LogWarning("Database unavailable, answering 503: {Error}", exception.GetType().Name);
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "The lead store is unavailable; retry later." },
+        });
+    }
+
+    private static bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException => false,
+        NpgsqlException or TimeoutException => true,
+        _ => exception.InnerException is { } inner && IsUnavailable(inner),
+    };
+}

@@ -1,0 +1,22 @@
+using MassTransit;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>
+/// Queue <c>ingestion-delivery-view</c>. An outcome that arrives while PostgreSQL is briefly away is retried rather
+/// than dead-lettered: otherwise the lead's delivery view would stay "pending" although the CRM has it.
+/// </summary>
+public sealed class DeliveryOutcomeConsumerDefinition : ConsumerDefinition<DeliveryOutcomeConsumer>
+{
+    public DeliveryOutcomeConsumerDefinition() => EndpointName = "ingestion-delivery-view";
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<DeliveryOutcomeConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<NpgsqlException>();
+            r.Handle<TimeoutException>();
+            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        });
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using LeadPlatform.EndToEndTests.Support;
+using LeadPlatform.Testing;
+using Npgsql;
+
+namespace LeadPlatform.EndToEndTests.Faults;
+
+/// <summary>
+/// The platform as separate processes with a <see cref="TcpProxy"/> between every service and RabbitMQ and
+/// PostgreSQL, so a test can cut the broker or the database for the services without touching the servers.
+/// Drives a steady stream of leads and checks the pass criteria of the fault suite.
+/// </summary>
+public sealed class FaultRig : IAsyncDisposable
+{
+    public const string AccountId = "faults-account";
+    public const string ApiKey = "faults-roobrik-api-key-0001";
+
+    public required ProcessPlatform Platform { get; init; }
+    public required TcpProxy Rabbit { get; init; }
+    public required TcpProxy Postgres { get; init; }
+
+    public ServiceProcess Ingestion => Platform.Ingestion;
+    public ServiceProcess Connector => Platform.Service("connector-enquire");
+    public SandboxClient Sandbox => Platform.SandboxApi;
+    public IsolatedEnvironment Environment => Platform.Environment;
+
+    public static async Task<FaultRig> StartAsync()
+    {
+        var platform = await ProcessPlatform.CreateAsync("faults");
+        var rabbit = TcpProxy.Start(TestServers.RabbitHost, TestServers.RabbitPort);
+        var postgres = TcpProxy.Start("127.0.0.1", 5432);
+        var rig = new FaultRig { Platform = platform, Rabbit = rabbit, Postgres = postgres };
+        var proxied = rig.ProxiedConnections();
+        await platform.StartSandboxAsync();
+        await platform.StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion", proxied);
+        await platform.StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", proxied);
+        await rig.PutSourceKeyAsync();
+        await platform.PutIntegrationAsync("faults-enquire", new
+        {
+            accountId = AccountId,
+            crm = "enquire",
+            endpoint = new Uri(platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
+            credentials = new { subscriptionKey = "sandbox-enquire-key" },
+        });
+        platform.Ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return rig;
+    }
+
+    private Dictionary<string, string?> ProxiedConnections()
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(Environment.PostgresConnectionString) { Port = Postgres.Port };
+        var rabbit = new UriBuilder(Environment.RabbitMqUri) { Port = Rabbit.Port };
+        return new()
+        {
+            ["ConnectionStrings:Postgres"] = postgres.ToString(),
+            ["ConnectionStrings:RabbitMq"] = rabbit.Uri.ToString(),
+        };
+    }
+
+    private async Task PutSourceKeyAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "v1/source-keys/roobrik")
+        {
+            Content = JsonContent.Create(new { key = ApiKey, accounts = new[] { AccountId } }),
+        };
+        request.Headers.Add("X-Admin-Key", ProcessPlatform.AdminKey);
+        using var response = await Ingestion.Client.SendAsync(request);
+        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>What one POST got: the status (0 when the request itself failed) and, on 202, the lead id.</summary>
+    public sealed record Submission(string Email, HttpStatusCode Status, Guid? LeadId, DateTimeOffset At);
+
+    /// <summary>
+    /// Posts <paramref name="perSecond"/> leads a second for <paramref name="duration"/>, each with its own email
+    /// <c>{prefix}-{n}@example.com</c>, running <paramref name="fault"/> alongside; returns every answer.
+    /// </summary>
+    public async Task<IReadOnlyList<Submission>> StreamAsync(string prefix, Func<Task> fault, int perSecond = 20, double seconds = 8)
+    {
+        var results = new ConcurrentBag<Submission>();
+        var inFlight = new List<Task>();
+        var count = (int)(perSecond * seconds);
+        var faultTask = Task.Run(fault);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var n = 0; n < count; n++)
+        {
+            var due = TimeSpan.FromSeconds((double)n / perSecond) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+            var email = $"{prefix}-{n}@example.com";
+            var sourceLeadId = $"{prefix}-{n}";
+            inFlight.Add(Task.Run(async () => results.Add(await PostAsync(email, sourceLeadId))));
+        }
+        await Task.WhenAll(inFlight);
+        await faultTask;
+        var list = results.OrderBy(r => r.At).ToList();
+        var byStatus = string.Join(", ", list.GroupBy(r => r.Status).Select(g => $"{(int)g.Key}: {g.Count()}"));
+        await TestContext.Progress.WriteLineAsync($"[{prefix}] {list.Count} posts; answers {byStatus}");
+        return list;
+    }
+
+    private async Task<Submission> PostAsync(string email, string sourceLeadId)
+    {
+        var lead = new
+        {
+            source = "roobrik",
+            sourceLeadId,
+            accountId = AccountId,
+            conversion = "sales-opt-in",
+            prospect = new { firstName = "Fault", lastName = "Suite", email },
+        };
+        try
+        {
+            using var response = await Ingestion.Client.PostAsJsonAsync("v1/leads", lead);
+            Guid? leadId = null;
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                leadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
+            }
+            return new Submission(email, response.StatusCode, leadId, DateTimeOffset.UtcNow);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return new Submission(email, 0, null, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>
+    /// The pass criteria: every 202 is a stored row and exactly one Enquire record, no lead of the stream is in the
+    /// CRM twice, and every queue drains except the expected poison in <paramref name="expectedDeadLetters"/>.
+    /// </summary>
+    public async Task AssertNothingLostOrDuplicatedAsync(string prefix, IReadOnlyList<Submission> submissions,
+        IDictionary<string, int>? expectedDeadLetters = null, TimeSpan? within = null)
+    {
+        var accepted = submissions.Where(s => s.Status == HttpStatusCode.Accepted).ToList();
+        Assert.That(accepted, Is.Not.Empty, "no lead was accepted at all");
+
+        await using (var db = Environment.CreateDataSource())
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            var ids = accepted.Select(s => s.LeadId!.Value).ToArray();
+            var stored = await connection.ExecuteScalarAsync<long>("select count(*) from ingestion.lead where id = any(@ids)", new { ids });
+            Assert.That(stored, Is.EqualTo(ids.Length), "every lead answered 202 is a committed row");
+        }
+
+        var emails = accepted.Select(s => s.Email).ToHashSet();
+        var records = await Eventually.UntilAsync(
+            () => Sandbox.RecordsAsync("enquire", "individual"),
+            all => emails.IsSubsetOf(all.Select(r => SandboxClient.Text(r, "email") ?? "")),
+            within ?? TimeSpan.FromSeconds(90), $"all {emails.Count} accepted leads of {prefix} in Enquire");
+        // Let late retries land, if any were going to duplicate, before counting.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        records = await Sandbox.RecordsAsync("enquire", "individual");
+        var duplicates = records
+            .Select(r => SandboxClient.Text(r, "email") ?? "")
+            .Where(e => e.StartsWith(prefix + "-", StringComparison.Ordinal))
+            .GroupBy(e => e).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
+        Assert.That(duplicates, Is.Empty, "a lead pushed twice into Enquire");
+
+        // The delivery view follows: every accepted lead shows its delivery as delivered.
+        await using (var db = Environment.CreateDataSource())
+        {
+            var ids = accepted.Select(s => s.LeadId!.Value).ToArray();
+            await Eventually.UntilAsync(async () =>
+            {
+                await using var connection = await db.OpenConnectionAsync();
+                return await connection.ExecuteScalarAsync<long>(
+                    "select count(*) from ingestion.lead_delivery where lead_id = any(@ids) and state <> 'delivered'", new { ids }) == 0;
+            }, TimeSpan.FromSeconds(30), "the delivery view to show every accepted lead delivered");
+        }
+
+        await AssertQueuesDrainedAsync(expectedDeadLetters ?? new Dictionary<string, int>());
+    }
+
+    /// <summary>The most CRM attempts any accepted lead of the stream took: evidence the fault was really played.</summary>
+    public async Task<int> MaxAttemptsAsync(IReadOnlyList<Submission> submissions)
+    {
+        var ids = submissions.Where(s => s.LeadId is not null).Select(s => s.LeadId!.Value).ToArray();
+        await using var db = Environment.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>("select coalesce(max(attempts), 0) from delivery.ledger where lead_id = any(@ids)", new { ids });
+    }
+
+    private IDictionary<string, int> _deadLettersBefore = new Dictionary<string, int>();
+
+    /// <summary>Remembers what error queues held before a test, so one test's dead letters don't fail the next.</summary>
+    public async Task SnapshotDeadLettersAsync() =>
+        _deadLettersBefore = (await QueueDepthsAsync()).Where(q => q.Value > 0 && (q.Key.EndsWith("_error", StringComparison.Ordinal) || q.Key.EndsWith("_skipped", StringComparison.Ordinal))).ToDictionary(q => q.Key, q => q.Value);
+
+    public async Task AssertQueuesDrainedAsync(IDictionary<string, int> expectedDeadLetters)
+    {
+        string Describe(IDictionary<string, int> depths) => string.Join(", ", depths.Select(d => $"{d.Key}={d.Value}"));
+        int Expected(string queue) =>
+            (expectedDeadLetters.TryGetValue(queue, out var now) ? now : 0) + (_deadLettersBefore.TryGetValue(queue, out var before) ? before : 0);
+        // Management statistics lag a few seconds behind the queues.
+        var depths = await Eventually.UntilAsync(QueueDepthsAsync,
+            all => all.All(q => q.Value == Expected(q.Key)),
+            TimeSpan.FromSeconds(40), "queues to drain to the expected poison only");
+        await TestContext.Progress.WriteLineAsync($"queues: {Describe(depths)}");
+    }
+
+    private async Task<IDictionary<string, int>> QueueDepthsAsync()
+    {
+        var depths = new Dictionary<string, int>();
+        foreach (var queue in await Environment.QueueNamesAsync())
+        {
+            depths[queue] = await Environment.QueueDepthAsync(queue) ?? 0;
+        }
+        return depths;
+    }
+
+    /// <summary>Publishes raw bytes to a queue through the management API (default exchange), as a foreign publisher would.</summary>
+    public static async Task PublishRawAsync(IsolatedEnvironment environment, string queue, string body, string? contentType, string? messageType = null)
+    {
+        using var management = new HttpClient { BaseAddress = new Uri(TestServers.RabbitManagement.TrimEnd('/') + "/") };
+        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        var properties = new Dictionary<string, object> { ["delivery_mode"] = 2 };
+        if (contentType is not null)
+        {
+            properties["content_type"] = contentType;
+        }
+        if (messageType is not null)
+        {
+            properties["type"] = messageType;
+        }
+        using var response = await management.PostAsJsonAsync(
+            $"api/exchanges/{Uri.EscapeDataString(environment.Name)}/amq.default/publish",
+            new { properties, routing_key = queue, payload = body, payload_encoding = "string" });
+        response.EnsureSuccessStatusCode();
+        var routed = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("routed").GetBoolean();
+        Assert.That(routed, Is.True, $"the poison message was not routed to {queue}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Platform.DisposeAsync();
+        await Rabbit.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.EndToEndTests.Faults;
+
+/// <summary>
+/// A steady stream of leads through ingestion, the Enquire connector and the sandbox, with one fault injected
+/// mid-stream per test. Pass: every 202 is stored and lands in the CRM exactly once, no lead is in the CRM twice,
+/// queues drain (only expected poison stays), and services recover by themselves.
+/// </summary>
+[TestFixture, Category("Faults"), NonParallelizable]
+public class FaultSpecs
+{
+    private FaultRig _rig = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => _rig = await FaultRig.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _rig.DisposeAsync();
+
+    [SetUp]
+    public Task Snapshot() => _rig.SnapshotDeadLettersAsync();
+
+    [TearDown]
+    public async Task Heal()
+    {
+        _rig.Rabbit.Restore();
+        _rig.Postgres.Restore();
+        await _rig.Sandbox.ClearFaultsAsync();
+    }
+
+    private static Func<Task> After(double seconds, Func<Task> fault) => async () =>
+    {
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        await fault();
+    };
+
+    [Test]
+    public async Task Ingestion_killed_with_SIGKILL_mid_stream_and_restarted()
+    {
+        var submissions = await _rig.StreamAsync("kill-ingestion", After(3, () => _rig.Ingestion.RestartAsync()));
+        await _rig.AssertNothingLostOrDuplicatedAsync("kill-ingestion", submissions);
+    }
+
+    [Test]
+    public async Task Connector_killed_with_SIGKILL_in_the_middle_of_CRM_calls_and_restarted()
+    {
+        // Slow CRM calls (under the 2 s request timeout) so the kill lands while calls are open.
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "slow", delayMs = 800, forSeconds = 30 });
+        var submissions = await _rig.StreamAsync("kill-connector", After(3, () => _rig.Connector.RestartAsync()));
+        await _rig.Sandbox.ClearFaultsAsync();
+        await _rig.AssertNothingLostOrDuplicatedAsync("kill-connector", submissions);
+    }
+
+    [Test]
+    public async Task Broker_unreachable_for_five_seconds()
+    {
+        var submissions = await _rig.StreamAsync("broker-cut", After(2, async () =>
+        {
+            _rig.Rabbit.Cut();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            _rig.Rabbit.Restore();
+        }));
+        // Intake commits to PostgreSQL only; the broker going away must not refuse leads.
+        Assert.That(submissions.Where(s => s.Status != HttpStatusCode.Accepted), Is.Empty);
+        await _rig.AssertNothingLostOrDuplicatedAsync("broker-cut", submissions);
+    }
+
+    [Test]
+    public async Task Database_unreachable_for_five_seconds_answers_503_and_never_2xx_without_a_row()
+    {
+        var cutFrom = DateTimeOffset.MaxValue;
+        var cutTo = DateTimeOffset.MaxValue;
+        var submissions = await _rig.StreamAsync("db-cut", After(2, async () =>
+        {
+            cutFrom = DateTimeOffset.UtcNow;
+            _rig.Postgres.Cut();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            _rig.Postgres.Restore();
+            cutTo = DateTimeOffset.UtcNow;
+        }), seconds: 12);
+        Assert.That(submissions.Select(s => s.Status).Distinct(),
+            Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
+        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.ServiceUnavailable && s.At >= cutFrom && s.At <= cutTo.AddSeconds(2)),
+            Is.True, "no 503 while PostgreSQL was unreachable");
+        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.Accepted && s.At > cutTo.AddSeconds(1)),
+            Is.True, "intake did not recover after PostgreSQL came back");
+        await _rig.AssertNothingLostOrDuplicatedAsync("db-cut", submissions);
+    }
+
+    [Test]
+    public async Task Crm_answering_429_with_Retry_After()
+    {
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "429", retryAfterSeconds = 1, probability = 0.5, forSeconds = 6 });
+        var submissions = await _rig.StreamAsync("crm-429", () => Task.CompletedTask);
+        await _rig.AssertNothingLostOrDuplicatedAsync("crm-429", submissions);
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
+    }
+
+    [Test]
+    public async Task Crm_failing_with_500_half_the_time()
+    {
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "500", probability = 0.5, forSeconds = 6 });
+        var submissions = await _rig.StreamAsync("crm-500", () => Task.CompletedTask);
+        await _rig.AssertNothingLostOrDuplicatedAsync("crm-500", submissions);
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
+    }
+
+    [Test]
+    public async Task Crm_down_for_fifteen_seconds()
+    {
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "down", forSeconds = 15 });
+        var submissions = await _rig.StreamAsync("crm-down", () => Task.CompletedTask);
+        await _rig.AssertNothingLostOrDuplicatedAsync("crm-down", submissions, within: TimeSpan.FromSeconds(120));
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
+    }
+
+    [Test]
+    public async Task Crm_timing_out_after_creating_the_record()
+    {
+        // Creates, then answers after 3 s: past the connector's 2 s timeout, so it must look before creating again.
+        await _rig.Sandbox.FaultAsync(new { crm = "enquire", mode = "timeout-after-create", delayMs = 3000, probability = 0.3, forSeconds = 6 });
+        var submissions = await _rig.StreamAsync("crm-timeout", () => Task.CompletedTask);
+        await _rig.AssertNothingLostOrDuplicatedAsync("crm-timeout", submissions);
+        Assert.That(await _rig.MaxAttemptsAsync(submissions), Is.GreaterThan(1), "the CRM fault was never played");
+    }
+
+    [Test]
+    public async Task Poison_messages_land_in_the_error_queue_within_bounded_attempts_while_leads_flow()
+    {
+        const string queue = "ingestion-submit-lead";
+        var submissions = await _rig.StreamAsync("poison", After(2, async () =>
+        {
+            await FaultRig.PublishRawAsync(_rig.Environment, queue, "{ this is not json", "application/json");
+            await FaultRig.PublishRawAsync(_rig.Environment, queue,
+                """{"messageType":["urn:message:Nowhere:NoSuchMessage"],"message":{"x":1}}""", "application/vnd.masstransit+json");
+            await FaultRig.PublishRawAsync(_rig.Environment, queue,
+                """{"lead":{"source":"roobrik","accountId":"faults-account","conversion":"sales-opt-in","prospect":{"lastName":"Suite","email":"not-an-email"}}}""",
+                "application/json");
+        }));
+        await _rig.AssertNothingLostOrDuplicatedAsync("poison", submissions,
+            // Bad JSON and the invalid lead go to _error; a type nobody consumes is MassTransit's _skipped dead letter.
+            // (ThrowOnSkippedMessages would not dead-letter it: MassTransit requeues it forever.)
+            new Dictionary<string, int> { [queue + "_error"] = 2, [queue + "_skipped"] = 1 });
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LeadPlatform.Bench;
+
+public sealed record ProcessReport(string Name, double CpuPercent, double RssMb);
+
+public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+
+public sealed record PhaseReport(string Name, double Seconds, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
+    double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes);
+
+public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSeconds, IReadOnlyList<PhaseReport> Phases, double BaselineMessagesPerSecond)
+{
+    public void Print()
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"LeadPlatform benchmark {At:u}, {Cores} cores, {DurationSeconds:0} s per phase"));
+        Console.WriteLine(string.Create(c, $"baseline RabbitMQ.Client (persistent, confirms, quorum queue): {BaselineMessagesPerSecond:0} msg/s"));
+        foreach (var phase in Phases)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(c, $"{phase.Name}: accepted {phase.AcceptedPerSecond:0.0}/s ({phase.Accepted}, refused {phase.Refused}, failed {phase.Failed}), POST p50 {phase.PostP50Ms} ms p99 {phase.PostP99Ms} ms"));
+            foreach (var crm in phase.Crms)
+            {
+                Console.WriteLine(string.Create(c,
+                    $"  {crm.Crm,-10} delivered {crm.DeliveredPerSecond,7:0.0}/s ({crm.Delivered})  accept->deliver p50 {crm.P50Ms} p95 {crm.P95Ms} p99 {crm.P99Ms} max {crm.MaxMs} ms  = {crm.DeliveredPerSecond / BaselineMessagesPerSecond:P1} of baseline"));
+            }
+            foreach (var process in phase.Processes)
+            {
+                Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB"));
+            }
+        }
+    }
+
+    public async Task SaveAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        Console.WriteLine($"\nwritten to {path}");
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Dapper;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>
+/// Starts sandbox, ingestion and the Enquire connector as Release processes on a vhost and database of the
+/// bench's own, drives leads at a fixed rate and then at the maximum rate, and measures each phase.
+/// </summary>
+public static class PipelineBench
+{
+    private const string AdminKey = "bench-admin-key";
+    private const string ApiKey = "bench-roobrik-api-key-0001";
+    private const string AccountId = "bench-account";
+
+    public static async Task<BenchReport> RunAsync(BenchOptions options)
+    {
+        await using var environment = await IsolatedEnvironment.CreateAsync("bench");
+        var config = environment.ServiceConfiguration();
+        config["Admin:Key"] = AdminKey;
+        if (options.ConnectorConcurrency is { } concurrency)
+        {
+            config["Connector:ConcurrentMessageLimit"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            config["Connector:PrefetchCount"] = (2 * concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var logDir = RepoPaths.LogDir("bench");
+        var services = new List<ServiceProcess>();
+        try
+        {
+            var sandbox = await Start(services, "sandbox", "services/Sandbox", "LeadPlatform.Sandbox", config, logDir);
+            var ingestion = await Start(services, "ingestion", "services/Ingestion", "LeadPlatform.Ingestion", config, logDir);
+            await Start(services, "connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", config, logDir);
+            await AdminPutAsync(ingestion.Client, "v1/source-keys/roobrik", new { key = ApiKey, accounts = new[] { AccountId } });
+            await AdminPutAsync(ingestion.Client, "v1/integrations/bench-enquire", new
+            {
+                accountId = AccountId,
+                crm = "enquire",
+                endpoint = new Uri(sandbox.BaseAddress, "enquire/v1").ToString(),
+                credentials = new { subscriptionKey = "sandbox-enquire-key" },
+            });
+
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 })
+            {
+                BaseAddress = ingestion.BaseAddress,
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+            http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+
+            // Warm-up: JIT, connection pools, queues.
+            await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 50, TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+
+            var phases = new List<PhaseReport>
+            {
+                await MeasureAsync(environment, services, () => new LoadPhase(http, AccountId).FixedRateAsync($"fixed-{options.Rate}", options.Rate, options.Duration)),
+                await MeasureAsync(environment, services, () => new LoadPhase(http, AccountId).ClosedLoopAsync($"max-{options.Clients}-clients", options.Clients, options.Duration)),
+            };
+            var baseline = await RabbitBaseline.RunAsync(environment.RabbitMqUri, TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds)));
+            return new BenchReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases, Math.Round(baseline, 1));
+        }
+        finally
+        {
+            foreach (var service in services)
+            {
+                await service.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<ServiceProcess> Start(List<ServiceProcess> services, string name, string dir, string assembly,
+        Dictionary<string, string?> config, string logDir)
+    {
+        var service = await ServiceProcess.StartAsync(name, dir, assembly, config, logDir);
+        services.Add(service);
+        return service;
+    }
+
+    private static async Task AdminPutAsync(HttpClient client, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<PhaseReport> MeasureAsync(IsolatedEnvironment environment, List<ServiceProcess> services, Func<Task<LoadPhase.Result>> load)
+    {
+        var cpuBefore = services.ToDictionary(s => s.Name, s => ProcessStats.CpuSeconds(s.ProcessId!.Value));
+        var wall = Stopwatch.StartNew();
+        var result = await load();
+        var ids = result.Accepted.ToArray();
+        Console.Error.WriteLine($"{result.Name}: {ids.Length} accepted in {result.Elapsed.TotalSeconds:0.0} s; waiting for delivery");
+
+        await using var db = environment.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync();
+        const string deliveredSql = "select count(*) from delivery.ledger where lead_id = any(@ids) and state = 'delivered'";
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        long delivered;
+        while ((delivered = await connection.ExecuteScalarAsync<long>(deliveredSql, new { ids })) < ids.Length && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        var cpuSeconds = wall.Elapsed.TotalSeconds;
+        var processes = services.Select(s => new ProcessReport(s.Name,
+            Math.Round((ProcessStats.CpuSeconds(s.ProcessId!.Value) - cpuBefore[s.Name]) / cpuSeconds * 100, 1),
+            Math.Round(ProcessStats.RssMegabytes(s.ProcessId!.Value), 1))).ToList();
+
+        const string latencySql = """
+            select d.crm as Crm, extract(epoch from (d.finished_at - l.accepted_at)) * 1000 as Ms, l.accepted_at as AcceptedAt, d.finished_at as FinishedAt
+              from ingestion.lead l join delivery.ledger d on d.lead_id = l.id
+             where l.id = any(@ids) and d.state = 'delivered'
+            """;
+        var rows = (await connection.QueryAsync<LatencyRow>(latencySql, new { ids })).ToList();
+        var perCrm = rows.GroupBy(r => r.Crm).Select(g =>
+        {
+            var span = (g.Max(r => r.FinishedAt) - g.Min(r => r.AcceptedAt)).TotalSeconds;
+            var ms = g.Select(r => r.Ms).Order().ToList();
+            return new CrmReport(g.Key, g.Count(), Math.Round(g.Count() / span, 1),
+                Percentile(ms, 50), Percentile(ms, 95), Percentile(ms, 99), Math.Round(ms[^1], 1));
+        }).ToList();
+        var post = result.PostMs.Order().ToList();
+        return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), ids.Length,
+            Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
+            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes);
+    }
+
+    private static double Percentile(List<double> sorted, int p) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)], 1);
+
+    private sealed class LatencyRow
+    {
+        public string Crm { get; init; } = "";
+        public double Ms { get; init; }
+        public DateTime AcceptedAt { get; init; }
+        public DateTime FinishedAt { get; init; }
+    }
+}
