@@ -14,7 +14,9 @@ public sealed record SandboxRecord(string Crm, string Kind, string Id, JsonObjec
 public sealed class SandboxStore
 {
     private readonly ConcurrentDictionary<string, SandboxRecord> _records = new();
-    private long _sequence;
+    // Seeded from the clock: a real CRM never hands out the same record id twice, even across sandbox restarts
+    // (the platform remembers CRM record ids in its database).
+    private long _sequence = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 100_000_000 * 1000;
 
     public SandboxRecord Create(string crm, string kind, string idPrefix, JsonObject fields)
     {
