@@ -15,6 +15,7 @@ public static class IngestionExtensions
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<LeadUpdates>();
         builder.Services.AddSingleton<SourceKeys>();
         builder.Services.AddSingleton<ProgramRules>();

@@ -14,7 +14,7 @@ public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deli
 /// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key), plans its
 /// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
 /// </summary>
-public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates)
+public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates, OutboxSignal outbox)
 {
     public const string OutboxChannel = "ingestion_outbox";
 
@@ -26,17 +26,8 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         // its own, and requests holding one while waiting for another exhaust the pool under load (15 s stalls).
         var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var earlier = await FindEarlierAsync(connection, lead, idempotencyKey, ct);
-        if (earlier is not null)
-        {
-            if (earlier.MatchedBy == "source" && earlier.BodyHash != hash)
-            {
-                // The same lead resubmitted with changes: the same lead id, its new payload stored and a LeadUpdated sent.
-                await updates.UpdateAsync(earlier.Id, lead, ct);
-            }
-            return earlier.BodyHash == hash || earlier.MatchedBy != "key" ? await DuplicateAsync(connection, earlier.Id, ct) : null;
-        }
-
+        // A new lead is the common case: insert first, and look for the earlier one only when a unique key says
+        // there is one (a repeat costs a failed insert; a new lead saves a round trip).
         var leadId = Guid.CreateVersion7();
         try
         {
@@ -44,23 +35,43 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Another request with the same lead or key won the race: answer as it was answered.
-            return await AcceptAsync(lead, idempotencyKey, ct);
+            return await FindEarlierAsync(connection, lead, idempotencyKey, ct) is { } earlier
+                ? await RepeatAsync(connection, earlier, lead, hash, ct)
+                // The earlier lead went away between the failed insert and the look-up: try again.
+                : await AcceptAsync(lead, idempotencyKey, ct);
         }
+        outbox.Wake();
         Activity.Current?.SetTag("lead.id", leadId);
         return new Acceptance(leadId, deliveries, Duplicate: false);
     }
 
+    /// <summary>The repeat of an earlier lead: answered as the earlier one was; null (409) for a reused key with another body.</summary>
+    private async Task<Acceptance?> RepeatAsync(NpgsqlConnection connection, Earlier earlier, Lead lead, string hash, CancellationToken ct)
+    {
+        if (earlier.MatchedBy == "source" && earlier.BodyHash != hash)
+        {
+            // The same lead resubmitted with changes: the same lead id, its new payload stored and a LeadUpdated sent.
+            await updates.UpdateAsync(earlier.Id, lead, ct);
+        }
+        return earlier.BodyHash == hash || earlier.MatchedBy != "key"
+            ? await DuplicateAsync(connection, earlier.Id, ct)
+            : null;
+    }
+
+    /// <summary>The lead, its planned deliveries and its outbox row, as one batch in one implicit transaction: one round trip.</summary>
     private async Task InsertAsync(NpgsqlConnection connection, Guid leadId, Lead lead, string? idempotencyKey, string hash,
         IReadOnlyList<PlannedDelivery> deliveries, CancellationToken ct)
     {
         var acceptedAt = clock.GetUtcNow();
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        const string insertLead = """
+        var pushed = lead.Conversion == Lead.SalesOptIn;
+        var sql = """
             insert into ingestion.lead (id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
-            values (@leadId, @Source, @SourceLeadId, @AccountId, @Conversion, @payload::jsonb, @idempotencyKey, @hash, @acceptedAt)
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(insertLead, new
+            values (@leadId, @Source, @SourceLeadId, @AccountId, @Conversion, @payload::jsonb, @idempotencyKey, @hash, @acceptedAt);
+            insert into ingestion.lead_delivery (lead_id, integration_id, crm)
+            select @leadId, d.integration_id, d.crm from unnest(@integrationIds, @crms) as d(integration_id, crm);
+            """ + (pushed ? Outbox.InsertSql : "");
+        var message = new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries };
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             leadId,
             lead.Source,
@@ -71,20 +82,13 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
             idempotencyKey,
             hash,
             acceptedAt,
-        }, tx, cancellationToken: ct));
-
-        const string insertDelivery = """
-            insert into ingestion.lead_delivery (lead_id, integration_id, crm) values (@leadId, @IntegrationId, @Crm)
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(insertDelivery,
-            deliveries.Select(d => new { leadId, d.IntegrationId, d.Crm }), tx, cancellationToken: ct));
-
-        if (lead.Conversion == Lead.SalesOptIn)
-        {
-            var message = new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries };
-            await Outbox.AddAsync(connection, tx, message, ct);
-        }
-        await tx.CommitAsync(ct);
+            integrationIds = deliveries.Select(d => d.IntegrationId).ToArray(),
+            crms = deliveries.Select(d => d.Crm).ToArray(),
+            messageId = Guid.CreateVersion7(),
+            messageType = nameof(LeadConverted),
+            message = JsonSerializer.Serialize(message, JsonDefaults.Options),
+            traceParent = Activity.Current?.Id,
+        }, cancellationToken: ct));
     }
 
     private sealed record Earlier(Guid Id, string BodyHash, string MatchedBy);

@@ -15,7 +15,7 @@ public sealed record LeadUpdate(bool Changed, int Version, IReadOnlyList<string>
 /// lead's update version and, for a lead with planned deliveries, writes a <see cref="LeadUpdated"/> into the
 /// outbox in the same transaction. An unchanged body changes nothing and publishes nothing.
 /// </summary>
-public sealed class LeadUpdates(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxSignal outbox, TimeProvider clock)
 {
     private sealed record Stored(string Payload, string AccountId);
 
@@ -77,6 +77,7 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, TimeProvider clock)
             }, ct);
         }
         await tx.CommitAsync(ct);
+        outbox.Wake();
         return new LeadUpdate(true, version, changed);
     }
 

@@ -6,23 +6,22 @@ using Npgsql;
 
 namespace LeadPlatform.Ingestion;
 
-/// <summary>Writes a message into the outbox inside the caller's transaction and wakes the relay at commit.</summary>
+/// <summary>Writes a message into the outbox inside the caller's transaction; the caller wakes the relay after commit.</summary>
 public static class Outbox
 {
+    /// <summary>The insert, for a caller batching it with its own statements: parameters messageId, messageType, message, traceParent.</summary>
+    public const string InsertSql = """
+        insert into ingestion.outbox (message_id, message_type, payload, trace_parent)
+        values (@messageId, @messageType, @message::jsonb, @traceParent);
+        """;
+
     public static async Task AddAsync<T>(NpgsqlConnection connection, NpgsqlTransaction tx, T message, CancellationToken ct)
-        where T : class
-    {
-        const string sql = """
-            insert into ingestion.outbox (message_id, message_type, payload, trace_parent)
-            values (@messageId, @messageType, @payload::jsonb, @traceParent);
-            select pg_notify('ingestion_outbox', '');
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        where T : class =>
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             messageId = Guid.CreateVersion7(),
             messageType = typeof(T).Name,
-            payload = JsonSerializer.Serialize(message, JsonDefaults.Options),
+            message = JsonSerializer.Serialize(message, JsonDefaults.Options),
             traceParent = Activity.Current?.Id,
         }, tx, cancellationToken: ct));
-    }
 }

@@ -11,11 +11,12 @@ namespace LeadPlatform.Ingestion;
 
 /// <summary>
 /// Publishes committed outbox rows with publisher confirms, oldest first. Wakes at once on a commit
-/// (LISTEN/NOTIFY) and at least every second otherwise. Rows are locked with SKIP LOCKED while being
+/// (<see cref="OutboxSignal"/>) and at least every second otherwise. Rows are locked with SKIP LOCKED while being
 /// published, so several relays share the work without publishing a row twice; a row whose publish was not
 /// confirmed stays and is published when the broker answers again.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSignal signal, IConfiguration configuration, ILogger<OutboxRelay> logger)
+    : BackgroundService
 {
     private const int BatchSize = 200;
     /// <summary>
@@ -30,13 +31,10 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IConfigur
         [nameof(LeadUpdated)] = typeof(LeadUpdated),
     };
 
-    private readonly SemaphoreSlim _wake = new(0, 1);
-
     private sealed record Row(long Id, Guid MessageId, string MessageType, string Payload, string? TraceParent);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _ = ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -50,7 +48,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IConfigur
                 logger.LogWarning("Outbox relay could not publish ({Message}); retrying", ex.Message);
                 await Task.Delay(IdlePoll, stoppingToken);
             }
-            await _wake.WaitAsync(IdlePoll, stoppingToken);
+            await signal.WaitAsync(IdlePoll, stoppingToken);
         }
     }
 
@@ -96,41 +94,5 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IConfigur
             activity?.SetTag("account.id", converted.Lead.AccountId);
         }
         await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
-    }
-
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => Wake();
-                await connection.ExecuteAsync($"listen {LeadIntake.OutboxChannel}");
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                logger.LogDebug("Outbox listener reconnecting ({Message})", ex.Message);
-                await Task.Delay(IdlePoll, ct);
-            }
-        }
-    }
-
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-            }
-        }
     }
 }

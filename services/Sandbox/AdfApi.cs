@@ -46,7 +46,7 @@ public static class AdfApi
         var fields = Parse(prospect);
         fields["xml"] = xml;
         var key = $"{fields["prospectIdSource"]}/{fields["prospectId"]}";
-        if (store.All(Crm, "lead").FirstOrDefault(r => Key(r.Fields) == key) is { } existing)
+        if (store.Matching(Crm, "lead", "prospectId", fields["prospectId"]?.GetValue<string>()).FirstOrDefault(r => Key(r.Fields) == key) is { } existing)
         {
             return Results.Ok(new { id = existing.Id, duplicate = true });
         }

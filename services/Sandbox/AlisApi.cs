@@ -31,7 +31,7 @@ public static class AlisApi
             CrmFaults.PlayAsync(http, Crm, () => Task.FromResult(Update("prospect", id, body, store))));
         api.MapGet("/prospects/{id}/contacts", (string id, SandboxStore store, HttpContext http) =>
             CrmFaults.PlayAsync(http, Crm, () => Task.FromResult(Results.Ok(
-                store.All(Crm, "contact").Where(c => Text(c.Fields, "prospectId") == id).Select(View)))));
+                store.Matching(Crm, "contact", "prospectId", id).Select(View)))));
         api.MapPost("/prospects/{id}/contacts", (string id, JsonObject body, SandboxStore store, HttpContext http) =>
             CrmFaults.PlayAsync(http, Crm, () => Task.FromResult(CreateContact(id, body, store))));
         api.MapPut("/prospects/{id}/contacts/{contactId}", (string id, string contactId, JsonObject body, SandboxStore store, HttpContext http) =>
@@ -103,11 +103,10 @@ public static class AlisApi
     }
 
     private static IEnumerable<JsonObject> Search(SandboxStore store, string kind, string? email, string? phone, string? referenceId) =>
-        store.All(Crm, kind)
-            .Where(r => (referenceId is not null && Text(r.Fields, "referenceId") == referenceId)
-                || (email is not null && string.Equals(Text(r.Fields, "email"), email, StringComparison.OrdinalIgnoreCase))
-                || (phone is not null && Digits(Text(r.Fields, "phone")) is { Length: > 0 } p && p == Digits(phone)))
-            .Select(View);
+        store.Matching(Crm, kind, "referenceId", referenceId)
+            .Concat(store.Matching(Crm, kind, "email", email))
+            .Concat(store.Matching(Crm, kind, "phone", phone))
+            .Distinct().OrderBy(r => r.CreatedAt).Select(View);
 
     private static JsonObject View(SandboxRecord record)
     {
@@ -120,8 +119,6 @@ public static class AlisApi
 
     private static string? Text(JsonObject fields, string name) =>
         fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    private static string Digits(string? phone) => new((phone ?? "").Where(char.IsDigit).ToArray());
 
     private static async ValueTask<object?> RequireBearer(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -66,14 +66,13 @@ public static class EnquireApi
     }
 
     private static IEnumerable<SandboxRecord> Reports(SandboxStore store, string individualId) =>
-        store.All(Crm, "report").Where(r => Text(r.Fields, "individualId") == individualId);
+        store.Matching(Crm, "report", "individualId", individualId);
 
     private static IEnumerable<JsonObject> Search(SandboxStore store, string? email, string? phone, string? externalId) =>
-        store.All(Crm, "individual")
-            .Where(r => (externalId is not null && Text(r.Fields, "externalId") == externalId)
-                || (email is not null && string.Equals(Text(r.Fields, "email"), email, StringComparison.OrdinalIgnoreCase))
-                || (phone is not null && Digits(Text(r.Fields, "phone")) is { Length: > 0 } p && p == Digits(phone)))
-            .Select(View);
+        store.Matching(Crm, "individual", "externalId", externalId)
+            .Concat(store.Matching(Crm, "individual", "email", email))
+            .Concat(store.Matching(Crm, "individual", "phone", phone))
+            .Distinct().OrderBy(r => r.CreatedAt).Select(View);
 
     private static List<object> Validate(JsonObject body)
     {
@@ -100,8 +99,6 @@ public static class EnquireApi
 
     private static string? Text(JsonObject fields, string name) =>
         fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    private static string Digits(string? phone) => new((phone ?? "").Where(char.IsDigit).ToArray());
 
     private static async ValueTask<object?> RequireSubscriptionKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -116,7 +116,7 @@ public static class HubSpotApi
             : store.Find(Crm, id) is { Kind: "contact" } record ? record : null;
 
     private static SandboxRecord? FindByEmail(SandboxStore store, string email) =>
-        store.All(Crm, "contact").FirstOrDefault(r => string.Equals(Text(r.Fields, "email"), email, StringComparison.OrdinalIgnoreCase));
+        store.Matching(Crm, "contact", "email", email).FirstOrDefault();
 
     private static JsonObject View(SandboxRecord record) => new()
     {

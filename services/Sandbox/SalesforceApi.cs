@@ -95,8 +95,7 @@ public static partial class SalesforceApi
         var onlyUnconverted = match.Groups["unconverted"].Success;
         var limit = match.Groups["limit"].Success ? int.Parse(match.Groups["limit"].Value, CultureInfo.InvariantCulture) : int.MaxValue;
         var fields = match.Groups["fields"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var records = store.All(Crm, kind)
-            .Where(r => string.Equals(Text(r.Fields, "Email"), email, StringComparison.OrdinalIgnoreCase))
+        var records = store.Matching(Crm, kind, "Email", email)
             .Where(r => !onlyUnconverted || r.Fields["IsConverted"]?.GetValue<bool>() != true)
             .Take(limit)
             .Select(r => View(r, http, fields))

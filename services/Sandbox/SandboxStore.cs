@@ -10,32 +10,73 @@ public sealed record SandboxRecord(string Crm, string Kind, string Id, JsonObjec
     public int Version { get; set; } = 1;
 }
 
-/// <summary>Everything the CRM stand-ins received, in memory, for inspection over HTTP.</summary>
+/// <summary>
+/// Everything the CRM stand-ins received, in memory, for inspection over HTTP. Records are kept per CRM and kind
+/// in creation order, and every top-level text field is indexed, so a CRM's look-up (by email, phone, external id)
+/// costs the same with a million records as with ten: a benchmark measures the platform, not the sandbox.
+/// </summary>
 public sealed class SandboxStore
 {
     private readonly ConcurrentDictionary<string, SandboxRecord> _records = new();
+    private readonly Dictionary<(string Crm, string Kind), List<SandboxRecord>> _byKind = [];
+    private readonly Dictionary<(string Crm, string Kind, string Field, string Value), List<SandboxRecord>> _byField = [];
+    private readonly Lock _lock = new();
     // Seeded from the clock: a real CRM never hands out the same record id twice, even across sandbox restarts
     // (the platform remembers CRM record ids in its database).
     private long _sequence = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 100_000_000 * 1000;
 
     public SandboxRecord Create(string crm, string kind, string idPrefix, JsonObject fields)
     {
-        var id = $"{idPrefix}{Interlocked.Increment(ref _sequence):D6}";
-        var record = new SandboxRecord(crm, kind, id, fields, DateTimeOffset.UtcNow);
-        _records[Key(crm, id)] = record;
-        return record;
+        lock (_lock)
+        {
+            var id = $"{idPrefix}{++_sequence:D6}";
+            var record = new SandboxRecord(crm, kind, id, fields, DateTimeOffset.UtcNow);
+            _records[Key(crm, id)] = record;
+            Append(_byKind, (crm, kind), record);
+            Index(record, fields);
+            return record;
+        }
     }
 
     public SandboxRecord? Find(string crm, string id) => _records.GetValueOrDefault(Key(crm, id));
 
-    public IEnumerable<SandboxRecord> All(string? crm = null, string? kind = null) =>
-        _records.Values
-            .Where(r => (crm is null || r.Crm == crm) && (kind is null || r.Kind == kind))
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal);
+    /// <summary>The records of one CRM (and kind), oldest first.</summary>
+    public IReadOnlyList<SandboxRecord> All(string? crm = null, string? kind = null)
+    {
+        lock (_lock)
+        {
+            if (crm is not null && kind is not null)
+            {
+                return _byKind.TryGetValue((crm, kind), out var list) ? [.. list] : [];
+            }
+            return _byKind.Where(k => crm is null || k.Key.Crm == crm).SelectMany(k => k.Value)
+                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Records of a kind whose text field equals <paramref name="value"/>, oldest first: case-insensitive, and by
+    /// digits only for a field named like a phone. An empty value matches nothing.
+    /// </summary>
+    public IReadOnlyList<SandboxRecord> Matching(string crm, string kind, string field, string? value)
+    {
+        if (Normalize(field, value) is not { Length: > 0 } wanted)
+        {
+            return [];
+        }
+        lock (_lock)
+        {
+            // An update may have changed the field since the record was indexed under this value: check again.
+            return _byField.TryGetValue((crm, kind, field, wanted), out var list)
+                ? list.Where(r => Normalize(field, Text(r.Fields, field)) == wanted).Distinct()
+                    .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList()
+                : [];
+        }
+    }
 
     public SandboxRecord Update(SandboxRecord record, JsonObject changes)
     {
-        lock (record)
+        lock (_lock)
         {
             foreach (var (name, value) in changes)
             {
@@ -43,11 +84,54 @@ public sealed class SandboxStore
             }
             record.UpdatedAt = DateTimeOffset.UtcNow;
             record.Version++;
+            Index(record, changes);
         }
         return record;
     }
 
-    public void Clear() => _records.Clear();
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _records.Clear();
+            _byKind.Clear();
+            _byField.Clear();
+        }
+    }
+
+    private void Index(SandboxRecord record, JsonObject fields)
+    {
+        foreach (var (name, _) in fields)
+        {
+            if (Normalize(name, Text(record.Fields, name)) is { Length: > 0 } value)
+            {
+                var entries = Append(_byField, (record.Crm, record.Kind, name, value), record);
+                if (entries.Count > 1 && entries[^2] == record)
+                {
+                    entries.RemoveAt(entries.Count - 1); // Indexed under this value already.
+                }
+            }
+        }
+    }
+
+    private static List<SandboxRecord> Append<TKey>(Dictionary<TKey, List<SandboxRecord>> index, TKey key, SandboxRecord record)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+        list.Add(record);
+        return list;
+    }
+
+    private static string? Normalize(string field, string? value) =>
+        value is null ? null
+        : field.EndsWith("phone", StringComparison.OrdinalIgnoreCase) ? new string(value.Where(char.IsDigit).ToArray())
+        : value.ToUpperInvariant();
+
+    private static string? Text(JsonObject fields, string name) =>
+        fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static string Key(string crm, string id) => $"{crm}/{id}";
 }

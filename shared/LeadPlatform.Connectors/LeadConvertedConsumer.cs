@@ -19,8 +19,7 @@ public sealed class LeadConvertedConsumer(DeliveryLedger ledger, DeliveryProcess
         var ct = context.CancellationToken;
         foreach (var delivery in context.Message.Deliveries.Where(d => string.Equals(d.Crm, _options.Crm, StringComparison.OrdinalIgnoreCase)))
         {
-            await ledger.EnsureAsync(context.Message, delivery, Activity.Current?.Id, ct);
-            var claimed = await ledger.TryClaimAsync(context.Message.LeadId, delivery.IntegrationId, _options.Lease, ct);
+            var claimed = await ledger.EnsureClaimedAsync(context.Message, delivery, Activity.Current?.Id, _options.Lease, ct);
             if (claimed is not null)
             {
                 await processor.RunAsync(claimed, context, ct);

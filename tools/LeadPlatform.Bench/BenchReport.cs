@@ -10,13 +10,15 @@ public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSec
 public sealed record PhaseReport(string Name, double Seconds, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
     double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes);
 
-public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSeconds, IReadOnlyList<PhaseReport> Phases, double BaselineMessagesPerSecond)
+public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSeconds, IReadOnlyList<PhaseReport> Phases,
+    double BaselineMessagesPerSecond, double BusHopMessagesPerSecond)
 {
     public void Print()
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"LeadPlatform benchmark {At:u}, {Cores} cores, {DurationSeconds:0} s per phase"));
         Console.WriteLine(string.Create(c, $"baseline RabbitMQ.Client (persistent, confirms, quorum queue): {BaselineMessagesPerSecond:0} msg/s"));
+        Console.WriteLine(string.Create(c, $"bus hop, MassTransit as configured here (publish -> consume): {BusHopMessagesPerSecond:0} msg/s = {BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1} of baseline"));
         foreach (var phase in Phases)
         {
             Console.WriteLine();

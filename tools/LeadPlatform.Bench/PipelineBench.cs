@@ -57,8 +57,11 @@ public static class PipelineBench
                 await MeasureAsync(environment, services, () => new LoadPhase(http, AccountId).FixedRateAsync($"fixed-{options.Rate}", options.Rate, options.Duration)),
                 await MeasureAsync(environment, services, () => new LoadPhase(http, AccountId).ClosedLoopAsync($"max-{options.Clients}-clients", options.Clients, options.Duration)),
             };
-            var baseline = await RabbitBaseline.RunAsync(environment.RabbitMqUri, TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds)));
-            return new BenchReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases, Math.Round(baseline, 1));
+            var hopDuration = TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds));
+            var baseline = await RabbitBaseline.RunAsync(environment.RabbitMqUri, hopDuration);
+            var busHop = await BusHopBench.RunAsync(environment.RabbitMqUri, hopDuration, options.ConnectorConcurrency ?? 16);
+            return new BenchReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
+                Math.Round(baseline, 1), Math.Round(busHop, 1));
         }
         finally
         {

@@ -31,29 +31,27 @@ public class DeliveryLedgerSpecs
         await _platform.DisposeAsync();
     }
 
-    private async Task<LeadConverted> RecordAsync()
+    private static LeadConverted Converted() => new()
     {
-        var message = new LeadConverted
-        {
-            LeadId = Guid.NewGuid(),
-            AcceptedAt = DateTimeOffset.UtcNow,
-            Lead = new Lead { Source = "roobrik", AccountId = "a" },
-            Deliveries = [new PlannedDelivery { IntegrationId = "i-1", Crm = Crm }],
-        };
-        await _ledger.EnsureAsync(message, message.Deliveries[0], null, CancellationToken.None);
-        await _ledger.EnsureAsync(message, message.Deliveries[0], null, CancellationToken.None); // a duplicate: no-op
-        return message;
-    }
+        LeadId = Guid.NewGuid(),
+        AcceptedAt = DateTimeOffset.UtcNow,
+        Lead = new Lead { Source = "roobrik", AccountId = "a" },
+        Deliveries = [new PlannedDelivery { IntegrationId = "i-1", Crm = Crm }],
+    };
+
+    private Task<LedgerEntry?> ClaimAsync(LeadConverted message, TimeSpan lease) =>
+        _ledger.EnsureClaimedAsync(message, message.Deliveries[0], null, lease, CancellationToken.None);
 
     [Test]
     public async Task A_delivery_has_one_holder_at_a_time()
     {
-        var message = await RecordAsync();
+        var message = Converted();
 
-        var first = await _ledger.TryClaimAsync(message.LeadId, "i-1", TimeSpan.FromMinutes(1), CancellationToken.None);
-        var second = await _ledger.TryClaimAsync(message.LeadId, "i-1", TimeSpan.FromMinutes(1), CancellationToken.None);
+        var first = await ClaimAsync(message, TimeSpan.FromMinutes(1));
+        var second = await ClaimAsync(message, TimeSpan.FromMinutes(1)); // the same message delivered twice
 
         Assert.That(first, Is.Not.Null);
+        Assert.That(first!.MayExist, Is.False);
         Assert.That(second, Is.Null);
         Assert.That(await _ledger.ClaimDueAsync(Crm, 10, TimeSpan.FromMinutes(1), CancellationToken.None), Is.Empty);
     }
@@ -61,8 +59,8 @@ public class DeliveryLedgerSpecs
     [Test]
     public async Task A_dead_holders_delivery_is_taken_over_marked_as_possibly_created_and_the_old_holder_cannot_finish_it()
     {
-        var message = await RecordAsync();
-        var dead = (await _ledger.TryClaimAsync(message.LeadId, "i-1", TimeSpan.FromMilliseconds(200), CancellationToken.None))!;
+        var message = Converted();
+        var dead = (await ClaimAsync(message, TimeSpan.FromMilliseconds(200)))!;
         await Task.Delay(400);
 
         var takenOver = await _ledger.ClaimDueAsync(Crm, 10, TimeSpan.FromMinutes(1), CancellationToken.None);
@@ -74,15 +72,34 @@ public class DeliveryLedgerSpecs
         Assert.That(await _ledger.RenewLeaseAsync(dead, TimeSpan.FromMinutes(1), CancellationToken.None), Is.False);
         Assert.That(await _ledger.MarkDeliveredAsync(taker, 1, result, CancellationToken.None), Is.True);
         Assert.That((await _ledger.FindAsync(message.LeadId, "i-1", CancellationToken.None))!.State, Is.EqualTo(LedgerStates.Delivered));
+        Assert.That(await ClaimAsync(message, TimeSpan.FromMinutes(1)), Is.Null, "a redelivered message after delivery");
+    }
+
+    [Test]
+    public async Task A_redelivered_message_takes_over_from_a_dead_holder_and_marks_the_record_as_possibly_created()
+    {
+        var message = Converted();
+        var dead = (await ClaimAsync(message, TimeSpan.FromMilliseconds(200)))!;
+        await Task.Delay(400);
+
+        var redelivered = await ClaimAsync(message, TimeSpan.FromMinutes(1));
+
+        Assert.That(redelivered, Is.Not.Null);
+        Assert.That(redelivered!.MayExist, Is.True);
+        Assert.That(redelivered.LeaseToken, Is.Not.EqualTo(dead.LeaseToken));
     }
 
     [Test]
     public async Task A_delivery_recorded_but_never_claimed_is_picked_up_by_the_scheduled_retries()
     {
-        var message = await RecordAsync();
+        var message = Converted();
         await using (var connection = await _dataSource.OpenConnectionAsync())
         {
-            await connection.ExecuteAsync("update delivery.ledger set updated_at = now() - interval '5 minutes' where lead_id = @LeadId", new { message.LeadId });
+            // As recorded by an earlier version, or by hand: pending and not touched for a while.
+            await connection.ExecuteAsync("""
+                insert into delivery.ledger (lead_id, integration_id, crm, state, message, updated_at)
+                values (@LeadId, 'i-1', @Crm, 'pending', '{}', now() - interval '5 minutes')
+                """, new { message.LeadId, Crm });
         }
 
         var due = await _ledger.ClaimDueAsync(Crm, 10, TimeSpan.FromMinutes(1), CancellationToken.None);
@@ -93,13 +110,14 @@ public class DeliveryLedgerSpecs
     [Test]
     public async Task A_scheduled_retry_is_not_due_before_its_time()
     {
-        var message = await RecordAsync();
-        var entry = (await _ledger.TryClaimAsync(message.LeadId, "i-1", TimeSpan.FromMinutes(1), CancellationToken.None))!;
+        var message = Converted();
+        var entry = (await ClaimAsync(message, TimeSpan.FromMinutes(1)))!;
 
         Assert.That(await _ledger.ScheduleRetryAsync(entry, 3, "down", DateTimeOffset.UtcNow.AddMinutes(5), true, CancellationToken.None), Is.True);
 
         Assert.That((await _ledger.ClaimDueAsync(Crm, 10, TimeSpan.FromMinutes(1), CancellationToken.None)).Select(e => e.LeadId),
             Does.Not.Contain(message.LeadId));
+        Assert.That(await ClaimAsync(message, TimeSpan.FromMinutes(1)), Is.Null, "a redelivered message while a retry is scheduled");
         var row = (await _ledger.FindAsync(message.LeadId, "i-1", CancellationToken.None))!;
         Assert.That(row.State, Is.EqualTo(LedgerStates.RetryScheduled));
         Assert.That(row.Attempts, Is.EqualTo(3));

@@ -170,7 +170,6 @@ public sealed class UpdatesPlatform : IAsyncDisposable
              where message_type = 'LeadUpdated' and payload->>'leadId' = @leadId and (payload->>'version')::int = @version
             """, new { leadId, version });
         Assert.That(copied, Is.EqualTo(1), $"update {version} of lead {leadId} in the outbox");
-        await connection.ExecuteAsync("select pg_notify('ingestion_outbox', '')");
         await Eventually.UntilAsync(
             async () => await connection.ExecuteScalarAsync<long>("select count(*) from ingestion.outbox where published_at is null") == 0,
             TimeSpan.FromSeconds(20), "the outbox to be published");
