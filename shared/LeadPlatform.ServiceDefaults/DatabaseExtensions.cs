@@ -21,7 +21,7 @@ public static class DatabaseExtensions
         this IHostApplicationBuilder builder, string module, Assembly migrations)
     {
         var connectionString = builder.Configuration.GetConnectionString("Postgres") ?? DefaultPostgres;
-        builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.TryAddSingleton(_ => BuildDataSource(connectionString));
         if (!builder.Services.Any(s => s.ServiceType == typeof(PostgresReadyCheck)))
         {
             builder.Services.AddSingleton<PostgresReadyCheck>();
@@ -30,5 +30,20 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(new MigrationModule(module, migrations));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrationRunner>());
         return builder;
+    }
+
+    /// <summary>
+    /// The same few statements run for every lead: prepared automatically (unless the connection string says
+    /// otherwise), PostgreSQL parses and plans each once per connection instead of once per call.
+    /// </summary>
+    private static NpgsqlDataSource BuildDataSource(string connectionString)
+    {
+        var source = new NpgsqlDataSourceBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            source.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            source.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+        }
+        return source.Build();
     }
 }

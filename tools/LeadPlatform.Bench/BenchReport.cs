@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace LeadPlatform.Bench;
 
-public sealed record ProcessReport(string Name, double CpuPercent, double RssMb);
+/// <summary>CPU % of one core over the phase, RSS (services only), and CPU-milliseconds per delivered lead.</summary>
+public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead);
 
 public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
@@ -30,7 +31,12 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
             }
             foreach (var process in phase.Processes)
             {
-                Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB"));
+                Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead"));
+            }
+            var perLead = phase.Processes.Sum(p => p.CpuMsPerLead);
+            if (perLead > 0)
+            {
+                Console.WriteLine(string.Create(c, $"  all                  {perLead:0.00} cpu-ms per delivered lead: at most {Cores * 1000 / perLead:0} leads/s on {Cores} cores"));
             }
         }
     }

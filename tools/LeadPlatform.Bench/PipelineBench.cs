@@ -59,7 +59,8 @@ public static class PipelineBench
             };
             var hopDuration = TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds));
             var baseline = await RabbitBaseline.RunAsync(environment.RabbitMqUri, hopDuration);
-            var busHop = await BusHopBench.RunAsync(environment.RabbitMqUri, hopDuration, options.ConnectorConcurrency ?? 16);
+            var busHop = await BusHopBench.RunAsync(environment.RabbitMqUri, hopDuration,
+                options.ConnectorConcurrency ?? new LeadPlatform.Connectors.ConnectorOptions().ConcurrentMessageLimit);
             return new BenchReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
                 Math.Round(baseline, 1), Math.Round(busHop, 1));
         }
@@ -90,7 +91,8 @@ public static class PipelineBench
 
     private static async Task<PhaseReport> MeasureAsync(IsolatedEnvironment environment, List<ServiceProcess> services, Func<Task<LoadPhase.Result>> load)
     {
-        var cpuBefore = services.ToDictionary(s => s.Name, s => ProcessStats.CpuSeconds(s.ProcessId!.Value));
+        var meters = CpuMeters(services);
+        var cpuBefore = meters.ToDictionary(m => m.Key, m => m.Value());
         var wall = Stopwatch.StartNew();
         var result = await load();
         var ids = result.Accepted.ToArray();
@@ -105,10 +107,15 @@ public static class PipelineBench
         {
             await Task.Delay(250);
         }
-        var cpuSeconds = wall.Elapsed.TotalSeconds;
-        var processes = services.Select(s => new ProcessReport(s.Name,
-            Math.Round((ProcessStats.CpuSeconds(s.ProcessId!.Value) - cpuBefore[s.Name]) / cpuSeconds * 100, 1),
-            Math.Round(ProcessStats.RssMegabytes(s.ProcessId!.Value), 1))).ToList();
+        var seconds = wall.Elapsed.TotalSeconds;
+        var processes = meters.Select(m =>
+        {
+            var cpu = m.Value() - cpuBefore[m.Key];
+            var service = services.FirstOrDefault(s => s.Name == m.Key);
+            return new ProcessReport(m.Key, Math.Round(cpu / seconds * 100, 1),
+                service is null ? 0 : Math.Round(ProcessStats.RssMegabytes(service.ProcessId!.Value), 1),
+                delivered == 0 ? 0 : Math.Round(cpu * 1000 / delivered, 2));
+        }).ToList();
 
         const string latencySql = """
             select d.crm as Crm, extract(epoch from (d.finished_at - l.accepted_at)) * 1000 as Ms, l.accepted_at as AcceptedAt, d.finished_at as FinishedAt
@@ -127,6 +134,19 @@ public static class PipelineBench
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), ids.Length,
             Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
             Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes);
+    }
+
+    /// <summary>
+    /// CPU of everything a lead costs on this box: the services, the broker, the database and this load generator,
+    /// so the report can say how many CPU-milliseconds one lead takes and what that allows on the machine's cores.
+    /// </summary>
+    private static Dictionary<string, Func<double>> CpuMeters(List<ServiceProcess> services)
+    {
+        var meters = services.ToDictionary(s => s.Name, s => (Func<double>)(() => ProcessStats.CpuSeconds(s.ProcessId!.Value)));
+        meters["postgresql (all)"] = () => ProcessStats.CpuSecondsOfAll("postgres");
+        meters["rabbitmq (all)"] = () => ProcessStats.CpuSecondsOfAll("beam.smp");
+        meters["bench client"] = () => ProcessStats.CpuSeconds(Environment.ProcessId);
+        return meters;
     }
 
     private static double Percentile(List<double> sorted, int p) =>
