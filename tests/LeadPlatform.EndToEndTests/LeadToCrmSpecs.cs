@@ -81,7 +81,9 @@ public class LeadToCrmSpecs
                 occurredAt = DateTimeOffset.UtcNow,
                 push = new { url = new Uri(disposition.BaseAddress, "v1/dispositions/e2e-enquire").ToString(), secret = WebhookSecret },
             });
-            return pushed.IsSuccessStatusCode;
+            // The sandbox answers 200 with the disposition service's own answer inside: that one must be 2xx.
+            var answer = pushed.IsSuccessStatusCode ? await pushed.Content.ReadFromJsonAsync<JsonElement>() : default;
+            return answer.ValueKind == JsonValueKind.Object && answer.GetProperty("statusCode").GetInt32() is >= 200 and < 300;
         }, TimeSpan.FromSeconds(15), "the signed push to be accepted (the delivery must reach the disposition service first)");
 
         var timeline = await Eventually.UntilAsync(
