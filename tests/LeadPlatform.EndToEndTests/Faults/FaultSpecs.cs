@@ -54,6 +54,21 @@ public class FaultSpecs
     }
 
     [Test]
+    public async Task Disposition_killed_with_SIGKILL_while_the_CRM_pushes_dispositions_and_restarted()
+    {
+        var crm = new CrmDispositionPusher(_rig, "kill-disposition");
+        crm.Start();
+        var submissions = await _rig.StreamAsync("kill-disposition", After(4, () => _rig.Disposition.RestartAsync()));
+        await _rig.AssertNothingLostOrDuplicatedAsync("kill-disposition", submissions);
+        await crm.CompleteAsync();
+        await TestContext.Progress.WriteLineAsync(
+            $"[kill-disposition] {crm.Events.Count} disposition events pushed; {crm.FailedAttempts} pushes got no 2xx ({crm.Unanswered} no answer at all) and were re-sent");
+        Assert.That(crm.Unanswered, Is.GreaterThan(0), "no push went unanswered: the kill did not land while the CRM pushed");
+        await crm.AssertAppliedExactlyOnceAsync(submissions);
+        await _rig.AssertQueuesDrainedAsync(new Dictionary<string, int>());
+    }
+
+    [Test]
     public async Task Broker_unreachable_for_five_seconds()
     {
         var submissions = await _rig.StreamAsync("broker-cut", After(2, async () =>
