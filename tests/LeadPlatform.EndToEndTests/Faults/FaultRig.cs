@@ -45,6 +45,7 @@ public sealed class FaultRig : IAsyncDisposable
         var postgres = TcpProxy.Start(postgresTarget.Host!, postgresTarget.Port);
         var rig = new FaultRig { Platform = platform, Rabbit = rabbit, Postgres = postgres };
         var connections = servers is null ? rig.ProxiedConnections() : platform.Environment.ServiceConfiguration();
+        connections["RabbitMq:Management"] = target.RabbitManagement;
         await platform.StartSandboxAsync();
         await platform.StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion", connections);
         await platform.StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", connections);
@@ -249,6 +250,17 @@ public sealed class FaultRig : IAsyncDisposable
             depths[queue] = await Environment.QueueDepthAsync(queue) ?? 0;
         }
         return depths;
+    }
+
+    /// <summary>What ops do once the cause is fixed: move an error queue back to its source through the admin API.</summary>
+    public async Task<int> DrainErrorQueueAsync(string errorQueue)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/admin/error-queues/{errorQueue}/drain");
+        request.Headers.Add("X-Admin-Key", ProcessPlatform.AdminKey);
+        using var response = await Ingestion.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.IsSuccessStatusCode, Is.True, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("moved").GetInt32();
     }
 
     /// <summary>Publishes raw bytes to a queue through the management API (default exchange), as a foreign publisher would.</summary>

@@ -159,4 +159,51 @@ public class FaultSpecs
             // (ThrowOnSkippedMessages would not dead-letter it: MassTransit requeues it forever.)
             new Dictionary<string, int> { [queue + "_error"] = 2, [queue + "_skipped"] = 1 });
     }
+
+    [Test]
+    public async Task Poison_replayed_after_the_fix_through_the_admin_API_is_delivered_exactly_once_while_leads_flow()
+    {
+        // Broker leads for an account nobody has configured yet: refused at once into the error queue. The fix is
+        // the onboarding step that was missing (the account's integration); then ops drain the error queue back.
+        const string queue = "ingestion-submit-lead";
+        const string lateAccount = "faults-late-account";
+        var late = Enumerable.Range(0, 5).Select(n => $"replay-late-{n}").ToList();
+        var errorsBefore = await _rig.Environment.QueueDepthAsync(queue + "_error") ?? 0;
+        var moved = 0;
+        var submissions = await _rig.StreamAsync("replay", After(1, async () =>
+        {
+            foreach (var id in late)
+            {
+                var lead = new
+                {
+                    source = "roobrik", sourceLeadId = id, accountId = lateAccount, conversion = "sales-opt-in",
+                    prospect = new { firstName = "Late", lastName = "Suite", email = $"{id}@example.com" },
+                };
+                await FaultRig.PublishRawAsync(_rig.Environment, queue, System.Text.Json.JsonSerializer.Serialize(new { lead }), "application/json");
+            }
+            await Eventually.UntilAsync(async () => await _rig.Environment.QueueDepthAsync(queue + "_error") >= errorsBefore + late.Count,
+                TimeSpan.FromSeconds(20), "the leads of the unknown account in the error queue");
+            await _rig.Platform.PutIntegrationAsync("faults-late-enquire", new
+            {
+                accountId = lateAccount,
+                crm = "enquire",
+                endpoint = new Uri(_rig.Platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
+                credentials = new { subscriptionKey = "sandbox-enquire-key" },
+            });
+            moved = await _rig.DrainErrorQueueAsync(queue + "_error");
+        }));
+        await TestContext.Progress.WriteLineAsync($"[replay] {late.Count} leads of an unconfigured account dead-lettered; the drain moved {moved} message(s) back");
+        Assert.That(moved, Is.GreaterThanOrEqualTo(late.Count), "the drain did not move the dead-lettered leads");
+        await _rig.AssertNothingLostOrDuplicatedAsync("replay", submissions);
+
+        var records = await Eventually.UntilAsync(() => _rig.Sandbox.RecordsAsync("enquire", "individual"),
+            all => late.All(id => all.Any(r => SandboxClient.Text(r, "email") == $"{id}@example.com")),
+            TimeSpan.FromSeconds(60), "the replayed leads in Enquire");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        records = await _rig.Sandbox.RecordsAsync("enquire", "individual");
+        var copies = late.Select(id => records.Count(r => SandboxClient.Text(r, "email") == $"{id}@example.com")).ToList();
+        Assert.That(copies, Is.All.EqualTo(1), "each replayed lead in Enquire exactly once");
+        // Whatever else was in the error queue (the poison of another test) was replayed too and failed again.
+        await _rig.AssertQueuesDrainedAsync(new Dictionary<string, int>());
+    }
 }
