@@ -20,8 +20,16 @@ public class InfraRestartSpecs
     {
         var rabbit = PrivateRabbitMq.StartAsync();
         var postgres = PrivatePostgres.StartAsync();
-        _rabbit = await rabbit;
-        _postgres = await postgres;
+        try
+        {
+            await Task.WhenAll(rabbit, postgres);
+        }
+        finally
+        {
+            // Whichever started is stopped by the tear-down, even when the other failed.
+            _rabbit = rabbit.IsCompletedSuccessfully ? rabbit.Result : null!;
+            _postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null!;
+        }
         _rig = await FaultRig.StartAsync("infra", new Testing.ServerEndpoints(
             _postgres.AdminConnectionString, "127.0.0.1", _rabbit.AmqpPort, _rabbit.ManagementUrl));
     }

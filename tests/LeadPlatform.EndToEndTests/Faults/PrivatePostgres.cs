@@ -12,8 +12,9 @@ namespace LeadPlatform.EndToEndTests.Faults;
 public sealed class PrivatePostgres : IAsyncDisposable
 {
     private const string HowToFix =
-        "The fault tests start a private PostgreSQL from the Debian packages: run build/infra.sh as root (installs postgresql), " +
-        "and run the tests as root or as a user that may run initdb/pg_ctl.";
+        "The fault tests start a private PostgreSQL cluster from the Debian package's server binaries: install them " +
+        "(apt-get install postgresql; build/infra.sh does it when it runs the servers natively, e.g. INFRA_NO_DOCKER=1) " +
+        "and run the tests as root (build/test.sh) or as a user that may run initdb and pg_ctl.";
 
     private readonly string _bin;
     private readonly string _dir;
@@ -36,7 +37,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public static async Task<PrivatePostgres> StartAsync()
     {
         var bin = FindBin();
-        var dir = Path.Combine(Path.GetTempPath(), "lp-pg-" + Guid.NewGuid().ToString("N")[..10]);
+        // /tmp rather than $TMPDIR when root: the postgres OS user must reach the directory.
+        var dir = Path.Combine(PrivateProcesses.IsRoot ? "/tmp" : Path.GetTempPath(), "lp-pg-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(dir);
         var postgres = new PrivatePostgres(bin, dir, FreePort.Next());
         if (PrivateProcesses.IsRoot)

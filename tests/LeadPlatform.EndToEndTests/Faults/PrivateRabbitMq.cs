@@ -15,7 +15,8 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 {
     private const string Scripts = "/usr/lib/rabbitmq/bin";
     private const string HowToFix =
-        "The fault tests start a private RabbitMQ node from the Debian package: run build/infra.sh as root (installs rabbitmq-server).";
+        "The fault tests start a private RabbitMQ node from the Debian package: install it (apt-get install rabbitmq-server; " +
+        "build/infra.sh does it when it runs the servers natively, e.g. INFRA_NO_DOCKER=1) and run the tests as root (build/test.sh).";
 
     private readonly string _dir;
     private Process? _server;
