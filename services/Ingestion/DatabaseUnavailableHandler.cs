@@ -6,7 +6,9 @@ namespace LeadPlatform.Ingestion;
 /// <summary>
 /// PostgreSQL unreachable (connection refused or dropped, pool exhausted by a dead server): answer <c>503</c> with
 /// <c>Retry-After</c>, so a client retries instead of taking a generic <c>500</c>. Nothing was committed, so no
-/// <c>2xx</c> can go out; errors the server itself reports (<see cref="PostgresException"/>) stay 500s.
+/// <c>2xx</c> can go out. Of the errors the server itself reports (<see cref="PostgresException"/>), only "shutting
+/// down / starting up / crashed" (SQLSTATE 57P01-57P03, what a restarting PostgreSQL answers) mean unavailable; the
+/// rest stay 500s.
 /// </summary>
 public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
@@ -28,7 +30,8 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, 
 
     private static bool IsUnavailable(Exception exception) => exception switch
     {
-        PostgresException => false,
+        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow,
         NpgsqlException or TimeoutException => true,
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };

@@ -76,17 +76,22 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         return rows.ToList();
     }
 
-    /// <summary>False when the lease was lost (taken over by another worker): the outcome is theirs to record.</summary>
-    public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct)
+    /// <summary>
+    /// False when the lease was lost (taken over by another worker): the outcome is theirs to record.
+    /// <paramref name="finishedAt"/> is the time the outcome event carries, so a republished event is identical.
+    /// </summary>
+    public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct, DateTimeOffset? finishedAt = null)
     {
         const string sql = """
             update delivery.ledger
                set state = 'delivered', attempts = attempts + @tries, outcome = @Outcome, record_ids = @RecordIds::jsonb,
-                   last_error = null, lease_until = null, lease_token = null, next_attempt_at = null, finished_at = now(), updated_at = now()
+                   last_error = null, lease_until = null, lease_token = null, next_attempt_at = null,
+                   finished_at = coalesce(@finishedAt, now()), updated_at = now()
              where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken
             """;
         return ExecuteGuardedAsync(sql, new
         {
+            finishedAt,
             entry.LeadId,
             entry.IntegrationId,
             entry.LeaseToken,
@@ -96,15 +101,16 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         }, ct);
     }
 
-    public Task<bool> MarkFailedAsync(LedgerEntry entry, int tries, string error, bool permanent, CancellationToken ct)
+    public Task<bool> MarkFailedAsync(LedgerEntry entry, int tries, string error, bool permanent, CancellationToken ct, DateTimeOffset? finishedAt = null)
     {
         const string sql = """
             update delivery.ledger
                set state = 'failed', attempts = attempts + @tries, last_error = @error, permanent = @permanent,
-                   lease_until = null, lease_token = null, next_attempt_at = null, finished_at = now(), updated_at = now()
+                   lease_until = null, lease_token = null, next_attempt_at = null,
+                   finished_at = coalesce(@finishedAt, now()), updated_at = now()
              where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken
             """;
-        return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, error, permanent }, ct);
+        return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, error, permanent, finishedAt }, ct);
     }
 
     public Task<bool> ScheduleRetryAsync(LedgerEntry entry, int tries, string error, DateTimeOffset nextAttemptAt, bool mayExist, CancellationToken ct)

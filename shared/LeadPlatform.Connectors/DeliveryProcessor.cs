@@ -105,7 +105,10 @@ public sealed class DeliveryProcessor(
             }
         }
 
-        if (!await ledger.MarkDeliveredAsync(entry, tries, result, ct))
+        // The ledger keeps the same time the event carries: a republished LeadDelivered must be the same event
+        // (the disposition timeline dedupes on it), not a second delivery.
+        var deliveredAt = OutcomeTime();
+        if (!await ledger.MarkDeliveredAsync(entry, tries, result, ct, deliveredAt))
         {
             logger.LogWarning("Lead {LeadId} to {IntegrationId} was delivered after its lease was lost", entry.LeadId, entry.IntegrationId);
             return;
@@ -121,7 +124,7 @@ public sealed class DeliveryProcessor(
             Outcome = result.Outcome,
             Attempts = entry.Attempts + tries,
             AcceptedAt = message.AcceptedAt,
-            DeliveredAt = clock.GetUtcNow(),
+            DeliveredAt = deliveredAt,
         }, ct);
     }
 
@@ -181,7 +184,8 @@ public sealed class DeliveryProcessor(
     {
         logger.LogWarning("Delivery of lead {LeadId} to {IntegrationId} failed ({Kind}); the reason is in the ledger",
             entry.LeadId, entry.IntegrationId, permanent ? "permanent" : "out of time");
-        if (!await ledger.MarkFailedAsync(entry, tries, reason, permanent, ct))
+        var failedAt = OutcomeTime();
+        if (!await ledger.MarkFailedAsync(entry, tries, reason, permanent, ct, failedAt))
         {
             return; // The lease was lost: the worker that took the delivery over records its outcome.
         }
@@ -194,8 +198,15 @@ public sealed class DeliveryProcessor(
             Reason = reason,
             Permanent = permanent,
             Attempts = entry.Attempts + tries,
-            FailedAt = clock.GetUtcNow(),
+            FailedAt = failedAt,
         }, ct);
+    }
+
+    /// <summary>Now, to the microsecond PostgreSQL stores, so the time read back from the ledger is the same.</summary>
+    private DateTimeOffset OutcomeTime()
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % 10));
     }
 
     private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)

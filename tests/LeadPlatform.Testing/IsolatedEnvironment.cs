@@ -12,9 +12,9 @@ namespace LeadPlatform.Testing;
 /// </summary>
 public sealed class IsolatedEnvironment : IAsyncDisposable
 {
-    private static readonly HttpClient Management = CreateManagementClient();
-
     public required string Name { get; init; }
+    public required ServerEndpoints Servers { get; init; }
+    private HttpClient Management { get; init; } = null!;
     public required string PostgresConnectionString { get; init; }
     public required string RabbitMqUri { get; init; }
 
@@ -27,26 +27,35 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(PostgresConnectionString);
 
-    public static async Task<IsolatedEnvironment> CreateAsync(string purpose)
+    public static Task<IsolatedEnvironment> CreateAsync(string purpose)
     {
         TestServers.RequireReachable();
+        return CreateAsync(purpose, ServerEndpoints.Shared);
+    }
+
+    /// <summary>On other servers than the shared ones (e.g. private servers a fault test stops and starts).</summary>
+    public static async Task<IsolatedEnvironment> CreateAsync(string purpose, ServerEndpoints servers)
+    {
+        var management = CreateManagementClient(servers.RabbitManagement);
         var name = $"lp_{new string(purpose.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray())}_{Guid.NewGuid():N}"[..40];
 
-        await using (var admin = new NpgsqlConnection(TestServers.PostgresAdmin))
+        await using (var admin = new NpgsqlConnection(servers.PostgresAdmin))
         {
             await admin.OpenAsync();
             await admin.ExecuteAsync($"create database {name}");
         }
         var vhost = Uri.EscapeDataString(name);
-        (await Management.PutAsync($"api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
+        (await management.PutAsync($"api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
         var permissions = JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" });
-        (await Management.PutAsync($"api/permissions/{vhost}/guest", permissions)).EnsureSuccessStatusCode();
+        (await management.PutAsync($"api/permissions/{vhost}/guest", permissions)).EnsureSuccessStatusCode();
 
         return new IsolatedEnvironment
         {
             Name = name,
-            PostgresConnectionString = new NpgsqlConnectionStringBuilder(TestServers.PostgresAdmin) { Database = name, MaxPoolSize = 30 }.ToString(),
-            RabbitMqUri = $"amqp://guest:guest@{TestServers.RabbitHost}:{TestServers.RabbitPort}/{vhost}",
+            Servers = servers,
+            Management = management,
+            PostgresConnectionString = new NpgsqlConnectionStringBuilder(servers.PostgresAdmin) { Database = name, MaxPoolSize = 30 }.ToString(),
+            RabbitMqUri = $"amqp://guest:guest@{servers.RabbitHost}:{servers.RabbitPort}/{vhost}",
         };
     }
 
@@ -77,7 +86,7 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         try
         {
             await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");
-            await using var admin = new NpgsqlConnection(TestServers.PostgresAdmin);
+            await using var admin = new NpgsqlConnection(Servers.PostgresAdmin);
             await admin.OpenAsync();
             await admin.ExecuteAsync($"drop database if exists {Name} with (force)");
         }
@@ -85,11 +94,12 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         {
             await TestContext.Progress.WriteLineAsync($"Could not clean up {Name}: {ex.Message}");
         }
+        Management.Dispose();
     }
 
-    private static HttpClient CreateManagementClient()
+    private static HttpClient CreateManagementClient(string baseAddress)
     {
-        var client = new HttpClient { BaseAddress = new Uri(TestServers.RabbitManagement.TrimEnd('/') + "/") };
+        var client = new HttpClient { BaseAddress = new Uri(baseAddress.TrimEnd('/') + "/") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
         return client;
     }

@@ -45,7 +45,7 @@ public sealed class ErrorQueues(IConfiguration configuration, IHttpClientFactory
     }
 
     /// <summary>
-    /// Moves up to <paramref name="limit"/> messages, one at a time: published to the source queue with a publisher
+    /// Moves up to <paramref name="limit"/> of the messages waiting when it starts, one at a time: published to the source queue with a publisher
     /// confirm, then acknowledged in the error queue, so a crash in between duplicates a message (which the
     /// consumers' idempotency absorbs) but never loses one.
     /// </summary>
@@ -56,6 +56,9 @@ public sealed class ErrorQueues(IConfiguration configuration, IHttpClientFactory
         await using var connection = await factory.CreateConnectionAsync(ct);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        // At most what waits now: a message that fails again at once comes straight back to this queue and would
+        // otherwise be moved round and round for as long as the loop keeps up with it.
+        limit = (int)Math.Min(limit, await channel.MessageCountAsync(errorQueue, ct));
         var moved = 0;
         while (moved < limit)
         {

@@ -19,6 +19,8 @@ public sealed class FaultRig : IAsyncDisposable
 {
     public const string AccountId = "faults-account";
     public const string ApiKey = "faults-roobrik-api-key-0001";
+    public const string IntegrationId = "faults-enquire";
+    public const string WebhookSecret = "faults-webhook-secret";
 
     public required ProcessPlatform Platform { get; init; }
     public required TcpProxy Rabbit { get; init; }
@@ -26,26 +28,36 @@ public sealed class FaultRig : IAsyncDisposable
 
     public ServiceProcess Ingestion => Platform.Ingestion;
     public ServiceProcess Connector => Platform.Service("connector-enquire");
+    public ServiceProcess Disposition => Platform.Service("disposition");
     public SandboxClient Sandbox => Platform.SandboxApi;
     public IsolatedEnvironment Environment => Platform.Environment;
 
-    public static async Task<FaultRig> StartAsync()
+    /// <summary>
+    /// On the shared servers, every service behind the proxies; or, given <paramref name="servers"/> (private servers
+    /// the test stops and kills itself), connected to them directly.
+    /// </summary>
+    public static async Task<FaultRig> StartAsync(string purpose = "faults", ServerEndpoints? servers = null)
     {
-        var platform = await ProcessPlatform.CreateAsync("faults");
-        var rabbit = TcpProxy.Start(TestServers.RabbitHost, TestServers.RabbitPort);
-        var postgres = TcpProxy.Start("127.0.0.1", 5432);
+        var platform = servers is null ? await ProcessPlatform.CreateAsync(purpose) : await ProcessPlatform.CreateAsync(purpose, servers);
+        var target = servers ?? ServerEndpoints.Shared;
+        var postgresTarget = new NpgsqlConnectionStringBuilder(target.PostgresAdmin);
+        var rabbit = TcpProxy.Start(target.RabbitHost, target.RabbitPort);
+        var postgres = TcpProxy.Start(postgresTarget.Host!, postgresTarget.Port);
         var rig = new FaultRig { Platform = platform, Rabbit = rabbit, Postgres = postgres };
-        var proxied = rig.ProxiedConnections();
+        var connections = servers is null ? rig.ProxiedConnections() : platform.Environment.ServiceConfiguration();
+        connections["RabbitMq:Management"] = target.RabbitManagement;
         await platform.StartSandboxAsync();
-        await platform.StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion", proxied);
-        await platform.StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", proxied);
+        await platform.StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion", connections);
+        await platform.StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", connections);
+        await platform.StartAsync("disposition", "services/Disposition", "LeadPlatform.Disposition", connections);
         await rig.PutSourceKeyAsync();
-        await platform.PutIntegrationAsync("faults-enquire", new
+        await platform.PutIntegrationAsync(IntegrationId, new
         {
             accountId = AccountId,
             crm = "enquire",
+            directions = new[] { "outbound", "inbound-push" },
             endpoint = new Uri(platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
-            credentials = new { subscriptionKey = "sandbox-enquire-key" },
+            credentials = new { subscriptionKey = "sandbox-enquire-key", webhookSecret = WebhookSecret },
         });
         platform.Ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return rig;
@@ -176,7 +188,31 @@ public sealed class FaultRig : IAsyncDisposable
             }, TimeSpan.FromSeconds(30), "the delivery view to show every accepted lead delivered");
         }
 
+        await AssertDeliveredOnceOnTimelinesAsync(accepted.Select(s => s.LeadId!.Value).ToArray());
         await AssertQueuesDrainedAsync(expectedDeadLetters ?? new Dictionary<string, int>());
+    }
+
+    /// <summary>The disposition service puts each delivery on the lead's timeline once, however often LeadDelivered arrived.</summary>
+    private async Task AssertDeliveredOnceOnTimelinesAsync(Guid[] ids)
+    {
+        const string sql = """
+            select count(*) filter (where n = 0) as Missing, count(*) filter (where n > 1) as Duplicated
+              from (select (select count(*) from disposition.timeline t where t.lead_id = u.lead and t.kind = 'delivered') as n
+                      from unnest(@ids) as u(lead)) per_lead
+            """;
+        await using var db = Environment.CreateDataSource();
+        var counts = await Eventually.UntilAsync(async () =>
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            return await connection.QuerySingleAsync<TimelineCounts>(sql, new { ids });
+        }, c => c.Missing == 0, TimeSpan.FromSeconds(30), "every accepted lead's delivery on its disposition timeline");
+        Assert.That(counts.Duplicated, Is.Zero, "leads whose timeline shows the delivery more than once");
+    }
+
+    private sealed record TimelineCounts
+    {
+        public long Missing { get; init; }
+        public long Duplicated { get; init; }
     }
 
     /// <summary>The most CRM attempts any accepted lead of the stream took: evidence the fault was really played.</summary>
@@ -216,10 +252,21 @@ public sealed class FaultRig : IAsyncDisposable
         return depths;
     }
 
+    /// <summary>What ops do once the cause is fixed: move an error queue back to its source through the admin API.</summary>
+    public async Task<int> DrainErrorQueueAsync(string errorQueue)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/admin/error-queues/{errorQueue}/drain");
+        request.Headers.Add("X-Admin-Key", ProcessPlatform.AdminKey);
+        using var response = await Ingestion.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.IsSuccessStatusCode, Is.True, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("moved").GetInt32();
+    }
+
     /// <summary>Publishes raw bytes to a queue through the management API (default exchange), as a foreign publisher would.</summary>
     public static async Task PublishRawAsync(IsolatedEnvironment environment, string queue, string body, string? contentType, string? messageType = null)
     {
-        using var management = new HttpClient { BaseAddress = new Uri(TestServers.RabbitManagement.TrimEnd('/') + "/") };
+        using var management = new HttpClient { BaseAddress = new Uri(environment.Servers.RabbitManagement.TrimEnd('/') + "/") };
         management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
         var properties = new Dictionary<string, object> { ["delivery_mode"] = 2 };

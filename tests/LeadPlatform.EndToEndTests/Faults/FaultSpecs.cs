@@ -54,6 +54,21 @@ public class FaultSpecs
     }
 
     [Test]
+    public async Task Disposition_killed_with_SIGKILL_while_the_CRM_pushes_dispositions_and_restarted()
+    {
+        var crm = new CrmDispositionPusher(_rig, "kill-disposition");
+        crm.Start();
+        var submissions = await _rig.StreamAsync("kill-disposition", After(4, () => _rig.Disposition.RestartAsync()));
+        await _rig.AssertNothingLostOrDuplicatedAsync("kill-disposition", submissions);
+        await crm.CompleteAsync();
+        await TestContext.Progress.WriteLineAsync(
+            $"[kill-disposition] {crm.Events.Count} disposition events pushed; {crm.FailedAttempts} pushes got no 2xx ({crm.Unanswered} no answer at all) and were re-sent");
+        Assert.That(crm.Unanswered, Is.GreaterThan(0), "no push went unanswered: the kill did not land while the CRM pushed");
+        await crm.AssertAppliedExactlyOnceAsync(submissions);
+        await _rig.AssertQueuesDrainedAsync(new Dictionary<string, int>());
+    }
+
+    [Test]
     public async Task Broker_unreachable_for_five_seconds()
     {
         var submissions = await _rig.StreamAsync("broker-cut", After(2, async () =>
@@ -143,5 +158,53 @@ public class FaultSpecs
             // Bad JSON and the invalid lead go to _error; a type nobody consumes is MassTransit's _skipped dead letter.
             // (ThrowOnSkippedMessages would not dead-letter it: MassTransit requeues it forever.)
             new Dictionary<string, int> { [queue + "_error"] = 2, [queue + "_skipped"] = 1 });
+    }
+
+    [Test]
+    public async Task Poison_replayed_after_the_fix_through_the_admin_API_is_delivered_exactly_once_while_leads_flow()
+    {
+        // Broker leads for an account nobody has configured yet: refused at once into the error queue. The fix is
+        // the onboarding step that was missing (the account's integration); then ops drain the error queue back.
+        const string queue = "ingestion-submit-lead";
+        const string lateAccount = "faults-late-account";
+        var late = Enumerable.Range(0, 5).Select(n => $"replay-late-{n}").ToList();
+        var errorsBefore = await _rig.Environment.QueueDepthAsync(queue + "_error") ?? 0;
+        var moved = 0;
+        var submissions = await _rig.StreamAsync("replay", After(1, async () =>
+        {
+            foreach (var id in late)
+            {
+                var lead = new
+                {
+                    source = "roobrik", sourceLeadId = id, accountId = lateAccount, conversion = "sales-opt-in",
+                    prospect = new { firstName = "Late", lastName = "Suite", email = $"{id}@example.com" },
+                };
+                await FaultRig.PublishRawAsync(_rig.Environment, queue, System.Text.Json.JsonSerializer.Serialize(new { lead }), "application/json");
+            }
+            await Eventually.UntilAsync(async () => await _rig.Environment.QueueDepthAsync(queue + "_error") >= errorsBefore + late.Count,
+                TimeSpan.FromSeconds(20), "the leads of the unknown account in the error queue");
+            await _rig.Platform.PutIntegrationAsync("faults-late-enquire", new
+            {
+                accountId = lateAccount,
+                crm = "enquire",
+                endpoint = new Uri(_rig.Platform.Sandbox.BaseAddress, "enquire/v1").ToString(),
+                credentials = new { subscriptionKey = "sandbox-enquire-key" },
+            });
+            moved = await _rig.DrainErrorQueueAsync(queue + "_error");
+        }));
+        await TestContext.Progress.WriteLineAsync($"[replay] {late.Count} leads of an unconfigured account dead-lettered; the drain moved {moved} message(s) back");
+        Assert.That(moved, Is.InRange(late.Count, late.Count + errorsBefore),
+            "the drain moves what waited in the error queue (the dead-lettered leads and older poison), each once");
+        await _rig.AssertNothingLostOrDuplicatedAsync("replay", submissions);
+
+        var records = await Eventually.UntilAsync(() => _rig.Sandbox.RecordsAsync("enquire", "individual"),
+            all => late.All(id => all.Any(r => SandboxClient.Text(r, "email") == $"{id}@example.com")),
+            TimeSpan.FromSeconds(60), "the replayed leads in Enquire");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        records = await _rig.Sandbox.RecordsAsync("enquire", "individual");
+        var copies = late.Select(id => records.Count(r => SandboxClient.Text(r, "email") == $"{id}@example.com")).ToList();
+        Assert.That(copies, Is.All.EqualTo(1), "each replayed lead in Enquire exactly once");
+        // Whatever else was in the error queue (the poison of another test) was replayed too and failed again.
+        await _rig.AssertQueuesDrainedAsync(new Dictionary<string, int>());
     }
 }

@@ -24,6 +24,10 @@ public sealed class ProcessPlatform : IAsyncDisposable
     public static async Task<ProcessPlatform> CreateAsync(string purpose) =>
         new() { Environment = await IsolatedEnvironment.CreateAsync(purpose), LogDir = RepoPaths.LogDir($"e2e-{purpose}") };
 
+    /// <summary>On other servers than the shared ones (fault tests that stop and start their own).</summary>
+    public static async Task<ProcessPlatform> CreateAsync(string purpose, ServerEndpoints servers) =>
+        new() { Environment = await IsolatedEnvironment.CreateAsync(purpose, servers), LogDir = RepoPaths.LogDir($"e2e-{purpose}") };
+
     public Dictionary<string, string?> BaseConfiguration()
     {
         var config = Environment.ServiceConfiguration();

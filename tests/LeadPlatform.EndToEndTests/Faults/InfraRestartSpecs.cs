@@ -1,0 +1,111 @@
+using System.Net;
+
+namespace LeadPlatform.EndToEndTests.Faults;
+
+/// <summary>
+/// The real servers going down, not a proxy cut: the platform runs on a RabbitMQ node and a PostgreSQL cluster of
+/// this fixture's own (<see cref="PrivateRabbitMq"/>, <see cref="PrivatePostgres"/>; the shared servers others use
+/// are never touched), and a test stops, kills and starts them mid-stream. Pass: as for every fault, plus the
+/// services reconnect by themselves and intake answers 503, never a 2xx, while PostgreSQL is down.
+/// </summary>
+[TestFixture, Category("Faults"), NonParallelizable]
+public class InfraRestartSpecs
+{
+    private PrivateRabbitMq _rabbit = null!;
+    private PrivatePostgres _postgres = null!;
+    private FaultRig _rig = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        var rabbit = PrivateRabbitMq.StartAsync();
+        var postgres = PrivatePostgres.StartAsync();
+        try
+        {
+            await Task.WhenAll(rabbit, postgres);
+        }
+        finally
+        {
+            // Whichever started is stopped by the tear-down, even when the other failed.
+            _rabbit = rabbit.IsCompletedSuccessfully ? rabbit.Result : null!;
+            _postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null!;
+        }
+        _rig = await FaultRig.StartAsync("infra", new Testing.ServerEndpoints(
+            _postgres.AdminConnectionString, "127.0.0.1", _rabbit.AmqpPort, _rabbit.ManagementUrl));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_rig is not null)
+        {
+            await _rig.DisposeAsync();
+        }
+        if (_rabbit is not null)
+        {
+            await _rabbit.DisposeAsync();
+        }
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    [SetUp]
+    public Task Snapshot() => _rig.SnapshotDeadLettersAsync();
+
+    private static Func<Task> After(double seconds, Func<Task> fault) => async () =>
+    {
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        await fault();
+    };
+
+    [Test]
+    public async Task RabbitMq_stopped_and_started_mid_stream()
+    {
+        var submissions = await _rig.StreamAsync("rabbit-stop", After(2, async () =>
+        {
+            await _rabbit.StopNodeAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await _rabbit.StartNodeAsync();
+        }));
+        // Intake commits to PostgreSQL only (the outbox): the broker going away must not refuse leads.
+        Assert.That(submissions.Where(s => s.Status != HttpStatusCode.Accepted), Is.Empty);
+        await _rig.AssertNothingLostOrDuplicatedAsync("rabbit-stop", submissions, within: TimeSpan.FromSeconds(120));
+    }
+
+    [Test]
+    public async Task RabbitMq_killed_with_SIGKILL_mid_stream_and_started()
+    {
+        var submissions = await _rig.StreamAsync("rabbit-kill", After(2, async () =>
+        {
+            await _rabbit.KillNodeAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await _rabbit.StartNodeAsync();
+        }));
+        Assert.That(submissions.Where(s => s.Status != HttpStatusCode.Accepted), Is.Empty);
+        await _rig.AssertNothingLostOrDuplicatedAsync("rabbit-kill", submissions, within: TimeSpan.FromSeconds(120));
+    }
+
+    [Test]
+    public async Task PostgreSQL_stopped_and_started_answers_503_and_never_2xx_without_a_row()
+    {
+        var downFrom = DateTimeOffset.MaxValue;
+        var downTo = DateTimeOffset.MaxValue;
+        var submissions = await _rig.StreamAsync("postgres-stop", After(2, async () =>
+        {
+            await _postgres.StopServerAsync();
+            downFrom = DateTimeOffset.UtcNow;
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            downTo = DateTimeOffset.UtcNow;
+            await _postgres.StartServerAsync();
+        }), seconds: 12);
+        Assert.That(submissions.Select(s => s.Status).Distinct(),
+            Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
+        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.ServiceUnavailable && s.At >= downFrom && s.At <= downTo),
+            Is.True, "no 503 while PostgreSQL was down");
+        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.Accepted && s.At > downTo.AddSeconds(2)),
+            Is.True, "intake did not recover after PostgreSQL came back");
+        await _rig.AssertNothingLostOrDuplicatedAsync("postgres-stop", submissions);
+    }
+}
