@@ -48,8 +48,8 @@ public static class PipelineBench
             };
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
-            // Warm-up: JIT, connection pools, queues.
-            await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 50, TimeSpan.FromSeconds(3));
+            // Warm-up: JIT (tiered compilation settles after some thousand calls), connection pools, queues.
+            await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 100, TimeSpan.FromSeconds(10));
             await Task.Delay(TimeSpan.FromSeconds(2));
 
             var phases = new List<PhaseReport>
