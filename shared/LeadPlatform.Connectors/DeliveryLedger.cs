@@ -135,23 +135,6 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, lease }, ct);
     }
 
-    /// <summary>
-    /// Committed without waiting for the flush to disk: if a crash loses the mark, the outcome event is published
-    /// again, which its consumers take as the duplicate it is. One fsync less per delivery.
-    /// </summary>
-    public async Task MarkOutcomePublishedAsync(Guid leadId, string integrationId, CancellationToken ct)
-    {
-        const string sql = """
-            set local synchronous_commit to off;
-            update delivery.ledger set outcome_published_at = now()
-             where lead_id = @leadId and integration_id = @integrationId;
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, integrationId }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-    }
-
     public async Task<LedgerEntry?> FindAsync(Guid leadId, string integrationId, CancellationToken ct)
     {
         var sql = $"select {Columns} from delivery.ledger where lead_id = @leadId and integration_id = @integrationId";

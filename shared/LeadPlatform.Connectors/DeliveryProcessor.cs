@@ -20,6 +20,7 @@ public sealed class DeliveryProcessor(
     LedgerUpdates ledgerUpdates,
     IntegrationStore integrations,
     DeliveryResilience resilience,
+    OutcomeMarks outcomeMarks,
     IOptions<ConnectorOptions> options,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
@@ -212,7 +213,7 @@ public sealed class DeliveryProcessor(
     private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)
     {
         await publisher.Publish(outcome, ct);
-        await ledger.MarkOutcomePublishedAsync(entry.LeadId, entry.IntegrationId, ct);
+        outcomeMarks.Add(entry.LeadId, entry.IntegrationId);
     }
 
     /// <summary>Doubling from the base delay, capped, with jitter; never sooner than the CRM's Retry-After or an open circuit.</summary>
