@@ -8,19 +8,10 @@ using System.Text.Json;
 namespace LeadPlatform.Ingestion;
 
 /// <summary>Keeps each lead's delivery view (state, attempts, CRM record ids, last error) and current status.</summary>
-public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource)
+public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView deliveredView)
     : IConsumer<LeadDelivered>, IConsumer<LeadDeliveryFailed>, IConsumer<LeadStatusChanged>
 {
-    public async Task Consume(ConsumeContext<LeadDelivered> context)
-    {
-        const string sql = """
-            update ingestion.lead_delivery
-               set state = 'delivered', attempts = @Attempts, record_ids = @recordIds::jsonb, last_error = null, updated_at = now()
-             where lead_id = @LeadId and integration_id = @IntegrationId
-            """;
-        var m = context.Message;
-        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, recordIds = JsonSerializer.Serialize(m.RecordIds, JsonDefaults.Options) }, context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<LeadDelivered> context) => deliveredView.RecordAsync(context.Message, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<LeadDeliveryFailed> context)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
 using Npgsql;
 
 namespace LeadPlatform.Connectors;
@@ -79,27 +80,40 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// <summary>
     /// False when the lease was lost (taken over by another worker): the outcome is theirs to record.
     /// <paramref name="finishedAt"/> is the time the outcome event carries, so a republished event is identical.
+    /// Deliveries finishing together share one statement and one commit; each returns once its row is durable.
     /// </summary>
-    public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct, DateTimeOffset? finishedAt = null)
+    public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct, DateTimeOffset? finishedAt = null) =>
+        _delivered.WriteAsync(new DeliveredMark(entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, result.Outcome,
+            JsonSerializer.Serialize(result.RecordIds, JsonDefaults.Options), finishedAt), ct);
+
+    private sealed record DeliveredMark(Guid LeadId, string IntegrationId, Guid? LeaseToken, int Tries, string Outcome, string RecordIds,
+        DateTimeOffset? FinishedAt);
+
+    private readonly GroupCommit<DeliveredMark, bool> _delivered = new(async (marks, ct) =>
     {
         const string sql = """
-            update delivery.ledger
-               set state = 'delivered', attempts = attempts + @tries, outcome = @Outcome, record_ids = @RecordIds::jsonb,
+            update delivery.ledger l
+               set state = 'delivered', attempts = l.attempts + m.tries, outcome = m.outcome, record_ids = m.record_ids::jsonb,
                    last_error = null, lease_until = null, lease_token = null, next_attempt_at = null,
-                   finished_at = coalesce(@finishedAt, now()), updated_at = now()
-             where lead_id = @LeadId and integration_id = @IntegrationId and lease_token = @LeaseToken
+                   finished_at = coalesce(m.finished_at, now()), updated_at = now()
+              from unnest(@leadIds, @integrationIds, @leaseTokens, @tries, @outcomes, @recordIds, @finishedAts)
+                   as m(lead_id, integration_id, lease_token, tries, outcome, record_ids, finished_at)
+             where l.lead_id = m.lead_id and l.integration_id = m.integration_id and l.lease_token = m.lease_token
+            returning l.lead_id as LeadId, l.integration_id as IntegrationId
             """;
-        return ExecuteGuardedAsync(sql, new
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var updated = (await connection.QueryAsync<(Guid LeadId, string IntegrationId)>(new CommandDefinition(sql, new
         {
-            finishedAt,
-            entry.LeadId,
-            entry.IntegrationId,
-            entry.LeaseToken,
-            tries,
-            result.Outcome,
-            RecordIds = JsonSerializer.Serialize(result.RecordIds, JsonDefaults.Options),
-        }, ct);
-    }
+            leadIds = marks.Select(m => m.LeadId).ToArray(),
+            integrationIds = marks.Select(m => m.IntegrationId).ToArray(),
+            leaseTokens = marks.Select(m => m.LeaseToken).ToArray(),
+            tries = marks.Select(m => m.Tries).ToArray(),
+            outcomes = marks.Select(m => m.Outcome).ToArray(),
+            recordIds = marks.Select(m => m.RecordIds).ToArray(),
+            finishedAts = marks.Select(m => m.FinishedAt).ToArray(),
+        }, cancellationToken: ct))).ToHashSet();
+        return marks.Select(m => updated.Contains((m.LeadId, m.IntegrationId))).ToList();
+    });
 
     public Task<bool> MarkFailedAsync(LedgerEntry entry, int tries, string error, bool permanent, CancellationToken ct, DateTimeOffset? finishedAt = null)
     {

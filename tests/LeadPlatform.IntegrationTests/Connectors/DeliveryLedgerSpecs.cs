@@ -123,4 +123,30 @@ public class DeliveryLedgerSpecs
         Assert.That(row.Attempts, Is.EqualTo(3));
         Assert.That(row.MayExist, Is.True);
     }
+
+    [Test]
+    public async Task Deliveries_finishing_together_are_recorded_together_and_each_gets_its_own_answer()
+    {
+        var held = new List<LedgerEntry>();
+        var lost = new List<LedgerEntry>();
+        for (var i = 0; i < 40; i++)
+        {
+            var entry = (await ClaimAsync(Converted(), TimeSpan.FromMinutes(1)))!;
+            // Every fourth one was taken over by another worker: its token no longer holds the row.
+            (i % 4 == 0 ? lost : held).Add(i % 4 == 0 ? entry with { LeaseToken = Guid.NewGuid() } : entry);
+        }
+        var result = new CrmResult(CrmResult.Created, new Dictionary<string, string> { ["prospect"] = "P-1" });
+
+        var answers = await Task.WhenAll(held.Concat(lost).Select(e => _ledger.MarkDeliveredAsync(e, 1, result, CancellationToken.None)));
+
+        Assert.That(answers.Take(held.Count), Is.All.True);
+        Assert.That(answers.Skip(held.Count), Is.All.False);
+        foreach (var entry in held)
+        {
+            var row = (await _ledger.FindAsync(entry.LeadId, "i-1", CancellationToken.None))!;
+            Assert.That(row.State, Is.EqualTo(LedgerStates.Delivered));
+            Assert.That(row.RecordIds, Does.Contain("P-1"));
+        }
+        Assert.That((await _ledger.FindAsync(lost[0].LeadId, "i-1", CancellationToken.None))!.State, Is.EqualTo(LedgerStates.InProgress));
+    }
 }

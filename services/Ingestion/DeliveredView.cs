@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>
+/// Marks deliveries delivered in the lead's delivery view. Outcomes consumed together share one statement and one
+/// commit; each consumer's await (and so its acknowledgement) waits for its own row to be durable.
+/// </summary>
+public sealed class DeliveredView(NpgsqlDataSource dataSource)
+{
+    private readonly GroupCommit<LeadDelivered, bool> _writes = new(async (delivered, ct) =>
+    {
+        const string sql = """
+            update ingestion.lead_delivery d
+               set state = 'delivered', attempts = m.attempts, record_ids = m.record_ids::jsonb, last_error = null, updated_at = now()
+              from unnest(@leadIds, @integrationIds, @attempts, @recordIds) as m(lead_id, integration_id, attempts, record_ids)
+             where d.lead_id = m.lead_id and d.integration_id = m.integration_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            leadIds = delivered.Select(m => m.LeadId).ToArray(),
+            integrationIds = delivered.Select(m => m.IntegrationId).ToArray(),
+            attempts = delivered.Select(m => m.Attempts).ToArray(),
+            recordIds = delivered.Select(m => JsonSerializer.Serialize(m.RecordIds, JsonDefaults.Options)).ToArray(),
+        }, cancellationToken: ct));
+        return delivered.Select(_ => true).ToList();
+    });
+
+    public Task RecordAsync(LeadDelivered delivered, CancellationToken ct) => _writes.WriteAsync(delivered, ct);
+}

@@ -1,0 +1,70 @@
+using System.Threading.Channels;
+
+namespace LeadPlatform.ServiceDefaults;
+
+/// <summary>
+/// Group commit for many small writes: each caller awaits its own item, and items that arrive while a batch is
+/// being written go together into the next one (one statement, one commit). A caller's await completes only after
+/// its batch is durable, so it acknowledges nothing early; if the batch fails, every caller in it gets the error.
+/// </summary>
+public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500)
+{
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private int _writing;
+
+    public Task<TResult> WriteAsync(TItem item, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Writer.TryWrite(new Pending(item, done));
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            _ = Task.Run(DrainAsync, CancellationToken.None);
+        }
+        return done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Writes batches until the queue is empty; one drainer at a time.</summary>
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            var batch = new List<Pending>();
+            while (batch.Count < maxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+            if (batch.Count > 0)
+            {
+                await WriteBatchAsync(batch);
+                continue;
+            }
+            Volatile.Write(ref _writing, 0);
+            // An item queued after the last read but before the flag was cleared has no drainer yet: take it.
+            if (!_queue.Reader.TryPeek(out _) || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            var results = await write(batch.Select(p => p.Item).ToList(), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(ex);
+            }
+        }
+    }
+}
