@@ -1,9 +1,7 @@
 using Dapper;
 using LeadPlatform.Contracts;
-using LeadPlatform.Integrations;
 using MassTransit;
 using Npgsql;
-using System.Text.Json;
 
 namespace LeadPlatform.Ingestion;
 

@@ -16,8 +16,6 @@ public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deli
 /// </summary>
 public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates, OutboxSignal outbox)
 {
-    public const string OutboxChannel = "ingestion_outbox";
-
     /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
     public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
