@@ -41,10 +41,33 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
     }
 
+    /// <summary>The whole report as JSON at <paramref name="path"/>, and the short table beside it (same name, .md).</summary>
     public async Task SaveAsync(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-        Console.WriteLine($"\nwritten to {path}");
+        var table = Path.ChangeExtension(path, ".md");
+        await File.WriteAllTextAsync(table, Table());
+        Console.WriteLine($"\nwritten to {path} and {table}");
+    }
+
+    /// <summary>One row per phase and CRM, in markdown.</summary>
+    public string Table()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var rows = new List<string>
+        {
+            string.Create(c, $"{At:u}, {Cores} cores, {DurationSeconds:0} s per phase; baseline {BaselineMessagesPerSecond:0} msg/s, bus hop {BusHopMessagesPerSecond:0} msg/s ({BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1})"),
+            "",
+            "| phase | accepted/s | POST p50 / p99 ms | CRM | delivered/s | accept->deliver p50 / p95 / p99 / max ms | CPU-ms per lead |",
+            "|---|---|---|---|---|---|---|",
+        };
+        foreach (var phase in Phases)
+        {
+            var perLead = phase.Processes.Sum(p => p.CpuMsPerLead);
+            rows.AddRange(phase.Crms.Select(crm => string.Create(c,
+                $"| {phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.Crm} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {perLead:0.00} |")));
+        }
+        return string.Join('\n', rows) + "\n";
     }
 }
