@@ -17,6 +17,19 @@ public static class CrmFaults
                 return Results.Json(new { message = "Service unavailable" }, statusCode: 503);
             case "400":
                 return Results.Json(new { errors = new[] { new { field = "unknown", message = fault.Message ?? "Rejected by the CRM" } } }, statusCode: 400);
+            default:
+                return await TimedAsync(fault, http, handle);
+        }
+    }
+
+    /// <summary>
+    /// The modes every CRM plays alike, around its handler: answering slowly, and answering late after acting
+    /// (so the caller times out although the record exists). Any other mode (or none) just runs the handler.
+    /// </summary>
+    public static async Task<IResult> TimedAsync(Fault? fault, HttpContext http, Func<Task<IResult>> handle)
+    {
+        switch (fault?.Mode)
+        {
             case "slow":
                 await Task.Delay(fault.DelayMs, http.RequestAborted);
                 return await handle();

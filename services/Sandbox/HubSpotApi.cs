@@ -98,15 +98,8 @@ public static class HubSpotApi
                 return Error(500, "INTERNAL_ERROR", fault.Message ?? "internal error");
             case "down":
                 return Error(503, "SERVICE_UNAVAILABLE", "Service unavailable");
-            case "slow":
-                await Task.Delay(fault.DelayMs, http.RequestAborted);
-                return handle();
-            case "timeout-after-create":
-                var result = handle();
-                await Task.Delay(fault.DelayMs, CancellationToken.None);
-                return result;
             default:
-                return handle();
+                return await CrmFaults.TimedAsync(fault, http, () => Task.FromResult(handle()));
         }
     }
 

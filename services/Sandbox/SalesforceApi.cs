@@ -161,15 +161,8 @@ public static partial class SalesforceApi
                 return Errors(500, "UNKNOWN_EXCEPTION", fault.Message ?? "An unexpected error occurred.");
             case "down":
                 return Errors(503, "SERVER_UNAVAILABLE", "Server temporarily unavailable");
-            case "slow":
-                await Task.Delay(fault.DelayMs, http.RequestAborted);
-                return handle();
-            case "timeout-after-create":
-                var result = handle();
-                await Task.Delay(fault.DelayMs, CancellationToken.None);
-                return result;
             default:
-                return handle();
+                return await CrmFaults.TimedAsync(fault, http, () => Task.FromResult(handle()));
         }
     }
 
