@@ -27,8 +27,6 @@ public static class ConnectorExtensions
         builder.Services.AddSingleton<LedgerUpdates>();
         builder.Services.AddSingleton<DeliveryResilience>();
         builder.Services.AddScoped<DeliveryProcessor>();
-        builder.Services.AddSingleton<OutcomeMarks>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeMarks>());
         builder.Services.AddHostedService<ScheduledRetryWorker>();
         builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
 

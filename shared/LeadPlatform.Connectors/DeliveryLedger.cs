@@ -149,6 +149,29 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         return ExecuteGuardedAsync(sql, new { entry.LeadId, entry.IntegrationId, entry.LeaseToken, lease }, ct);
     }
 
+    /// <summary>
+    /// Records that a finished delivery's outcome event left, together with the others finishing meanwhile (one
+    /// statement). A mark that is lost only means the outcome is published again, and its consumers drop the duplicate.
+    /// </summary>
+    public Task MarkOutcomePublishedAsync(Guid leadId, string integrationId) =>
+        _published.WriteAsync((leadId, integrationId), CancellationToken.None);
+
+    private readonly GroupCommit<(Guid LeadId, string IntegrationId), bool> _published = new(async (marks, ct) =>
+    {
+        const string sql = """
+            update delivery.ledger l set outcome_published_at = now()
+              from unnest(@leadIds, @integrationIds) as m(lead_id, integration_id)
+             where l.lead_id = m.lead_id and l.integration_id = m.integration_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            leadIds = marks.Select(m => m.LeadId).ToArray(),
+            integrationIds = marks.Select(m => m.IntegrationId).ToArray(),
+        }, cancellationToken: ct));
+        return marks.Select(_ => true).ToList();
+    });
+
     public async Task<LedgerEntry?> FindAsync(Guid leadId, string integrationId, CancellationToken ct)
     {
         var sql = $"select {Columns} from delivery.ledger where lead_id = @leadId and integration_id = @integrationId";

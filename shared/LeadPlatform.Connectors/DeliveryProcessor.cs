@@ -20,7 +20,6 @@ public sealed class DeliveryProcessor(
     LedgerUpdates ledgerUpdates,
     IntegrationStore integrations,
     DeliveryResilience resilience,
-    OutcomeMarks outcomeMarks,
     IOptions<ConnectorOptions> options,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
@@ -213,7 +212,11 @@ public sealed class DeliveryProcessor(
     private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)
     {
         await publisher.Publish(outcome, ct);
-        outcomeMarks.Add(entry.LeadId, entry.IntegrationId);
+        // Not awaited: a mark lost to a crash or an outage only means the scheduled retries publish the outcome again.
+        _ = ledger.MarkOutcomePublishedAsync(entry.LeadId, entry.IntegrationId).ContinueWith(
+            t => logger.LogWarning("Could not mark the outcome of lead {LeadId} to {IntegrationId} as published ({Message}); it will be published again",
+                entry.LeadId, entry.IntegrationId, t.Exception?.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>Doubling from the base delay, capped, with jitter; never sooner than the CRM's Retry-After or an open circuit.</summary>
