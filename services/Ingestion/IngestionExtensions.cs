@@ -15,6 +15,7 @@ public static class IngestionExtensions
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.AddSingleton<LeadInserts>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<DeliveredView>();
         builder.Services.AddSingleton<LeadUpdates>();

@@ -14,28 +14,29 @@ public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deli
 /// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key), plans its
 /// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
 /// </summary>
-public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates, OutboxSignal outbox)
+public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates, OutboxSignal outbox,
+    LeadInserts inserts)
 {
     /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
     public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
         var hash = BodyHash(lead);
-        // Planned before taking a connection: when the integration cache refreshes, planning needs a connection of
-        // its own, and requests holding one while waiting for another exhaust the pool under load (15 s stalls).
         var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         // A new lead is the common case: insert first, and look for the earlier one only when a unique key says
-        // there is one (a repeat costs a failed insert; a new lead saves a round trip).
+        // there is one (a repeat costs a skipped insert; a new lead saves a round trip).
         var leadId = Guid.CreateVersion7();
-        try
+        var acceptedAt = clock.GetUtcNow();
+        var message = lead.Conversion == Lead.SalesOptIn
+            ? JsonSerializer.Serialize(new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries }, JsonDefaults.Options)
+            : null;
+        var row = new NewLead(leadId, lead, JsonSerializer.Serialize(lead, JsonDefaults.Options), idempotencyKey, hash, acceptedAt, deliveries,
+            message, Activity.Current?.Id);
+        if (!await inserts.WriteAsync(row, ct))
         {
-            await InsertAsync(connection, leadId, lead, idempotencyKey, hash, deliveries, ct);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             return await FindEarlierAsync(connection, lead, idempotencyKey, ct) is { } earlier
                 ? await RepeatAsync(connection, earlier, lead, hash, ct)
-                // The earlier lead went away between the failed insert and the look-up: try again.
+                // The earlier lead went away between the skipped insert and the look-up: try again.
                 : await AcceptAsync(lead, idempotencyKey, ct);
         }
         outbox.Wake();
@@ -54,39 +55,6 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         return earlier.BodyHash == hash || earlier.MatchedBy != "key"
             ? await DuplicateAsync(connection, earlier.Id, ct)
             : null;
-    }
-
-    /// <summary>The lead, its planned deliveries and its outbox row, as one batch in one implicit transaction: one round trip.</summary>
-    private async Task InsertAsync(NpgsqlConnection connection, Guid leadId, Lead lead, string? idempotencyKey, string hash,
-        IReadOnlyList<PlannedDelivery> deliveries, CancellationToken ct)
-    {
-        var acceptedAt = clock.GetUtcNow();
-        var pushed = lead.Conversion == Lead.SalesOptIn;
-        var sql = """
-            insert into ingestion.lead (id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
-            values (@leadId, @Source, @SourceLeadId, @AccountId, @Conversion, @payload::jsonb, @idempotencyKey, @hash, @acceptedAt);
-            insert into ingestion.lead_delivery (lead_id, integration_id, crm)
-            select @leadId, d.integration_id, d.crm from unnest(@integrationIds, @crms) as d(integration_id, crm);
-            """ + (pushed ? Outbox.InsertSql : "");
-        var message = new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries };
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            leadId,
-            lead.Source,
-            lead.SourceLeadId,
-            lead.AccountId,
-            lead.Conversion,
-            payload = JsonSerializer.Serialize(lead, JsonDefaults.Options),
-            idempotencyKey,
-            hash,
-            acceptedAt,
-            integrationIds = deliveries.Select(d => d.IntegrationId).ToArray(),
-            crms = deliveries.Select(d => d.Crm).ToArray(),
-            messageId = Guid.CreateVersion7(),
-            messageType = nameof(LeadConverted),
-            message = JsonSerializer.Serialize(message, JsonDefaults.Options),
-            traceParent = Activity.Current?.Id,
-        }, cancellationToken: ct));
     }
 
     private sealed record Earlier(Guid Id, string BodyHash, string MatchedBy);

@@ -9,8 +9,7 @@ namespace LeadPlatform.Ingestion;
 /// <summary>Writes a message into the outbox inside the caller's transaction; the caller wakes the relay after commit.</summary>
 public static class Outbox
 {
-    /// <summary>The insert, for a caller batching it with its own statements: parameters messageId, messageType, message, traceParent.</summary>
-    public const string InsertSql = """
+    private const string InsertSql = """
         insert into ingestion.outbox (message_id, message_type, payload, trace_parent)
         values (@messageId, @messageType, @message::jsonb, @traceParent);
         """;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -22,9 +23,16 @@ public sealed record SourceKey
 }
 
 /// <summary>Per-source API keys (<c>ingestion.source_key</c>); only a SHA-256 of each key is stored.</summary>
-public sealed class SourceKeys(NpgsqlDataSource dataSource)
+public sealed class SourceKeys(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public const string Header = "X-Api-Key";
+
+    /// <summary>
+    /// Known keys are remembered briefly so a busy source costs no look-up per lead. A key replaced or deleted here
+    /// stops working at once; on another ingestion instance within this time.
+    /// </summary>
+    private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<string, (ApiCaller Caller, DateTimeOffset At)> _known = new();
 
     private sealed record Row
     {
@@ -38,10 +46,22 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource)
         {
             return null;
         }
+        var hash = Hash(key);
+        if (_known.TryGetValue(hash, out var known) && clock.GetUtcNow() - known.At < RememberFor)
+        {
+            return known.Caller;
+        }
         const string sql = "select source, accounts from ingestion.source_key where key_hash = @hash";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { hash = Hash(key) }, cancellationToken: ct));
-        return row is null ? null : new ApiCaller(row.Source, row.Accounts);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { hash }, cancellationToken: ct));
+        if (row is null)
+        {
+            _known.TryRemove(hash, out _);
+            return null;
+        }
+        var caller = new ApiCaller(row.Source, row.Accounts);
+        _known[hash] = (caller, clock.GetUtcNow());
+        return caller;
     }
 
     public async Task UpsertAsync(SourceKey sourceKey, CancellationToken ct)
@@ -53,6 +73,7 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql,
             new { sourceKey.Source, hash = Hash(sourceKey.Key!), Accounts = sourceKey.Accounts.ToArray() }, cancellationToken: ct));
+        _known.Clear();
     }
 
     /// <summary>Sources and their accounts; keys are never returned.</summary>
@@ -68,7 +89,9 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource)
     {
         const string sql = "delete from ingestion.source_key where source = @source";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { source }, cancellationToken: ct)) > 0;
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(sql, new { source }, cancellationToken: ct)) > 0;
+        _known.Clear();
+        return deleted;
     }
 
     public static Dictionary<string, string[]> Validate(SourceKey sourceKey)

@@ -6,7 +6,18 @@ namespace LeadPlatform.Bench;
 /// <summary>CPU % of one core over the phase, RSS (services only), and CPU-milliseconds per delivered lead.</summary>
 public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead);
 
-public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs,
+    IReadOnlyList<StageReport> Stages);
+
+/// <summary>
+/// Where acceptance-to-delivery time went: until the relay took the outbox row, until the connector claimed the
+/// delivery (broker hop and consumer queue), and the connector's work (CRM calls and ledger writes).
+/// </summary>
+public sealed record StageReport(string Name, double P50Ms, double P99Ms)
+{
+    public static StageReport Of(string name, List<double> sorted) =>
+        new(name, PipelineBench.Percentile(sorted, 50), PipelineBench.Percentile(sorted, 99));
+}
 
 public sealed record PhaseReport(string Name, double Seconds, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
     double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes);
@@ -28,6 +39,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
             {
                 Console.WriteLine(string.Create(c,
                     $"  {crm.Crm,-10} delivered {crm.DeliveredPerSecond,7:0.0}/s ({crm.Delivered})  accept->deliver p50 {crm.P50Ms} p95 {crm.P95Ms} p99 {crm.P99Ms} max {crm.MaxMs} ms  = {crm.DeliveredPerSecond / BaselineMessagesPerSecond:P1} of baseline"));
+                Console.WriteLine("             stages p50/p99 ms: " + string.Join(", ", crm.Stages.Select(s => string.Create(c, $"{s.Name} {s.P50Ms}/{s.P99Ms}"))));
             }
             foreach (var process in phase.Processes)
             {

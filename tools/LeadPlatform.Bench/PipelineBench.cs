@@ -118,8 +118,13 @@ public static class PipelineBench
         }).ToList();
 
         const string latencySql = """
-            select d.crm as Crm, extract(epoch from (d.finished_at - l.accepted_at)) * 1000 as Ms, l.accepted_at as AcceptedAt, d.finished_at as FinishedAt
-              from ingestion.lead l join delivery.ledger d on d.lead_id = l.id
+            select d.crm as Crm, extract(epoch from (d.finished_at - l.accepted_at)) * 1000 as Ms, l.accepted_at as AcceptedAt, d.finished_at as FinishedAt,
+                   extract(epoch from (o.published_at - l.accepted_at)) * 1000 as RelayMs,
+                   extract(epoch from (d.created_at - o.published_at)) * 1000 as QueueMs,
+                   extract(epoch from (d.finished_at - d.created_at)) * 1000 as ConnectorMs
+              from ingestion.lead l
+              join delivery.ledger d on d.lead_id = l.id
+              join ingestion.outbox o on o.message_type = 'LeadConverted' and (o.payload->>'leadId')::uuid = l.id
              where l.id = any(@ids) and d.state = 'delivered'
             """;
         var rows = (await connection.QueryAsync<LatencyRow>(latencySql, new { ids })).ToList();
@@ -127,8 +132,14 @@ public static class PipelineBench
         {
             var span = (g.Max(r => r.FinishedAt) - g.Min(r => r.AcceptedAt)).TotalSeconds;
             var ms = g.Select(r => r.Ms).Order().ToList();
+            List<double> Stage(Func<LatencyRow, double> of) => g.Select(of).Order().ToList();
             return new CrmReport(g.Key, g.Count(), Math.Round(g.Count() / span, 1),
-                Percentile(ms, 50), Percentile(ms, 95), Percentile(ms, 99), Math.Round(ms[^1], 1));
+                Percentile(ms, 50), Percentile(ms, 95), Percentile(ms, 99), Math.Round(ms[^1], 1),
+                [
+                    StageReport.Of("accepted->relayed", Stage(r => r.RelayMs)),
+                    StageReport.Of("relayed->claimed", Stage(r => r.QueueMs)),
+                    StageReport.Of("claimed->delivered", Stage(r => r.ConnectorMs)),
+                ]);
         }).ToList();
         var post = result.PostMs.Order().ToList();
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), ids.Length,
@@ -149,7 +160,7 @@ public static class PipelineBench
         return meters;
     }
 
-    private static double Percentile(List<double> sorted, int p) =>
+    internal static double Percentile(List<double> sorted, int p) =>
         sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)], 1);
 
     private sealed class LatencyRow
@@ -158,5 +169,8 @@ public static class PipelineBench
         public double Ms { get; init; }
         public DateTime AcceptedAt { get; init; }
         public DateTime FinishedAt { get; init; }
+        public double RelayMs { get; init; }
+        public double QueueMs { get; init; }
+        public double ConnectorMs { get; init; }
     }
 }

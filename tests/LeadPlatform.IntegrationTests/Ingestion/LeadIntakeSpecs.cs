@@ -118,6 +118,28 @@ public class LeadIntakeSpecs
     }
 
     [Test]
+    public async Task Leads_submitted_together_are_each_stored_once_and_their_repeats_answered_with_the_original()
+    {
+        // Concurrent requests share one insert (group commit): distinct leads and repeats of each other in the same batch.
+        var before = await _host.CountsAsync();
+        var posts = Enumerable.Range(0, 40).Select(i => _roobrik.PostAsJsonAsync("v1/leads", Lead($"together-{i % 10}"))).ToList();
+        var answers = new List<JsonElement>();
+        foreach (var post in posts)
+        {
+            answers.Add(await AcceptedAsync(await post));
+        }
+
+        var byLead = answers.GroupBy(a => a.GetProperty("leadId").GetGuid()).ToList();
+        Assert.That(byLead, Has.Count.EqualTo(10), "one lead per source lead id");
+        Assert.That(byLead.Select(g => g.Count(a => !a.GetProperty("duplicate").GetBoolean())), Is.All.EqualTo(1), "one original per lead");
+        Assert.That(answers.Select(Deliveries), Is.All.EqualTo(new[] { "acme-enquire" }));
+        Assert.That(await _host.CountsAsync(), Is.EqualTo((before.Leads + 10, before.Outbox + 10)));
+        await SettleAsync();
+        var published = (await _host.PublishedAsync()).Values.Select(m => m.GetProperty("leadId").GetGuid()).ToList();
+        Assert.That(byLead.Select(g => published.Count(id => id == g.Key)), Is.All.EqualTo(1), "each lead published once");
+    }
+
+    [Test]
     public async Task The_same_idempotency_key_returns_the_original_lead_and_with_another_body_is_a_409()
     {
         async Task<HttpResponseMessage> Post(string sourceLeadId)

@@ -1,0 +1,74 @@
+using Dapper;
+using LeadPlatform.Contracts;
+using LeadPlatform.ServiceDefaults;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>A lead ready to store: its payload and, for a sales opt-in, the LeadConverted its outbox row carries.</summary>
+public sealed record NewLead(Guid LeadId, Lead Lead, string Payload, string? IdempotencyKey, string BodyHash, DateTimeOffset AcceptedAt,
+    IReadOnlyList<PlannedDelivery> Deliveries, string? Message, string? TraceParent);
+
+/// <summary>
+/// Stores new leads, their planned deliveries and their outbox rows. Leads submitted together share one statement and
+/// one commit (<see cref="GroupCommit{TItem, TResult}"/>); each caller is answered once its lead is durable. A lead
+/// whose source lead id or idempotency key is already taken is skipped, not failed, so it can't fail the others:
+/// its caller gets false and answers it as a repeat.
+/// </summary>
+public sealed class LeadInserts(NpgsqlDataSource dataSource)
+{
+    private readonly GroupCommit<NewLead, bool> _writes = new((leads, ct) => InsertAsync(dataSource, leads, ct));
+
+    /// <summary>True when stored; false when an earlier lead holds its source lead id or idempotency key.</summary>
+    public Task<bool> WriteAsync(NewLead lead, CancellationToken ct) => _writes.WriteAsync(lead, ct);
+
+    private static async Task<IReadOnlyList<bool>> InsertAsync(NpgsqlDataSource dataSource, IReadOnlyList<NewLead> leads, CancellationToken ct)
+    {
+        // The deliveries and outbox rows of a skipped lead are left out with it. The foreign key of lead_delivery is
+        // checked at the end of the statement, when the leads inserted by the same statement are visible.
+        const string sql = """
+            with stored as (
+                insert into ingestion.lead (id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
+                select i.id, i.source, i.source_lead_id, i.account_id, i.conversion, i.payload::jsonb, i.idempotency_key, i.body_hash, i.accepted_at
+                  from unnest(@ids, @sources, @sourceLeadIds, @accountIds, @conversions, @payloads, @idempotencyKeys, @hashes, @acceptedAts)
+                       as i(id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
+                on conflict do nothing
+                returning id
+            ), planned as (
+                insert into ingestion.lead_delivery (lead_id, integration_id, crm)
+                select d.lead_id, d.integration_id, d.crm
+                  from unnest(@deliveryLeadIds, @integrationIds, @crms) as d(lead_id, integration_id, crm)
+                 where d.lead_id in (select id from stored)
+            ), outboxed as (
+                insert into ingestion.outbox (message_id, message_type, payload, trace_parent)
+                select o.message_id, 'LeadConverted', o.message::jsonb, o.trace_parent
+                  from unnest(@messageLeadIds, @messageIds, @messages, @traceParents) as o(lead_id, message_id, message, trace_parent)
+                 where o.lead_id in (select id from stored)
+            )
+            select id from stored
+            """;
+        var deliveries = leads.SelectMany(l => l.Deliveries.Select(d => (l.LeadId, d))).ToList();
+        var pushed = leads.Where(l => l.Message is not null).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new
+        {
+            ids = leads.Select(l => l.LeadId).ToArray(),
+            sources = leads.Select(l => l.Lead.Source).ToArray(),
+            sourceLeadIds = leads.Select(l => l.Lead.SourceLeadId).ToArray(),
+            accountIds = leads.Select(l => l.Lead.AccountId).ToArray(),
+            conversions = leads.Select(l => l.Lead.Conversion).ToArray(),
+            payloads = leads.Select(l => l.Payload).ToArray(),
+            idempotencyKeys = leads.Select(l => l.IdempotencyKey).ToArray(),
+            hashes = leads.Select(l => l.BodyHash).ToArray(),
+            acceptedAts = leads.Select(l => l.AcceptedAt).ToArray(),
+            deliveryLeadIds = deliveries.Select(d => d.LeadId).ToArray(),
+            integrationIds = deliveries.Select(d => d.d.IntegrationId).ToArray(),
+            crms = deliveries.Select(d => d.d.Crm).ToArray(),
+            messageLeadIds = pushed.Select(l => l.LeadId).ToArray(),
+            messageIds = pushed.Select(_ => Guid.CreateVersion7()).ToArray(),
+            messages = pushed.Select(l => l.Message).ToArray(),
+            traceParents = pushed.Select(l => l.TraceParent).ToArray(),
+        }, cancellationToken: ct))).ToHashSet();
+        return leads.Select(l => stored.Contains(l.LeadId)).ToList();
+    }
+}
