@@ -33,7 +33,16 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSig
 
     private sealed record Row(long Id, Guid MessageId, string MessageType, string Payload, string? TraceParent);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Relay passes that may run at once. A pass holds its rows until the broker confirmed them; meanwhile the next
+    /// commit's rows are taken by another pass instead of waiting for this one (which set the relay's latency).
+    /// </summary>
+    private int Passes => configuration.GetValue("Outbox:ConcurrentPasses", 4);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Passes).Select(_ => RelayAsync(stoppingToken)));
+
+    private async Task RelayAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
