@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using LeadPlatform.Contracts;
@@ -20,7 +21,8 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
     /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
     public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
-        var hash = BodyHash(lead);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(lead, JsonDefaults.Options);
+        var hash = BodyHash(payload);
         var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
         // A new lead is the common case: insert first, and look for the earlier one only when a unique key says
         // there is one (a repeat costs a skipped insert; a new lead saves a round trip).
@@ -29,7 +31,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         var message = lead.Conversion == Lead.SalesOptIn
             ? JsonSerializer.Serialize(new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries }, JsonDefaults.Options)
             : null;
-        var row = new NewLead(leadId, lead, JsonSerializer.Serialize(lead, JsonDefaults.Options), idempotencyKey, hash, acceptedAt, deliveries,
+        var row = new NewLead(leadId, lead, Encoding.UTF8.GetString(payload), idempotencyKey, hash, acceptedAt, deliveries,
             message, Activity.Current?.Id);
         if (!await inserts.WriteAsync(row, ct))
         {
@@ -82,6 +84,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
     }
 
     /// <summary>Of the lead as parsed, so the same lead formatted differently is the same body.</summary>
-    public static string BodyHash(Lead lead) =>
-        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(lead, JsonDefaults.Options)));
+    public static string BodyHash(Lead lead) => BodyHash(JsonSerializer.SerializeToUtf8Bytes(lead, JsonDefaults.Options));
+
+    private static string BodyHash(byte[] serialized) => Convert.ToHexString(SHA256.HashData(serialized));
 }

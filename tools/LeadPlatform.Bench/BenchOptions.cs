@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace LeadPlatform.Bench;
 
-public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, int? ConnectorConcurrency, string Output)
+public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, int? ConnectorConcurrency, string Output, TimeSpan Warmup)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -13,6 +13,7 @@ public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, int?
             Number("--rate", 250),
             Number("--clients", 32),
             Value("--connector-concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : null,
-            Value("--output") ?? Path.Combine(LeadPlatform.Testing.RepoPaths.Root, "bench", "results", "latest.json"));
+            Value("--output") ?? Path.Combine(LeadPlatform.Testing.RepoPaths.Root, "bench", "results", "latest.json"),
+            TimeSpan.FromSeconds(Number("--warmup", 30)));
     }
 }

@@ -48,9 +48,11 @@ public static class PipelineBench
             };
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
-            // Warm-up: JIT (tiered compilation settles after some thousand calls), connection pools, queues.
-            await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 100, TimeSpan.FromSeconds(10));
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Warm-up: connection pools, queues, and above all the JIT. Tiered compilation recompiles hot methods
+            // (instrumented, then optimized) for tens of seconds under load; in a 10 s warm-up it still took a fifth
+            // of the services' CPU during the measured phases (perf), which a long-running service never pays.
+            var warmup = await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 200, options.Warmup);
+            await WaitDeliveredAsync(environment, warmup.Accepted.ToArray());
 
             var phases = new List<PhaseReport>
             {
@@ -98,15 +100,7 @@ public static class PipelineBench
         var ids = result.Accepted.ToArray();
         Console.Error.WriteLine($"{result.Name}: {ids.Length} accepted in {result.Elapsed.TotalSeconds:0.0} s; waiting for delivery");
 
-        await using var db = environment.CreateDataSource();
-        await using var connection = await db.OpenConnectionAsync();
-        const string deliveredSql = "select count(*) from delivery.ledger where lead_id = any(@ids) and state = 'delivered'";
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        long delivered;
-        while ((delivered = await connection.ExecuteScalarAsync<long>(deliveredSql, new { ids })) < ids.Length && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-        }
+        var delivered = await WaitDeliveredAsync(environment, ids);
         var seconds = wall.Elapsed.TotalSeconds;
         var processes = meters.Select(m =>
         {
@@ -127,6 +121,8 @@ public static class PipelineBench
               join ingestion.outbox o on o.message_type = 'LeadConverted' and (o.payload->>'leadId')::uuid = l.id
              where l.id = any(@ids) and d.state = 'delivered'
             """;
+        await using var db = environment.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync();
         var rows = (await connection.QueryAsync<LatencyRow>(latencySql, new { ids })).ToList();
         var perCrm = rows.GroupBy(r => r.Crm).Select(g =>
         {
@@ -145,6 +141,21 @@ public static class PipelineBench
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), ids.Length,
             Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
             Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes);
+    }
+
+    /// <summary>How many of the leads were delivered, once all were or after two minutes.</summary>
+    private static async Task<long> WaitDeliveredAsync(IsolatedEnvironment environment, Guid[] ids)
+    {
+        await using var db = environment.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync();
+        const string deliveredSql = "select count(*) from delivery.ledger where lead_id = any(@ids) and state = 'delivered'";
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        long delivered;
+        while ((delivered = await connection.ExecuteScalarAsync<long>(deliveredSql, new { ids })) < ids.Length && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        return delivered;
     }
 
     /// <summary>
