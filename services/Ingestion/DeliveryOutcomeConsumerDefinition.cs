@@ -9,7 +9,13 @@ namespace LeadPlatform.Ingestion;
 /// </summary>
 public sealed class DeliveryOutcomeConsumerDefinition : ConsumerDefinition<DeliveryOutcomeConsumer>
 {
-    public DeliveryOutcomeConsumerDefinition() => EndpointName = "ingestion-delivery-view";
+    public DeliveryOutcomeConsumerDefinition()
+    {
+        EndpointName = "ingestion-delivery-view";
+        // Each outcome waits for its group commit; the more wait together, the fewer commits (MassTransit's default is 16).
+        ConcurrentMessageLimit = 64;
+        Endpoint(e => e.PrefetchCount = 128);
+    }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<DeliveryOutcomeConsumer> consumerConfigurator, IRegistrationContext context) =>
