@@ -13,42 +13,69 @@ namespace LeadPlatform.Connectors;
 /// </summary>
 public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
+    private const string ColumnsButMessage = """
         lead_id as LeadId, integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
-        outcome, last_error as LastError, may_exist as MayExist, message::text as Message, trace_parent as TraceParent,
+        outcome, last_error as LastError, may_exist as MayExist, trace_parent as TraceParent,
         next_attempt_at as NextAttemptAt, created_at as CreatedAt, finished_at as FinishedAt,
         outcome_published_at is not null as OutcomePublished, lease_token as LeaseToken, coalesce(permanent, true) as Permanent,
         update_version as UpdateVersion, batched_for as BatchedFor
         """;
 
+    private const string Columns = $"{ColumnsButMessage}, message::text as Message";
+
     /// <summary>
-    /// Records the delivery and claims it in one statement (one round trip): a new delivery is inserted already
-    /// claimed; a recorded one is claimed when pending or when its holder died (its lease ran out). Null when it is
-    /// done or held by another worker.
+    /// Records the delivery and claims it in one statement: a new delivery is inserted already claimed; a recorded one
+    /// is claimed when pending or when its holder died (its lease ran out). Null when it is done or held by another
+    /// worker. Claims arriving together share one statement and one commit; each returns once its row is durable.
     /// </summary>
-    public async Task<LedgerEntry?> EnsureClaimedAsync(LeadConverted message, PlannedDelivery delivery, string? traceParent, TimeSpan lease,
-        CancellationToken ct)
+    public Task<LedgerEntry?> EnsureClaimedAsync(LeadConverted message, PlannedDelivery delivery, string? traceParent, TimeSpan lease,
+        CancellationToken ct) =>
+        _claims.WriteAsync(new Claim(message, delivery.IntegrationId, delivery.Crm, JsonSerializer.Serialize(message, JsonDefaults.Options),
+            traceParent, lease), ct);
+
+    private sealed record Claim(LeadConverted Message, string IntegrationId, string Crm, string Json, string? TraceParent, TimeSpan Lease);
+
+    private readonly GroupCommit<Claim, LedgerEntry?> _claims = new(async (claims, ct) =>
     {
-        var sql = $"""
+        // A row this statement inserted (xmax = 0) holds exactly the message we sent: it is not sent back, nor parsed
+        // again. A row recorded before (pending, or taken over from a dead holder) may hold another one (an update
+        // carried into it), so that one is read back.
+        const string sql = $"""
             insert into delivery.ledger as l (lead_id, integration_id, crm, state, message, trace_parent, lease_until, lease_token)
-            values (@LeadId, @IntegrationId, @Crm, 'in_progress', @Message::jsonb, @TraceParent, now() + @lease, gen_random_uuid())
+            select c.lead_id, c.integration_id, c.crm, 'in_progress', c.message::jsonb, c.trace_parent, now() + c.lease, gen_random_uuid()
+              from unnest(@leadIds, @integrationIds, @crms, @messages, @traceParents, @leases)
+                   as c(lead_id, integration_id, crm, message, trace_parent, lease)
             on conflict (lead_id, integration_id) do update
-               set state = 'in_progress', lease_until = now() + @lease, lease_token = gen_random_uuid(), updated_at = now(),
+               set state = 'in_progress', lease_until = excluded.lease_until, lease_token = gen_random_uuid(), updated_at = now(),
                    may_exist = l.may_exist or l.state = 'in_progress'
              where l.state = 'pending' or (l.state = 'in_progress' and l.lease_until < now())
-            returning {Columns}
+            returning {ColumnsButMessage}, case when l.xmax = 0 then null else l.message::text end as Message
             """;
+        // One statement may not touch a row twice, and a redelivered message can arrive with its original: the first
+        // claim of a delivery goes in, the others get null (the first one holds it).
+        var seen = new HashSet<(Guid, string)>();
+        var first = claims.Select(c => seen.Add((c.Message.LeadId, c.IntegrationId))).ToList();
+        var distinct = claims.Where((_, i) => first[i]).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<LedgerEntry>(new CommandDefinition(sql, new
+        var claimed = (await connection.QueryAsync<LedgerEntry>(new CommandDefinition(sql, new
         {
-            message.LeadId,
-            delivery.IntegrationId,
-            delivery.Crm,
-            Message = JsonSerializer.Serialize(message, JsonDefaults.Options),
-            TraceParent = traceParent,
-            lease,
-        }, cancellationToken: ct));
-    }
+            leadIds = distinct.Select(c => c.Message.LeadId).ToArray(),
+            integrationIds = distinct.Select(c => c.IntegrationId).ToArray(),
+            crms = distinct.Select(c => c.Crm).ToArray(),
+            messages = distinct.Select(c => c.Json).ToArray(),
+            traceParents = distinct.Select(c => c.TraceParent).ToArray(),
+            leases = distinct.Select(c => c.Lease).ToArray(),
+        }, cancellationToken: ct))).ToDictionary(e => (e.LeadId, e.IntegrationId));
+        return claims.Select((c, i) =>
+        {
+            if (!first[i] || !claimed.TryGetValue((c.Message.LeadId, c.IntegrationId), out var entry))
+            {
+                return null;
+            }
+            // No message came back (Dapper leaves the property empty for a null): this statement inserted the row.
+            return string.IsNullOrEmpty(entry.Message) ? entry with { Message = c.Json, Converted = c.Message } : entry;
+        }).ToList();
+    });
 
     /// <summary>
     /// Claims deliveries of one CRM whose retry is due, whose holder died (lease ran out), or that were recorded

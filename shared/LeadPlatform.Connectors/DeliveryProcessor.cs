@@ -29,7 +29,7 @@ public sealed class DeliveryProcessor(
 
     public async Task RunAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
     {
-        var message = JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
+        var message = entry.Converted ?? JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"deliver {entry.Crm}");
         activity?.SetTag("lead.id", entry.LeadId);
         activity?.SetTag("lead.source", message.Lead.Source);

@@ -1,3 +1,5 @@
+using LeadPlatform.Contracts;
+
 namespace LeadPlatform.Connectors;
 
 /// <summary>One row of the delivery ledger.</summary>
@@ -13,6 +15,11 @@ public sealed record LedgerEntry
     public string? LastError { get; init; }
     public bool MayExist { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>
+    /// The message already in memory, when the claim that returned this entry inserted the row (so it is exactly
+    /// <see cref="Message"/>); null when the message must be read from <see cref="Message"/>.
+    /// </summary>
+    public LeadConverted? Converted { get; init; }
     public string? TraceParent { get; init; }
     public DateTime? NextAttemptAt { get; init; }
     public DateTime CreatedAt { get; init; }

@@ -149,4 +149,65 @@ public class DeliveryLedgerSpecs
         }
         Assert.That((await _ledger.FindAsync(lost[0].LeadId, "i-1", CancellationToken.None))!.State, Is.EqualTo(LedgerStates.InProgress));
     }
+
+    [Test]
+    public async Task Claims_arriving_together_each_get_their_own_row_and_token()
+    {
+        var messages = Enumerable.Range(0, 50).Select(_ => Converted()).ToList();
+
+        var claims = await Task.WhenAll(messages.Select(m => ClaimAsync(m, TimeSpan.FromMinutes(1))));
+
+        Assert.That(claims, Is.All.Not.Null);
+        Assert.That(claims.Select(c => c!.LeadId), Is.EqualTo(messages.Select(m => m.LeadId)), "each caller gets its own delivery");
+        Assert.That(claims.Select(c => c!.LeaseToken).Distinct().Count(), Is.EqualTo(messages.Count), "a token per claim");
+        foreach (var (message, claim) in messages.Zip(claims))
+        {
+            Assert.That(claim!.State, Is.EqualTo(LedgerStates.InProgress));
+            Assert.That(claim.MayExist, Is.False);
+            Assert.That(claim.Converted, Is.SameAs(message), "a fresh row holds the message just sent: not read back");
+            var row = (await _ledger.FindAsync(message.LeadId, "i-1", CancellationToken.None))!;
+            Assert.That(row.LeaseToken, Is.EqualTo(claim.LeaseToken));
+            Assert.That(row.State, Is.EqualTo(LedgerStates.InProgress));
+        }
+    }
+
+    [Test]
+    public async Task Ten_claims_of_the_same_delivery_at_once_yield_exactly_one_holder()
+    {
+        var message = Converted();
+        // Each claim as its own deserialized copy, the way a redelivered message arrives beside its original.
+        var copies = Enumerable.Range(0, 10).Select(_ => message with { }).ToList();
+        var others = Enumerable.Range(0, 10).Select(_ => Converted()).ToList();
+
+        var claims = await Task.WhenAll(copies.Concat(others).Select(m => ClaimAsync(m, TimeSpan.FromMinutes(1))));
+
+        var holders = claims.Take(copies.Count).Where(c => c is not null).ToList();
+        Assert.That(holders, Has.Count.EqualTo(1));
+        Assert.That(claims.Skip(copies.Count), Is.All.Not.Null, "the other deliveries in the same batch are claimed");
+        var row = (await _ledger.FindAsync(message.LeadId, "i-1", CancellationToken.None))!;
+        Assert.That(row.LeaseToken, Is.EqualTo(holders[0]!.LeaseToken));
+        Assert.That(await ClaimAsync(message, TimeSpan.FromMinutes(1)), Is.Null, "still held");
+    }
+
+    [Test]
+    public async Task Claiming_a_recorded_delivery_returns_the_message_the_ledger_holds_not_the_one_sent()
+    {
+        var message = Converted();
+        var stored = message with { Lead = message.Lead with { AccountId = "updated" } };
+        await using (var connection = await _dataSource.OpenConnectionAsync())
+        {
+            // Recorded earlier and since carried an update: the ledger's message is newer than the broker's.
+            await connection.ExecuteAsync("""
+                insert into delivery.ledger (lead_id, integration_id, crm, state, message)
+                values (@LeadId, 'i-1', @Crm, 'pending', @Message::jsonb)
+                """, new { message.LeadId, Crm, Message = System.Text.Json.JsonSerializer.Serialize(stored, LeadPlatform.Integrations.JsonDefaults.Options) });
+        }
+
+        var claim = await ClaimAsync(message, TimeSpan.FromMinutes(1));
+
+        Assert.That(claim, Is.Not.Null);
+        Assert.That(claim!.Converted, Is.Null, "read from the ledger");
+        Assert.That(claim.Message, Does.Contain("\"updated\""));
+        Assert.That(claim.LeaseToken, Is.Not.Null);
+    }
 }
