@@ -2,8 +2,8 @@
 # Benchmark the pipeline (not a test): starts sandbox, ingestion and the Enquire connector as Release processes on a
 # RabbitMQ vhost and PostgreSQL database of its own, drives leads over HTTP at a fixed rate and at the maximum rate,
 # runs the raw RabbitMQ.Client baseline, prints a table and writes bench/results/latest.json.
-# Options: --duration SECONDS (20), --warmup SECONDS (30, at 200 leads/s), --rate LEADS_PER_SECOND (250), --clients N (32, the max-rate phase),
-# --connector-concurrency N (the connector's ConcurrentMessageLimit, prefetch 2N; default its own 64/128), --output PATH.
+# Options: --duration SECONDS (20), --warmup SECONDS (60, at 200 leads/s), --rate LEADS_PER_SECOND (250), --clients N (32, the max-rate phase),
+# --connector-concurrency N (the connector's ConcurrentMessageLimit, prefetch 2N; default its own 256/512), --output PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -14,6 +14,6 @@ public sealed record BenchOptions(TimeSpan Duration, int Rate, int Clients, int?
             Number("--clients", 32),
             Value("--connector-concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : null,
             Value("--output") ?? Path.Combine(LeadPlatform.Testing.RepoPaths.Root, "bench", "results", "latest.json"),
-            TimeSpan.FromSeconds(Number("--warmup", 30)));
+            TimeSpan.FromSeconds(Number("--warmup", 60)));
     }
 }

@@ -49,8 +49,9 @@ public static class PipelineBench
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
             // Warm-up: connection pools, queues, and above all the JIT. Tiered compilation recompiles hot methods
-            // (instrumented, then optimized) for tens of seconds under load; in a 10 s warm-up it still took a fifth
-            // of the services' CPU during the measured phases (perf), which a long-running service never pays.
+            // (instrumented, then optimized) for tens of seconds under load: after a 10 s warm-up it still took a
+            // fifth of the services' CPU in the measured phases (perf), after 30 s the services still used twice the
+            // CPU per lead at 250/s that they did after 60 s. A long-running service never pays it.
             var warmup = await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 200, options.Warmup);
             await WaitDeliveredAsync(environment, warmup.Accepted.ToArray());
 
