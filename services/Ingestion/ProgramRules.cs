@@ -1,6 +1,6 @@
-using LeadPlatform.Integrations;
 using Dapper;
 using LeadPlatform.Contracts;
+using LeadPlatform.Integrations;
 using Npgsql;
 
 namespace LeadPlatform.Ingestion;
