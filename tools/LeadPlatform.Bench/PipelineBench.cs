@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Dapper;
 using LeadPlatform.Testing;
+using Npgsql;
 
 namespace LeadPlatform.Bench;
 
@@ -18,6 +19,7 @@ public static class PipelineBench
     public static async Task<BenchReport> RunAsync(BenchOptions options)
     {
         await using var environment = await IsolatedEnvironment.CreateAsync("bench");
+        await using var db = environment.CreateDataSource();
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
         if (options.ConnectorConcurrency is { } concurrency)
@@ -53,12 +55,12 @@ public static class PipelineBench
             // fifth of the services' CPU in the measured phases (perf), after 30 s the services still used twice the
             // CPU per lead at 250/s that they did after 60 s. A long-running service never pays it.
             var warmup = await new LoadPhase(http, AccountId).FixedRateAsync("warmup", 200, options.Warmup);
-            await WaitDeliveredAsync(environment, warmup.Accepted.ToArray());
+            await WaitDeliveredAsync(db, warmup.Accepted.ToArray());
 
             var phases = new List<PhaseReport>
             {
-                await MeasureAsync(environment, services, () => new LoadPhase(http, AccountId).FixedRateAsync($"fixed-{options.Rate}", options.Rate, options.Duration)),
-                await MeasureAsync(environment, services, () => new LoadPhase(http, AccountId).ClosedLoopAsync($"max-{options.Clients}-clients", options.Clients, options.Duration)),
+                await MeasureAsync(db, services, () => new LoadPhase(http, AccountId).FixedRateAsync($"fixed-{options.Rate}", options.Rate, options.Duration)),
+                await MeasureAsync(db, services, () => new LoadPhase(http, AccountId).ClosedLoopAsync($"max-{options.Clients}-clients", options.Clients, options.Duration)),
             };
             var hopDuration = TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds));
             var baseline = await RabbitBaseline.RunAsync(environment.RabbitMqUri, hopDuration);
@@ -92,7 +94,7 @@ public static class PipelineBench
         response.EnsureSuccessStatusCode();
     }
 
-    private static async Task<PhaseReport> MeasureAsync(IsolatedEnvironment environment, List<ServiceProcess> services, Func<Task<LoadPhase.Result>> load)
+    private static async Task<PhaseReport> MeasureAsync(NpgsqlDataSource db, List<ServiceProcess> services, Func<Task<LoadPhase.Result>> load)
     {
         var meters = CpuMeters(services);
         var cpuBefore = meters.ToDictionary(m => m.Key, m => m.Value());
@@ -101,7 +103,7 @@ public static class PipelineBench
         var ids = result.Accepted.ToArray();
         Console.Error.WriteLine($"{result.Name}: {ids.Length} accepted in {result.Elapsed.TotalSeconds:0.0} s; waiting for delivery");
 
-        var delivered = await WaitDeliveredAsync(environment, ids);
+        var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
         var processes = meters.Select(m =>
         {
@@ -122,20 +124,19 @@ public static class PipelineBench
               join ingestion.outbox o on o.message_type = 'LeadConverted' and (o.payload->>'leadId')::uuid = l.id
              where l.id = any(@ids) and d.state = 'delivered'
             """;
-        await using var db = environment.CreateDataSource();
         await using var connection = await db.OpenConnectionAsync();
         var rows = (await connection.QueryAsync<LatencyRow>(latencySql, new { ids })).ToList();
         var perCrm = rows.GroupBy(r => r.Crm).Select(g =>
         {
             var span = (g.Max(r => r.FinishedAt) - g.Min(r => r.AcceptedAt)).TotalSeconds;
-            var ms = g.Select(r => r.Ms).Order().ToList();
-            List<double> Stage(Func<LatencyRow, double> of) => g.Select(of).Order().ToList();
+            List<double> Sorted(Func<LatencyRow, double> of) => g.Select(of).Order().ToList();
+            var ms = Sorted(r => r.Ms);
             return new CrmReport(g.Key, g.Count(), Math.Round(g.Count() / span, 1),
                 Percentile(ms, 50), Percentile(ms, 95), Percentile(ms, 99), Math.Round(ms[^1], 1),
                 [
-                    StageReport.Of("accepted->relayed", Stage(r => r.RelayMs)),
-                    StageReport.Of("relayed->claimed", Stage(r => r.QueueMs)),
-                    StageReport.Of("claimed->delivered", Stage(r => r.ConnectorMs)),
+                    StageReport.Of("accepted->relayed", Sorted(r => r.RelayMs)),
+                    StageReport.Of("relayed->claimed", Sorted(r => r.QueueMs)),
+                    StageReport.Of("claimed->delivered", Sorted(r => r.ConnectorMs)),
                 ]);
         }).ToList();
         var post = result.PostMs.Order().ToList();
@@ -145,9 +146,8 @@ public static class PipelineBench
     }
 
     /// <summary>How many of the leads were delivered, once all were or after two minutes.</summary>
-    private static async Task<long> WaitDeliveredAsync(IsolatedEnvironment environment, Guid[] ids)
+    private static async Task<long> WaitDeliveredAsync(NpgsqlDataSource db, Guid[] ids)
     {
-        await using var db = environment.CreateDataSource();
         await using var connection = await db.OpenConnectionAsync();
         const string deliveredSql = "select count(*) from delivery.ledger where lead_id = any(@ids) and state = 'delivered'";
         var deadline = DateTime.UtcNow.AddSeconds(120);
