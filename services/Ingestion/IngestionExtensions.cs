@@ -16,7 +16,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
         builder.Services.AddSingleton<LeadInserts>();
-        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxHandoff>();
         builder.Services.AddSingleton<DeliveredView>();
         builder.Services.AddSingleton<LeadUpdates>();
         builder.Services.AddSingleton<SourceKeys>();

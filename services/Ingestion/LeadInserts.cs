@@ -5,24 +5,27 @@ using Npgsql;
 
 namespace LeadPlatform.Ingestion;
 
-/// <summary>A lead ready to store: its payload and, for a sales opt-in, the LeadConverted its outbox row carries.</summary>
+/// <summary>A lead ready to store: its payload and, for a sales opt-in, the LeadConverted its outbox row carries (and its JSON).</summary>
 public sealed record NewLead(Guid LeadId, Lead Lead, string Payload, string? IdempotencyKey, string BodyHash, DateTimeOffset AcceptedAt,
-    IReadOnlyList<PlannedDelivery> Deliveries, string? Message, string? TraceParent);
+    IReadOnlyList<PlannedDelivery> Deliveries, LeadConverted? Message, string? MessageJson, string? TraceParent);
 
 /// <summary>
 /// Stores new leads, their planned deliveries and their outbox rows. Leads submitted together share one statement and
 /// one commit (<see cref="GroupCommit{TItem, TResult}"/>); each caller is answered once its lead is durable. A lead
 /// whose source lead id or idempotency key is already taken is skipped, not failed, so it can't fail the others:
-/// its caller gets false and answers it as a repeat.
+/// its caller gets false and answers it as a repeat. Committed outbox rows go to the relay in memory.
 /// </summary>
-public sealed class LeadInserts(NpgsqlDataSource dataSource)
+public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbox)
 {
-    private readonly GroupCommit<NewLead, bool> _writes = new((leads, ct) => InsertAsync(dataSource, leads, ct));
+    private readonly GroupCommit<NewLead, bool> _writes = new((leads, ct) => InsertAsync(dataSource, outbox, leads, ct));
 
     /// <summary>True when stored; false when an earlier lead holds its source lead id or idempotency key.</summary>
     public Task<bool> WriteAsync(NewLead lead, CancellationToken ct) => _writes.WriteAsync(lead, ct);
 
-    private static async Task<IReadOnlyList<bool>> InsertAsync(NpgsqlDataSource dataSource, IReadOnlyList<NewLead> leads, CancellationToken ct)
+    private sealed record Inserted(Guid? LeadId, long? OutboxId, Guid? MessageId);
+
+    private static async Task<IReadOnlyList<bool>> InsertAsync(NpgsqlDataSource dataSource, OutboxHandoff outbox, IReadOnlyList<NewLead> leads,
+        CancellationToken ct)
     {
         // The deliveries and outbox rows of a skipped lead are left out with it. The foreign key of lead_delivery is
         // checked at the end of the statement, when the leads inserted by the same statement are visible.
@@ -44,13 +47,16 @@ public sealed class LeadInserts(NpgsqlDataSource dataSource)
                 select o.message_id, 'LeadConverted', o.message::jsonb, o.trace_parent
                   from unnest(@messageLeadIds, @messageIds, @messages, @traceParents) as o(lead_id, message_id, message, trace_parent)
                  where o.lead_id in (select id from stored)
+                returning id, message_id
             )
-            select id from stored
+            select id as LeadId, null::bigint as OutboxId, null::uuid as MessageId from stored
+            union all
+            select null, id, message_id from outboxed
             """;
         var deliveries = leads.SelectMany(l => l.Deliveries.Select(d => (l.LeadId, d))).ToList();
-        var pushed = leads.Where(l => l.Message is not null).ToList();
+        var pushed = leads.Where(l => l.Message is not null).Select(l => (Lead: l, MessageId: Guid.CreateVersion7())).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new
+        var rows = (await connection.QueryAsync<Inserted>(new CommandDefinition(sql, new
         {
             ids = leads.Select(l => l.LeadId).ToArray(),
             sources = leads.Select(l => l.Lead.Source).ToArray(),
@@ -64,11 +70,20 @@ public sealed class LeadInserts(NpgsqlDataSource dataSource)
             deliveryLeadIds = deliveries.Select(d => d.LeadId).ToArray(),
             integrationIds = deliveries.Select(d => d.d.IntegrationId).ToArray(),
             crms = deliveries.Select(d => d.d.Crm).ToArray(),
-            messageLeadIds = pushed.Select(l => l.LeadId).ToArray(),
-            messageIds = pushed.Select(_ => Guid.CreateVersion7()).ToArray(),
-            messages = pushed.Select(l => l.Message).ToArray(),
-            traceParents = pushed.Select(l => l.TraceParent).ToArray(),
-        }, cancellationToken: ct))).ToHashSet();
+            messageLeadIds = pushed.Select(p => p.Lead.LeadId).ToArray(),
+            messageIds = pushed.Select(p => p.MessageId).ToArray(),
+            messages = pushed.Select(p => p.Lead.MessageJson).ToArray(),
+            traceParents = pushed.Select(p => p.Lead.TraceParent).ToArray(),
+        }, cancellationToken: ct))).ToList();
+        var outboxIds = rows.Where(r => r.MessageId is not null).ToDictionary(r => r.MessageId!.Value, r => r.OutboxId!.Value);
+        foreach (var (lead, messageId) in pushed)
+        {
+            if (outboxIds.TryGetValue(messageId, out var outboxId))
+            {
+                outbox.Add(new OutboxEntry(outboxId, messageId, lead.Message!, lead.TraceParent));
+            }
+        }
+        var stored = rows.Where(r => r.LeadId is not null).Select(r => r.LeadId!.Value).ToHashSet();
         return leads.Select(l => stored.Contains(l.LeadId)).ToList();
     }
 }

@@ -15,7 +15,7 @@ public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deli
 /// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key), plans its
 /// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
 /// </summary>
-public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates, OutboxSignal outbox,
+public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates,
     LeadInserts inserts)
 {
     /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
@@ -29,10 +29,10 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         var leadId = Guid.CreateVersion7();
         var acceptedAt = clock.GetUtcNow();
         var message = lead.Conversion == Lead.SalesOptIn
-            ? JsonSerializer.Serialize(new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries }, JsonDefaults.Options)
+            ? new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries }
             : null;
         var row = new NewLead(leadId, lead, Encoding.UTF8.GetString(payload), idempotencyKey, hash, acceptedAt, deliveries,
-            message, Activity.Current?.Id);
+            message, message is null ? null : JsonSerializer.Serialize(message, JsonDefaults.Options), Activity.Current?.Id);
         if (!await inserts.WriteAsync(row, ct))
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -41,7 +41,6 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
                 // The earlier lead went away between the skipped insert and the look-up: try again.
                 : await AcceptAsync(lead, idempotencyKey, ct);
         }
-        outbox.Wake();
         Activity.Current?.SetTag("lead.id", leadId);
         return new Acceptance(leadId, deliveries, Duplicate: false);
     }

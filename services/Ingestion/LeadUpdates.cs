@@ -15,7 +15,7 @@ public sealed record LeadUpdate(bool Changed, int Version, IReadOnlyList<string>
 /// lead's update version and, for a lead with planned deliveries, writes a <see cref="LeadUpdated"/> into the
 /// outbox in the same transaction. An unchanged body changes nothing and publishes nothing.
 /// </summary>
-public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxSignal outbox, TimeProvider clock)
+public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxHandoff outbox, TimeProvider clock)
 {
     private sealed record Stored(string Payload, string AccountId);
 
@@ -64,9 +64,10 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxSignal outbox
         var deliveries = (await connection.QueryAsync<(string IntegrationId, string Crm)>(
                 new CommandDefinition(deliveriesSql, new { leadId }, tx, cancellationToken: ct)))
             .Select(d => new PlannedDelivery { IntegrationId = d.IntegrationId, Crm = d.Crm }).ToList();
+        OutboxEntry? outboxed = null;
         if (deliveries.Count > 0)
         {
-            await Outbox.AddAsync(connection, tx, new LeadUpdated
+            outboxed = await Outbox.AddAsync(connection, tx, new LeadUpdated
             {
                 LeadId = leadId,
                 Lead = lead,
@@ -77,7 +78,10 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxSignal outbox
             }, ct);
         }
         await tx.CommitAsync(ct);
-        outbox.Wake();
+        if (outboxed is not null)
+        {
+            outbox.Add(outboxed);
+        }
         return new LeadUpdate(true, version, changed);
     }
 

@@ -6,21 +6,30 @@ using Npgsql;
 
 namespace LeadPlatform.Ingestion;
 
-/// <summary>Writes a message into the outbox inside the caller's transaction; the caller wakes the relay after commit.</summary>
+/// <summary>
+/// Writes a message into the outbox inside the caller's transaction. The caller hands the returned entry to
+/// <see cref="OutboxHandoff"/> once it committed.
+/// </summary>
 public static class Outbox
 {
     private const string InsertSql = """
         insert into ingestion.outbox (message_id, message_type, payload, trace_parent)
-        values (@messageId, @messageType, @message::jsonb, @traceParent);
+        values (@messageId, @messageType, @message::jsonb, @traceParent)
+        returning id
         """;
 
-    public static async Task AddAsync<T>(NpgsqlConnection connection, NpgsqlTransaction tx, T message, CancellationToken ct)
-        where T : class =>
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
+    public static async Task<OutboxEntry> AddAsync<T>(NpgsqlConnection connection, NpgsqlTransaction tx, T message, CancellationToken ct)
+        where T : class
+    {
+        var messageId = Guid.CreateVersion7();
+        var traceParent = Activity.Current?.Id;
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new
         {
-            messageId = Guid.CreateVersion7(),
+            messageId,
             messageType = typeof(T).Name,
             message = JsonSerializer.Serialize(message, JsonDefaults.Options),
-            traceParent = Activity.Current?.Id,
+            traceParent,
         }, tx, cancellationToken: ct));
+        return new OutboxEntry(id, messageId, message, traceParent);
+    }
 }

@@ -10,20 +10,16 @@ using Npgsql;
 namespace LeadPlatform.Ingestion;
 
 /// <summary>
-/// Publishes committed outbox rows with publisher confirms, oldest first. Wakes at once on a commit
-/// (<see cref="OutboxSignal"/>) and at least every second otherwise. Rows are locked with SKIP LOCKED while being
-/// published, so several relays share the work without publishing a row twice; a row whose publish was not
-/// confirmed stays and is published when the broker answers again.
+/// Publishes committed outbox rows with publisher confirms. The rows this instance committed arrive in memory
+/// (<see cref="OutboxHandoff"/>): they are published at once and marked published in one statement, with no read
+/// and no transaction. Rows left over (their instance died, or their publish failed) are found by a poll every
+/// second once they are older than <see cref="LeftoverAge"/>, claimed with SKIP LOCKED so several relays share
+/// them, and published in a transaction that marks them.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSignal signal, IConfiguration configuration, ILogger<OutboxRelay> logger)
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, IConfiguration configuration, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 200;
-    /// <summary>
-    /// While the broker is away MassTransit's publish waits for it; bounding the wait keeps the claiming
-    /// transaction (and its row locks) from staying open for the whole outage. The rows are simply claimed again.
-    /// </summary>
-    private TimeSpan PublishTimeout => configuration.GetValue("Outbox:PublishTimeout", TimeSpan.FromSeconds(30));
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly Dictionary<string, Type> MessageTypes = new()
     {
@@ -31,58 +27,108 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSig
         [nameof(LeadUpdated)] = typeof(LeadUpdated),
     };
 
-    private sealed record Row(long Id, Guid MessageId, string MessageType, string Payload, string? TraceParent);
+    /// <summary>
+    /// While the broker is away MassTransit's publish waits for it; bounding the wait keeps the claiming
+    /// transaction (and its row locks) from staying open for the whole outage. The rows are simply claimed again.
+    /// </summary>
+    private TimeSpan PublishTimeout => configuration.GetValue("Outbox:PublishTimeout", TimeSpan.FromSeconds(30));
 
     /// <summary>
-    /// Relay passes that may run at once. A pass holds its rows until the broker confirmed them; meanwhile the next
-    /// commit's rows are taken by another pass instead of waiting for this one (which set the relay's latency).
+    /// A handed-off row is taken from memory only while younger than this, and its publish gets as long again; the
+    /// poll takes rows older than both. So a row is published by one path, not both, unless marking it is slower
+    /// than that (then it is published twice, and its consumers drop the repeat by message id and ledger).
+    /// </summary>
+    private static readonly TimeSpan HandoffTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LeftoverAge = 2 * HandoffTimeout;
+
+    /// <summary>
+    /// Handed-off batches published at once: while one waits for the broker's confirms, the next commit's rows go
+    /// with another instead of waiting for it.
     /// </summary>
     private int Passes => configuration.GetValue("Outbox:ConcurrentPasses", 4);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Passes).Select(_ => RelayAsync(stoppingToken)));
+    private sealed record Row(long Id, Guid MessageId, string MessageType, string Payload, string? TraceParent);
 
-    private async Task RelayAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RelayHandedOffAsync(stoppingToken), RelayLeftoversAsync(stoppingToken));
+
+    /// <summary>One reader (one wake-up per commit), up to <see cref="Passes"/> batches awaiting confirms at once.</summary>
+    private async Task RelayHandedOffAsync(CancellationToken stoppingToken)
+    {
+        var committed = handoff.Committed;
+        var passes = new SemaphoreSlim(Passes);
+        while (await committed.WaitToReadAsync(stoppingToken))
+        {
+            await passes.WaitAsync(stoppingToken);
+            var batch = new List<OutboxEntry>();
+            while (batch.Count < BatchSize && committed.TryRead(out var entry))
+            {
+                if (DateTime.UtcNow - entry.CommittedAt < HandoffTimeout)
+                {
+                    batch.Add(entry);
+                }
+            }
+            _ = RelayAsync(batch, stoppingToken).ContinueWith(_ => passes.Release(), TaskScheduler.Default);
+        }
+    }
+
+    private async Task RelayAsync(List<OutboxEntry> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await PublishAllAsync(batch, HandoffTimeout, stoppingToken);
+            const string done = "update ingestion.outbox set published_at = now() where id = any(@ids) and published_at is null";
+            await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+            await connection.ExecuteAsync(new CommandDefinition(done, new { ids = batch.Select(e => e.Id).ToArray() }, cancellationToken: stoppingToken));
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Outbox relay could not publish {Count} committed messages ({Message}); the poll publishes them", batch.Count, ex.Message);
+        }
+    }
+
+    private async Task RelayLeftoversAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await PublishBatchAsync(stoppingToken) == BatchSize)
+                while (await PublishLeftoversAsync(stoppingToken) == BatchSize)
                 {
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Outbox relay could not publish ({Message}); retrying", ex.Message);
-                await Task.Delay(IdlePoll, stoppingToken);
             }
-            await signal.WaitAsync(IdlePoll, stoppingToken);
+            await Task.Delay(IdlePoll, stoppingToken);
         }
     }
 
-    public async Task<int> PublishBatchAsync(CancellationToken ct)
+    public async Task<int> PublishLeftoversAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         const string claim = """
             select id, message_id as MessageId, message_type as MessageType, payload::text as Payload, trace_parent as TraceParent
               from ingestion.outbox
-             where published_at is null
+             where published_at is null and created_at < now() - @LeftoverAge
              order by id
              limit @BatchSize
                for update skip locked
             """;
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(claim, new { BatchSize }, tx, cancellationToken: ct))).ToList();
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(claim, new { BatchSize, LeftoverAge }, tx, cancellationToken: ct))).ToList();
         if (rows.Count == 0)
         {
             return 0;
         }
-        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            bounded.CancelAfter(PublishTimeout);
-            await Task.WhenAll(rows.Select(row => PublishAsync(row, bounded.Token)));
-        }
+        var entries = rows.Select(r => new OutboxEntry(r.Id, r.MessageId,
+            JsonSerializer.Deserialize(r.Payload, MessageTypes[r.MessageType], JsonDefaults.Options)!, r.TraceParent)).ToList();
+        await PublishAllAsync(entries, PublishTimeout, ct);
 
         const string done = "update ingestion.outbox set published_at = now() where id = any(@ids)";
         await connection.ExecuteAsync(new CommandDefinition(done, new { ids = rows.Select(r => r.Id).ToArray() }, tx, cancellationToken: ct));
@@ -90,18 +136,23 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSig
         return rows.Count;
     }
 
-    private async Task PublishAsync(Row row, CancellationToken ct)
+    private async Task PublishAllAsync(IReadOnlyList<OutboxEntry> entries, TimeSpan timeout, CancellationToken ct)
     {
-        var type = MessageTypes[row.MessageType];
-        var message = JsonSerializer.Deserialize(row.Payload, type, JsonDefaults.Options)!;
-        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(timeout);
+        await Task.WhenAll(entries.Select(entry => PublishAsync(entry, bounded.Token)));
+    }
+
+    private async Task PublishAsync(OutboxEntry entry, CancellationToken ct)
+    {
+        ActivityContext.TryParse(entry.TraceParent, null, out var parent);
         using var activity = LeadPlatformTelemetry.Source.StartActivity("outbox relay", ActivityKind.Producer, parent);
-        if (message is LeadConverted converted)
+        if (entry.Message is LeadConverted converted)
         {
             activity?.SetTag("lead.id", converted.LeadId);
             activity?.SetTag("lead.source", converted.Lead.Source);
             activity?.SetTag("account.id", converted.Lead.AccountId);
         }
-        await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
+        await bus.Publish(entry.Message, entry.Message.GetType(), ctx => ctx.MessageId = entry.MessageId, ct);
     }
 }

@@ -44,7 +44,8 @@ public static partial class TelemetryRedaction
         return url[..query] + "?" + string.Join('&', parameters);
     }
 
-    public static string MaskEmails(string text) => Email().Replace(text, Mask);
+    /// <summary>Masks email addresses; text without an '@' (nearly every tag) is returned as it is, without the regex.</summary>
+    public static string MaskEmails(string text) => text.Contains('@', StringComparison.Ordinal) ? Email().Replace(text, Mask) : text;
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
     private static partial Regex Email();
@@ -54,7 +55,8 @@ public static partial class TelemetryRedaction
     {
         public override void OnEnd(Activity data)
         {
-            foreach (var tag in data.TagObjects.ToList())
+            List<(string Key, string Clean)>? changes = null;
+            foreach (var tag in data.TagObjects)
             {
                 if (tag.Value is not string text)
                 {
@@ -65,8 +67,12 @@ public static partial class TelemetryRedaction
                     : MaskEmails(text);
                 if (!ReferenceEquals(clean, text) && clean != text)
                 {
-                    data.SetTag(tag.Key, clean);
+                    (changes ??= []).Add((tag.Key, clean));
                 }
+            }
+            foreach (var (key, clean) in changes ?? [])
+            {
+                data.SetTag(key, clean);
             }
             if (data.StatusDescription is { } description && MaskEmails(description) is var masked && masked != description)
             {
