@@ -6,6 +6,7 @@
 # --connector-concurrency N (the connector's ConcurrentMessageLimit, prefetch 2N; default its own 256/512), --output PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source build/services.sh   # the services' runtime settings
 
 build/infra.sh
 dotnet build -c Release tools/LeadPlatform.Bench -v quiet -nologo

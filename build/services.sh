@@ -13,3 +13,8 @@ LP_SERVICES=(
 )
 LP_CONFIGURATION=${LP_CONFIGURATION:-Release}
 LP_RUN=${LP_RUN:-.run}
+# The GC's gen0 budget. .NET sizes it from the CPU's L3 cache; where the machine does not report its caches (this
+# kind of VM: no /sys/devices/system/cpu/cpu0/cache) it falls back to ~2 MB, a gen0 collection every few leads: the
+# benchmark's services spent more CPU in the GC than in their own code. 64 MB, unless the environment says otherwise.
+# Only the environment can set it (runtimeconfig.json has no knob for it); infra/Dockerfile.service sets the same.
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}

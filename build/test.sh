@@ -3,6 +3,7 @@
 # test project against them, and end with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source build/services.sh   # the services' runtime settings, for the processes the tests start
 
 build/infra.sh
 
