@@ -9,7 +9,8 @@ namespace LeadPlatform.Ingestion;
 
 /// <summary>
 /// Marks deliveries delivered in the lead's delivery view. Outcomes consumed together share one statement and one
-/// commit; each consumer's await (and so its acknowledgement) waits for its own row to be durable.
+/// commit; each consumer's await (and so its acknowledgement) waits for its own row to be durable. Nobody waits on
+/// this view but readers of a lead's deliveries, so each batch stays open 20 ms for more outcomes.
 /// </summary>
 public sealed class DeliveredView(NpgsqlDataSource dataSource)
 {
@@ -30,7 +31,7 @@ public sealed class DeliveredView(NpgsqlDataSource dataSource)
             recordIds = delivered.Select(m => JsonSerializer.Serialize(m.RecordIds, JsonDefaults.Options)).ToArray(),
         }, cancellationToken: ct));
         return delivered.Select(_ => true).ToList();
-    });
+    }, linger: TimeSpan.FromMilliseconds(20));
 
     public Task RecordAsync(LeadDelivered delivered, CancellationToken ct) => _writes.WriteAsync(delivered, ct);
 }

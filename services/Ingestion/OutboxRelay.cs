@@ -11,12 +11,13 @@ namespace LeadPlatform.Ingestion;
 
 /// <summary>
 /// Publishes committed outbox rows with publisher confirms. The rows this instance committed arrive in memory
-/// (<see cref="OutboxHandoff"/>): they are published at once and marked published in one statement, with no read
-/// and no transaction. Rows left over (their instance died, or their publish failed) are found by a poll every
+/// (<see cref="OutboxHandoff"/>): they are published at once, without reading them back, and marked published a
+/// little later, many rows per statement (<see cref="OutboxMarks"/>). Rows left over (their instance died, or their publish failed) are found by a poll every
 /// second once they are older than <see cref="LeftoverAge"/>, claimed with SKIP LOCKED so several relays share
 /// them, and published in a transaction that marks them.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, IConfiguration configuration, ILogger<OutboxRelay> logger)
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, OutboxMarks marks, IConfiguration configuration,
+    ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 200;
@@ -35,11 +36,12 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
 
     /// <summary>
     /// A handed-off row is taken from memory only while younger than this, and its publish gets as long again; the
-    /// poll takes rows older than both. So a row is published by one path, not both, unless marking it is slower
-    /// than that (then it is published twice, and its consumers drop the repeat by message id and ledger).
+    /// poll takes rows older than both (and the marks' lag). So a row is published by one path, not both, unless
+    /// marking it is slower than that (then it is published twice, and its consumers drop the repeat by message id
+    /// and ledger).
     /// </summary>
     private static readonly TimeSpan HandoffTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LeftoverAge = 2 * HandoffTimeout;
+    private static readonly TimeSpan LeftoverAge = 2 * HandoffTimeout + TimeSpan.FromSeconds(1); // + the marks' lag
 
     /// <summary>
     /// Handed-off batches published at once: while one waits for the broker's confirms, the next commit's rows go
@@ -81,9 +83,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         try
         {
             await PublishAllAsync(batch, HandoffTimeout, stoppingToken);
-            const string done = "update ingestion.outbox set published_at = now() where id = any(@ids) and published_at is null";
-            await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-            await connection.ExecuteAsync(new CommandDefinition(done, new { ids = batch.Select(e => e.Id).ToArray() }, cancellationToken: stoppingToken));
+            marks.Published(batch.Select(e => e.Id), DateTime.UtcNow);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

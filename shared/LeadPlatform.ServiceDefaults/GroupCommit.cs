@@ -6,8 +6,11 @@ namespace LeadPlatform.ServiceDefaults;
 /// Group commit for many small writes: each caller awaits its own item, and items that arrive while a batch is
 /// being written go together into the next one (one statement, one commit). A caller's await completes only after
 /// its batch is durable, so it acknowledges nothing early; if the batch fails, every caller in it gets the error.
+/// A <paramref name="linger"/> holds each batch open that long for more items, for writes whose callers can wait
+/// (fewer, larger commits at moderate rates).
 /// </summary>
-public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500)
+public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500,
+    TimeSpan linger = default)
 {
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
 
@@ -30,6 +33,10 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
     {
         while (true)
         {
+            if (linger > TimeSpan.Zero)
+            {
+                await Task.Delay(linger);
+            }
             var batch = new List<Pending>();
             while (batch.Count < maxBatch && _queue.Reader.TryRead(out var pending))
             {

@@ -83,6 +83,31 @@ public class RelaySpecs
         Assert.That(published, Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task A_row_its_instance_never_relayed_is_published_by_the_poll_and_every_row_is_marked()
+    {
+        await using var host = await IngestionHost.StartAsync("leftover");
+        await PrepareAsync(host);
+        var relayed = await PostAsync(host.Ingestion.Client, "relayed-at-once");
+        await host.PublishedForAsync(relayed);
+
+        // A row committed by an instance that died before handing it to its relay: only the row exists, a minute old.
+        var leftover = Guid.CreateVersion7();
+        await using var dataSource = host.Environment.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            insert into ingestion.outbox (message_id, message_type, payload, created_at)
+            select gen_random_uuid(), message_type, jsonb_set(payload, '{leadId}', to_jsonb(@leftover::text)), now() - interval '1 minute'
+              from ingestion.outbox where payload->>'leadId' = @relayed::text
+            """, new { leftover, relayed });
+
+        var published = await host.PublishedForAsync(leftover, TimeSpan.FromSeconds(30));
+        Assert.That(published, Has.Count.EqualTo(1));
+        await Eventually.UntilAsync(() => connection.ExecuteScalarAsync<long>("select count(*) from ingestion.outbox where published_at is null"),
+            unmarked => unmarked == 0, TimeSpan.FromSeconds(10), "both rows to be marked published");
+        Assert.That(await host.PublishedForAsync(relayed), Has.Count.EqualTo(1), "the handed-off row was not published again by the poll");
+    }
+
     /// <summary>Occurrences in the instance's log file (which earlier runs appended to as well).</summary>
     private static async Task<int> LogCountAsync(IngestionHost host, string text)
     {
