@@ -12,9 +12,9 @@ namespace LeadPlatform.Ingestion;
 /// <summary>
 /// Publishes committed outbox rows with publisher confirms. The rows this instance committed arrive in memory
 /// (<see cref="OutboxHandoff"/>): they are published at once, without reading them back, and marked published a
-/// little later, many rows per statement (<see cref="OutboxMarks"/>). Rows left over (their instance died, or their publish failed) are found by a poll every
-/// second once they are older than <see cref="LeftoverAge"/>, claimed with SKIP LOCKED so several relays share
-/// them, and published in a transaction that marks them.
+/// little later, many rows per statement (<see cref="OutboxMarks"/>). Rows left over (their instance died, or their
+/// publish failed) are found by a poll every second once they are older than <see cref="LeftoverAge"/>, claimed
+/// with SKIP LOCKED so several relays share them, and published in a transaction that marks them.
 /// </summary>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, OutboxMarks marks, IConfiguration configuration,
     ILogger<OutboxRelay> logger)
@@ -109,7 +109,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         }
     }
 
-    public async Task<int> PublishLeftoversAsync(CancellationToken ct)
+    private async Task<int> PublishLeftoversAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
