@@ -12,7 +12,6 @@ public static class IngestionExtensions
     {
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
-        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
         builder.Services.AddSingleton<LeadInserts>();

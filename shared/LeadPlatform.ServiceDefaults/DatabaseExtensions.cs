@@ -13,9 +13,9 @@ public static class DatabaseExtensions
         "Host=127.0.0.1;Port=5432;Database=leadplatform;Username=leadplatform;Password=leadplatform";
 
     /// <summary>
-    /// The Npgsql data source, a readiness check, and the ordered SQL scripts embedded under
-    /// <c>Migrations/</c> of <paramref name="migrations"/> applied at start-up as <paramref name="module"/>.
-    /// Call once per module a service owns.
+    /// The Npgsql data source, a readiness check, <c>503</c> for requests that meet the database away, and the ordered
+    /// SQL scripts embedded under <c>Migrations/</c> of <paramref name="migrations"/> applied at start-up as
+    /// <paramref name="module"/>. Call once per module a service owns.
     /// </summary>
     public static IHostApplicationBuilder AddLeadPlatformDatabase(
         this IHostApplicationBuilder builder, string module, Assembly migrations)
@@ -26,6 +26,7 @@ public static class DatabaseExtensions
         {
             builder.Services.AddSingleton<PostgresReadyCheck>();
             builder.Services.AddReadyCheck<PostgresReadyCheck>("postgres");
+            builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         }
         builder.Services.AddSingleton(new MigrationModule(module, migrations));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrationRunner>());

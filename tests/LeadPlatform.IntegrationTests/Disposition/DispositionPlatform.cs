@@ -24,15 +24,24 @@ public sealed class DispositionPlatform : IAsyncDisposable
     public required InProcessService Sandbox { get; init; }
     public required InProcessService Disposition { get; set; }
 
-    public static async Task<DispositionPlatform> StartAsync(string purpose)
+    /// <param name="postgresThrough">A proxy in front of PostgreSQL the Disposition service connects through (to cut the database away).</param>
+    public static async Task<DispositionPlatform> StartAsync(string purpose, TcpProxy? postgresThrough = null)
     {
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var config = environment.ServiceConfiguration();
         config["Disposition:Polling:Tick"] = "00:00:00.200";
+        var dispositionConfig = new Dictionary<string, string?>(config);
+        if (postgresThrough is not null)
+        {
+            dispositionConfig["ConnectionStrings:Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(environment.PostgresConnectionString)
+            {
+                Host = "127.0.0.1", Port = postgresThrough.Port, Timeout = 3,
+            }.ConnectionString;
+        }
         var sandbox = await InProcessService.StartAsync("sandbox", config,
             b => { b.AddServiceDefaults(); b.AddSandbox(); },
             a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var disposition = await StartDispositionAsync(config);
+        var disposition = await StartDispositionAsync(dispositionConfig);
         var platform = new DispositionPlatform { Environment = environment, Sandbox = sandbox, Disposition = disposition };
         foreach (var service in new[] { sandbox, disposition })
         {

@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace LeadPlatform.Ingestion;
+namespace LeadPlatform.ServiceDefaults;
 
 /// <summary>
 /// PostgreSQL unreachable (connection refused or dropped, pool exhausted by a dead server): answer <c>503</c> with
 /// <c>Retry-After</c>, so a client retries instead of taking a generic <c>500</c>. Nothing was committed, so no
 /// <c>2xx</c> can go out. Of the errors the server itself reports (<see cref="PostgresException"/>), only "shutting
 /// down / starting up / crashed" (SQLSTATE 57P01-57P03, what a restarting PostgreSQL answers) mean unavailable; the
-/// rest stay 500s.
+/// rest stay 500s. Registered by <see cref="DatabaseExtensions.AddLeadPlatformDatabase"/>, so every service with a
+/// database answers so (intake, the disposition push, the admin API).
 /// </summary>
 public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
@@ -24,7 +27,7 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, 
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "The lead store is unavailable; retry later." },
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "The database is unavailable; retry later." },
         });
     }
 
