@@ -22,8 +22,6 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<ProgramRules>();
         builder.Services.AddSingleton<LeadSubmission>();
         builder.Services.AddHostedService<IntegrationFileLoader>();
-        builder.Services.AddSingleton<OutboxMarks>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxMarks>());
         builder.Services.AddHostedService<OutboxRelay>();
         builder.AddIngestionOperations();
         builder.AddLeadPlatformBus(x =>

@@ -22,8 +22,6 @@ public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbo
     /// <summary>True when stored; false when an earlier lead holds its source lead id or idempotency key.</summary>
     public Task<bool> WriteAsync(NewLead lead, CancellationToken ct) => _writes.WriteAsync(lead, ct);
 
-    private sealed record Inserted(Guid? LeadId, long? OutboxId, Guid? MessageId);
-
     private static async Task<IReadOnlyList<bool>> InsertAsync(NpgsqlDataSource dataSource, OutboxHandoff outbox, IReadOnlyList<NewLead> leads,
         CancellationToken ct)
     {
@@ -47,16 +45,13 @@ public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbo
                 select o.message_id, 'LeadConverted', o.message::jsonb, o.trace_parent
                   from unnest(@messageLeadIds, @messageIds, @messages, @traceParents) as o(lead_id, message_id, message, trace_parent)
                  where o.lead_id in (select id from stored)
-                returning id, message_id
             )
-            select id as LeadId, null::bigint as OutboxId, null::uuid as MessageId from stored
-            union all
-            select null, id, message_id from outboxed
+            select id from stored
             """;
         var deliveries = leads.SelectMany(l => l.Deliveries.Select(d => (l.LeadId, d))).ToList();
         var pushed = leads.Where(l => l.Message is not null).Select(l => (Lead: l, MessageId: Guid.CreateVersion7())).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<Inserted>(new CommandDefinition(sql, new
+        var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new
         {
             ids = leads.Select(l => l.LeadId).ToArray(),
             sources = leads.Select(l => l.Lead.Source).ToArray(),
@@ -74,16 +69,11 @@ public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbo
             messageIds = pushed.Select(p => p.MessageId).ToArray(),
             messages = pushed.Select(p => p.Lead.MessageJson).ToArray(),
             traceParents = pushed.Select(p => p.Lead.TraceParent).ToArray(),
-        }, cancellationToken: ct))).ToList();
-        var outboxIds = rows.Where(r => r.MessageId is not null).ToDictionary(r => r.MessageId!.Value, r => r.OutboxId!.Value);
-        foreach (var (lead, messageId) in pushed)
+        }, cancellationToken: ct))).ToHashSet();
+        foreach (var (lead, messageId) in pushed.Where(p => stored.Contains(p.Lead.LeadId)))
         {
-            if (outboxIds.TryGetValue(messageId, out var outboxId))
-            {
-                outbox.Add(new OutboxEntry(outboxId, messageId, lead.Message!, lead.TraceParent));
-            }
+            outbox.Add(new OutboxEntry(messageId, lead.Message!, lead.TraceParent));
         }
-        var stored = rows.Where(r => r.LeadId is not null).Select(r => r.LeadId!.Value).ToHashSet();
         return leads.Select(l => stored.Contains(l.LeadId)).ToList();
     }
 }

@@ -15,7 +15,6 @@ public static class Outbox
     private const string InsertSql = """
         insert into ingestion.outbox (message_id, message_type, payload, trace_parent)
         values (@messageId, @messageType, @message::jsonb, @traceParent)
-        returning id
         """;
 
     public static async Task<OutboxEntry> AddAsync<T>(NpgsqlConnection connection, NpgsqlTransaction tx, T message, CancellationToken ct)
@@ -23,13 +22,13 @@ public static class Outbox
     {
         var messageId = Guid.CreateVersion7();
         var traceParent = Activity.Current?.Id;
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             messageId,
             messageType = typeof(T).Name,
             message = JsonSerializer.Serialize(message, JsonDefaults.Options),
             traceParent,
         }, tx, cancellationToken: ct));
-        return new OutboxEntry(id, messageId, message, traceParent);
+        return new OutboxEntry(messageId, message, traceParent);
     }
 }

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace LeadPlatform.Ingestion;
 
 /// <summary>An outbox row this instance has just committed, its message still in memory.</summary>
-public sealed record OutboxEntry(long Id, Guid MessageId, object Message, string? TraceParent)
+public sealed record OutboxEntry(Guid MessageId, object Message, string? TraceParent)
 {
     public DateTime CommittedAt { get; } = DateTime.UtcNow;
 }

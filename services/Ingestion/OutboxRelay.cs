@@ -12,11 +12,11 @@ namespace LeadPlatform.Ingestion;
 /// <summary>
 /// Publishes committed outbox rows with publisher confirms. The rows this instance committed arrive in memory
 /// (<see cref="OutboxHandoff"/>): they are published at once, without reading them back, and marked published a
-/// little later, many rows per statement (<see cref="OutboxMarks"/>). Rows left over (their instance died, or their
+/// little later, many rows per statement. Rows left over (their instance died, or their
 /// publish failed) are found by a poll every second once they are older than <see cref="LeftoverAge"/>, claimed
 /// with SKIP LOCKED so several relays share them, and published in a transaction that marks them.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, OutboxMarks marks, IConfiguration configuration,
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, IConfiguration configuration,
     ILogger<OutboxRelay> logger)
     : BackgroundService
 {
@@ -51,6 +51,27 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
 
     private sealed record Row(long Id, Guid MessageId, string MessageType, string Payload, string? TraceParent);
 
+    /// <summary>
+    /// Published marks of handed-off rows. Nothing waits for them (the message has left), so they are gathered for
+    /// 100 ms into one statement. A lost mark only means the poll publishes the row again, and its consumers drop the
+    /// repeat (message id, ledger).
+    /// </summary>
+    private readonly GroupCommit<(Guid MessageId, DateTime PublishedAt), bool> _published = new(async (marks, ct) =>
+    {
+        const string sql = """
+            update ingestion.outbox o set published_at = m.published_at
+              from unnest(@messageIds, @publishedAts) as m(message_id, published_at)
+             where o.message_id = m.message_id and o.published_at is null
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            messageIds = marks.Select(m => m.MessageId).ToArray(),
+            publishedAts = marks.Select(m => m.PublishedAt).ToArray(),
+        }, cancellationToken: ct));
+        return marks.Select(_ => true).ToList();
+    }, linger: TimeSpan.FromMilliseconds(100));
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(RelayHandedOffAsync(stoppingToken), RelayLeftoversAsync(stoppingToken));
 
@@ -83,7 +104,11 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         try
         {
             await PublishAllAsync(batch, HandoffTimeout, stoppingToken);
-            marks.Published(batch.Select(e => e.Id), DateTime.UtcNow);
+            var publishedAt = DateTime.UtcNow;
+            _ = Task.WhenAll(batch.Select(e => _published.WriteAsync((e.MessageId, publishedAt), CancellationToken.None))).ContinueWith(
+                t => logger.LogWarning("Could not mark {Count} outbox rows published ({Message}); the poll publishes them again",
+                    batch.Count, t.Exception?.GetBaseException().Message),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -126,7 +151,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         {
             return 0;
         }
-        var entries = rows.Select(r => new OutboxEntry(r.Id, r.MessageId,
+        var entries = rows.Select(r => new OutboxEntry(r.MessageId,
             JsonSerializer.Deserialize(r.Payload, MessageTypes[r.MessageType], JsonDefaults.Options)!, r.TraceParent)).ToList();
         await PublishAllAsync(entries, PublishTimeout, ct);
 
