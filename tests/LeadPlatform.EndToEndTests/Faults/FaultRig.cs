@@ -224,6 +224,14 @@ public sealed class FaultRig : IAsyncDisposable
         return await connection.ExecuteScalarAsync<int>("select coalesce(max(attempts), 0) from delivery.ledger where lead_id = any(@ids)", new { ids });
     }
 
+    /// <summary>Committed outbox rows no relay has marked published yet.</summary>
+    public async Task<long> UnpublishedOutboxRowsAsync()
+    {
+        await using var db = Environment.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("select count(*) from ingestion.outbox where published_at is null");
+    }
+
     private IDictionary<string, int> _deadLettersBefore = new Dictionary<string, int>();
 
     /// <summary>Remembers what error queues held before a test, so one test's dead letters don't fail the next.</summary>

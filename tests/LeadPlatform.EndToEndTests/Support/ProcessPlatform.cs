@@ -34,6 +34,8 @@ public sealed class ProcessPlatform : IAsyncDisposable
         config["Admin:Key"] = AdminKey;
         config["Connector:RequestTimeout"] = "00:00:02";
         config["Connector:RetryBaseDelay"] = "00:00:01";
+        // Production backs off up to 15 min; capped here so a test sees delivery soon after a CRM outage ends.
+        config["Connector:MaxRetryDelay"] = "00:00:15";
         config["Connector:RetryPollInterval"] = "00:00:00.500";
         config["Connector:Lease"] = "00:00:10";
         return config;
