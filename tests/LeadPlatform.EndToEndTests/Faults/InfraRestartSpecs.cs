@@ -108,4 +108,22 @@ public class InfraRestartSpecs
             Is.True, "intake did not recover after PostgreSQL came back");
         await _rig.AssertNothingLostOrDuplicatedAsync("postgres-stop", submissions);
     }
+
+    [Test]
+    public async Task PostgreSQL_killed_with_SIGKILL_mid_stream_and_started_keeps_every_acknowledged_lead()
+    {
+        // A crash, not a shutdown: a 202 is sent only after the commit is flushed, so crash recovery must bring back
+        // every lead that got one.
+        var submissions = await _rig.StreamAsync("postgres-kill", After(2, async () =>
+        {
+            await _postgres.KillServerAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await _postgres.StartServerAsync();
+        }), seconds: 12);
+        Assert.That(submissions.Select(s => s.Status).Distinct(),
+            Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
+        Assert.That(submissions.Any(s => s.Status == HttpStatusCode.ServiceUnavailable), Is.True, "no 503 while PostgreSQL was down");
+        Assert.That(_postgres.RecoveredFromCrash(), Is.True, "PostgreSQL did not replay its WAL on start: the kill was not a crash");
+        await _rig.AssertNothingLostOrDuplicatedAsync("postgres-kill", submissions);
+    }
 }

@@ -57,6 +57,67 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// <summary><c>pg_ctl stop -m fast</c>: sessions are terminated, a checkpoint is written, the server exits.</summary>
     public Task StopServerAsync() => PgAsync("pg_ctl", ["-D", DataDir, "-w", "-t", "60", "-m", "fast", "stop"]);
 
+    /// <summary>
+    /// SIGKILL to the postmaster and every process it started, as a crash: nothing is flushed or checkpointed, so the
+    /// next start replays the WAL. Returns once they are all gone (a start would otherwise find the shared memory in use).
+    /// </summary>
+    public async Task KillServerAsync()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDir, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var processes = new[] { postmaster }.Concat(ChildrenOf(postmaster)).Select(Running).OfType<Process>().ToList();
+        foreach (var process in processes)
+        {
+            try
+            {
+                process.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited meanwhile (a backend whose session ended).
+            }
+        }
+        foreach (var process in processes)
+        {
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Whether the server's log shows it replayed the WAL after a crash.</summary>
+    public bool RecoveredFromCrash() =>
+        File.ReadAllText(LogFile).Contains("database system was not properly shut down; automatic recovery in progress", StringComparison.Ordinal);
+
+    private static Process? Running(int pid)
+    {
+        try
+        {
+            return Process.GetProcessById(pid);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<int> ChildrenOf(int parent) =>
+        Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == parent)
+            .ToList();
+
+    /// <summary>The fourth field of <c>/proc/{pid}/stat</c>, after the parenthesised command name.</summary>
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null; // Exited meanwhile.
+        }
+    }
+
     private Task PgAsync(string tool, IReadOnlyList<string> args)
     {
         var path = Path.Combine(_bin, tool);
