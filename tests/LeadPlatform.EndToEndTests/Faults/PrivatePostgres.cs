@@ -60,11 +60,14 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// <summary>
     /// SIGKILL to the postmaster and every process it started, as a crash: nothing is flushed or checkpointed, so the
     /// next start replays the WAL. Returns once they are all gone (a start would otherwise find the shared memory in use).
+    /// Each backend runs in a session of its own, so they are found as the postmaster's children, not as a process group.
     /// </summary>
     public async Task KillServerAsync()
     {
         var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDir, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-        var processes = new[] { postmaster }.Concat(ChildrenOf(postmaster)).Select(Running).OfType<Process>().ToList();
+        var children = File.ReadAllText($"/proc/{postmaster}/task/{postmaster}/children")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pid => int.Parse(pid, CultureInfo.InvariantCulture));
+        var processes = new[] { postmaster }.Concat(children).Select(Running).OfType<Process>().ToList();
         foreach (var process in processes)
         {
             try
@@ -76,9 +79,13 @@ public sealed class PrivatePostgres : IAsyncDisposable
                 // Exited meanwhile (a backend whose session ended).
             }
         }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         foreach (var process in processes)
         {
-            await process.WaitForExitAsync();
+            using (process)
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
         }
     }
 
@@ -95,26 +102,6 @@ public sealed class PrivatePostgres : IAsyncDisposable
         catch (ArgumentException)
         {
             return null;
-        }
-    }
-
-    private static IEnumerable<int> ChildrenOf(int parent) =>
-        Directory.GetDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ParentOf(pid) == parent)
-            .ToList();
-
-    /// <summary>The fourth field of <c>/proc/{pid}/stat</c>, after the parenthesised command name.</summary>
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null; // Exited meanwhile.
         }
     }
 
