@@ -1,5 +1,6 @@
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 using MassTransit;
 
 namespace LeadPlatform.Disposition;
@@ -9,10 +10,17 @@ public static class DispositionExtensions
     /// <summary>The push API, the poller, normalization, the timeline and its consumer.</summary>
     public static IHostApplicationBuilder AddDisposition(this IHostApplicationBuilder builder)
     {
+        builder.AddAdminKeys();
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("disposition", typeof(DispositionApplier).Assembly);
         builder.Services.AddSingleton<LeadResolver>();
         builder.Services.AddSingleton<DispositionApplier>();
+        builder.Services.AddSingleton<TimelineAccess>();
+        builder.Services.AddHttpClient(TimelineAccess.HttpClientName, c =>
+        {
+            c.BaseAddress = new Uri(builder.Configuration["Disposition:IngestionUrl"] ?? "http://127.0.0.1:5080/");
+            c.Timeout = TimeSpan.FromSeconds(5);
+        });
         builder.Services.Configure<PollerOptions>(builder.Configuration.GetSection("Disposition:Polling"));
         builder.Services.AddHttpClient(DispositionPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<DispositionPoller>();

@@ -136,7 +136,7 @@ public sealed class DispositionPoller(
         var applied = 0;
         foreach (var e in read.Events)
         {
-            if (await resolver.ResolveAsync(integration.Id, e, ct) is not { } leadId)
+            if (await resolver.ResolveAsync(integration, e, ct) is not { } leadId)
             {
                 // A feed cannot be refused like a push; the change is skipped and said so.
                 logger.LogWarning("Skipped a polled change from {IntegrationId} for a lead we do not know (event {EventId})", integration.Id, e.EventId);

@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using LeadPlatform.Disposition.Adapters;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 using MassTransit;
 
 namespace LeadPlatform.Disposition;
@@ -11,11 +13,14 @@ public static class PushEndpoints
 {
     public const int MaxBytes = 256 * 1024;
 
+    private static readonly string NobodysSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
     public static void MapPushEndpoints(this WebApplication app)
     {
         app.MapPost("/v1/dispositions/{integrationId}", PushAsync)
             .WithSummary("A CRM pushes statuses and activities, signed with the integration's secret")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem();
     }
 
@@ -28,18 +33,24 @@ public static class PushEndpoints
         {
             return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
         }
-        var integration = await integrations.FindAsync(integrationId, ct);
-        if (integration is not { Enabled: true })
+        var limiter = request.HttpContext.RequestServices.GetRequiredService<AuthFailureLimiter>();
+        if (limiter.Refusal(request.HttpContext) is { } tooMany)
         {
-            return Problems.Field("integrationId", $"No enabled integration {integrationId}", StatusCodes.Status404NotFound);
+            return tooMany;
         }
-        var check = WebhookSignature.Verify(integration.Credential("webhookSecret"),
+        var found = await integrations.FindAsync(integrationId, ct);
+        // An unknown or disabled integration, or one without a secret, is checked against a secret nobody has: it answers
+        // exactly like a bad signature, so the answer does not tell which integration ids exist.
+        var secret = found is { Enabled: true } && found.Credential("webhookSecret") is { Length: > 0 } known ? known : NobodysSecret;
+        var check = WebhookSignature.Verify(secret,
             request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
             request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow());
-        if (check != SignatureCheck.Valid)
+        if (check != SignatureCheck.Valid || ReferenceEquals(secret, NobodysSecret))
         {
-            return Unauthorized(check);
+            limiter.Failed(request.HttpContext);
+            return Unauthorized(check == SignatureCheck.Valid ? SignatureCheck.Mismatch : check);
         }
+        var integration = found!;
         if (!integration.Directions.Contains(IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
@@ -66,7 +77,7 @@ public static class PushEndpoints
         var resolved = new List<(DispositionEvent Event, Guid LeadId)>();
         foreach (var e in read.Events)
         {
-            if (await resolver.ResolveAsync(integration.Id, e, ct) is not { } leadId)
+            if (await resolver.ResolveAsync(integration, e, ct) is not { } leadId)
             {
                 return e switch
                 {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 using Npgsql;
 
 namespace LeadPlatform.Disposition;
@@ -10,8 +11,10 @@ public static class QueryEndpoints
 {
     public static void MapQueryEndpoints(this WebApplication app)
     {
-        app.MapGet("/v1/leads/{leadId:guid}/timeline", TimelineAsync).WithSummary("Everything that happened to a lead, in occurrence order");
-        app.MapGet("/v1/dispositions/unmapped", UnmappedAsync).WithSummary("Raw statuses and activity types no mapping covers, per provider, with counts");
+        app.MapGet("/v1/leads/{leadId:guid}/timeline", TimelineAsync)
+            .WithSummary("Everything that happened to a lead, in occurrence order (X-Admin-Key, viewer; or X-Api-Key of the lead's source)");
+        app.MapGet("/v1/dispositions/unmapped", UnmappedAsync).RequireRole(AdminRole.Viewer)
+            .WithSummary("Raw statuses and activity types no mapping covers, per provider, with counts (X-Admin-Key, viewer)");
     }
 
     private sealed record LeadRow
@@ -20,6 +23,7 @@ public static class QueryEndpoints
         public string? Status { get; init; }
         public string? RawStatus { get; init; }
         public DateTime? StatusAt { get; init; }
+        public string? AccountId { get; init; }
     }
 
     private sealed record EntryRow
@@ -36,10 +40,11 @@ public static class QueryEndpoints
         public DateTime RecordedAt { get; init; }
     }
 
-    private static async Task<IResult> TimelineAsync(Guid leadId, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> TimelineAsync(Guid leadId, HttpContext http, TimelineAccess access, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         const string leadSql = """
-            select lead_id as LeadId, status as Status, raw_status as RawStatus, status_at as StatusAt
+            select lead_id as LeadId, status as Status, raw_status as RawStatus, status_at as StatusAt,
+                   account_id as AccountId
               from disposition.lead where lead_id = @leadId
             """;
         const string entriesSql = """
@@ -49,7 +54,13 @@ public static class QueryEndpoints
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>(new CommandDefinition(leadSql, new { leadId }, cancellationToken: ct));
-        if (lead is null)
+        // Authenticated before the answer depends on the lead, so without a key nothing tells whether it exists.
+        var (verdict, refusal) = await access.CheckAsync(http, leadId, lead?.AccountId, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        if (lead is null || verdict != TimelineAccess.Verdict.Allowed)
         {
             return Problems.Field("leadId", $"No timeline for lead {leadId}", StatusCodes.Status404NotFound);
         }

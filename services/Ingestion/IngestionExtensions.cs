@@ -2,6 +2,7 @@ using MassTransit;
 using LeadPlatform.Ingestion.Operations;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 
 namespace LeadPlatform.Ingestion;
 
@@ -10,6 +11,7 @@ public static class IngestionExtensions
     /// <summary>Intake, routing, the outbox relay, the delivery view and the integration admin.</summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
+        builder.AddAdminKeys();
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
         builder.Services.AddSingleton<LeadRouter>();

@@ -1,5 +1,6 @@
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 
 namespace LeadPlatform.Ingestion;
 
@@ -39,16 +40,10 @@ public static class IntegrationAdminEndpoints
     private static Integration Redacted(Integration i) =>
         i with { Credentials = i.Credentials.ToDictionary(c => c.Key, _ => "***") };
 
-    internal static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        HasAdminKey(context.HttpContext)
-            ? await next(context)
-            : Problems.Status(StatusCodes.Status401Unauthorized, "A valid X-Admin-Key header is required");
+    /// <summary>Role admin (see <see cref="AdminKeyFilter"/>); kept under this name for the endpoints that use it.</summary>
+    internal static ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        AdminKeyFilter.RequireAdmin(context, next);
 
-    internal static bool HasAdminKey(HttpContext http)
-    {
-        var expected = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:Key"] ?? "dev-admin-key";
-        var given = http.Request.Headers["X-Admin-Key"].FirstOrDefault();
-        return given is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
-    }
+    /// <summary>Whether the request carries a valid admin key of role admin.</summary>
+    internal static bool HasAdminKey(HttpContext http) => AdminKeyFilter.Authenticate(http) is { Role: AdminRole.Admin, AccountId: null };
 }

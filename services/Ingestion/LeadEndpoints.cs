@@ -43,7 +43,7 @@ public static class LeadEndpoints
             : Results.Accepted($"/v1/leads/{accepted!.LeadId}", new AcceptedLead(accepted.LeadId, accepted.Duplicate, accepted.Deliveries));
     }
 
-    private sealed record LeadRow(Guid Id, string Payload, string Status, DateTime AcceptedAt, string AccountId);
+    private sealed record LeadRow(Guid Id, string Payload, string Status, DateTime AcceptedAt, string AccountId, string Source);
 
     private sealed record DeliveryRow
     {
@@ -59,7 +59,8 @@ public static class LeadEndpoints
     private static async Task<IResult> GetAsync(Guid leadId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         const string leadSql = """
-            select id, payload::text as Payload, status, accepted_at as AcceptedAt, account_id as AccountId from ingestion.lead where id = @leadId
+            select id, payload::text as Payload, status, accepted_at as AcceptedAt, account_id as AccountId,
+                   source as Source from ingestion.lead where id = @leadId
             """;
         const string deliveriesSql = """
             select integration_id as IntegrationId, crm, state, attempts, record_ids::text as RecordIds,
@@ -72,9 +73,10 @@ public static class LeadEndpoints
         {
             return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
         }
-        if (ApiKeyFilter.Caller(http) is { } caller && !caller.MaySubmitTo(lead.AccountId))
+        if (!ApiKeyFilter.MayRead(http, lead.Source, lead.AccountId))
         {
-            // A source sees only the leads of its own accounts; to others the lead does not exist.
+            // A source sees only its own leads (or its accounts' when granted), an account's viewer only that account's;
+            // to anyone else the lead does not exist.
             return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
         }
         var deliveries = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(deliveriesSql, new { leadId }, cancellationToken: ct));

@@ -53,7 +53,7 @@ public static class LeadPatchEndpoint
         }
 
         var caller = ApiKeyFilter.Caller(request.HttpContext);
-        if (await updates.FindAsync(leadId, ct) is not { } stored || (caller is not null && !caller.MaySubmitTo(stored.AccountId)))
+        if (await updates.FindAsync(leadId, ct) is not { } stored || (caller is not null && !caller.MayChange(stored.Lead["source"]?.GetValue<string>() ?? "", stored.AccountId)))
         {
             return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
         }

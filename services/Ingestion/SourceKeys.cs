@@ -6,12 +6,23 @@ using Npgsql;
 
 namespace LeadPlatform.Ingestion;
 
-/// <summary>Who is calling: the upstream source an API key belongs to, and the accounts it may submit to.</summary>
-public sealed record ApiCaller(string Source, IReadOnlyList<string> Accounts)
+/// <summary>
+/// Who is calling: the upstream source an API key belongs to, the accounts it may submit to, and whether it reads the
+/// leads of other sources on those accounts (<see cref="ReadAccountLeads"/>; by default it reads only its own).
+/// </summary>
+public sealed record ApiCaller(string Source, IReadOnlyList<string> Accounts, bool ReadAccountLeads = false)
 {
     public const string AnyAccount = "*";
 
     public bool MaySubmitTo(string accountId) => Accounts.Any(a => a == AnyAccount || string.Equals(a, accountId, StringComparison.Ordinal));
+
+    public bool IsSource(string source) => string.Equals(Source, source, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads: a lead of its own source on one of its accounts; any lead of those accounts when granted.</summary>
+    public bool MayRead(string source, string accountId) => MaySubmitTo(accountId) && (ReadAccountLeads || IsSource(source));
+
+    /// <summary>Changes: only leads of its own source on one of its accounts.</summary>
+    public bool MayChange(string source, string accountId) => MaySubmitTo(accountId) && IsSource(source);
 }
 
 /// <summary>A source key as the admin API and the configuration file carry it (the key in clear, once).</summary>
@@ -20,6 +31,8 @@ public sealed record SourceKey
     public string Source { get; init; } = "";
     public string? Key { get; init; }
     public IReadOnlyList<string> Accounts { get; init; } = [];
+    /// <summary>Reads the leads of every source on its accounts, not only its own (granted explicitly; default false).</summary>
+    public bool ReadAccountLeads { get; init; }
 }
 
 /// <summary>Per-source API keys (<c>ingestion.source_key</c>); only a SHA-256 of each key is stored.</summary>
@@ -38,6 +51,7 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         public string Source { get; init; } = "";
         public string[] Accounts { get; init; } = [];
+        public bool ReadAccountLeads { get; init; }
     }
 
     public async Task<ApiCaller?> AuthenticateAsync(string? key, CancellationToken ct)
@@ -51,7 +65,7 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource, TimeProvider clock)
         {
             return known.Caller;
         }
-        const string sql = "select source, accounts from ingestion.source_key where key_hash = @hash";
+        const string sql = "select source, accounts, read_account_leads as ReadAccountLeads from ingestion.source_key where key_hash = @hash";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { hash }, cancellationToken: ct));
         if (row is null)
@@ -59,7 +73,7 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource, TimeProvider clock)
             _known.TryRemove(hash, out _);
             return null;
         }
-        var caller = new ApiCaller(row.Source, row.Accounts);
+        var caller = new ApiCaller(row.Source, row.Accounts, row.ReadAccountLeads);
         _known[hash] = (caller, clock.GetUtcNow());
         return caller;
     }
@@ -67,22 +81,23 @@ public sealed class SourceKeys(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task UpsertAsync(SourceKey sourceKey, CancellationToken ct)
     {
         const string sql = """
-            insert into ingestion.source_key (source, key_hash, accounts) values (@Source, @hash, @Accounts)
-            on conflict (source) do update set key_hash = excluded.key_hash, accounts = excluded.accounts, updated_at = now()
+            insert into ingestion.source_key (source, key_hash, accounts, read_account_leads) values (@Source, @hash, @Accounts, @ReadAccountLeads)
+            on conflict (source) do update set key_hash = excluded.key_hash, accounts = excluded.accounts,
+                                               read_account_leads = excluded.read_account_leads, updated_at = now()
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql,
-            new { sourceKey.Source, hash = Hash(sourceKey.Key!), Accounts = sourceKey.Accounts.ToArray() }, cancellationToken: ct));
+            new { sourceKey.Source, hash = Hash(sourceKey.Key!), Accounts = sourceKey.Accounts.ToArray(), sourceKey.ReadAccountLeads }, cancellationToken: ct));
         _known.Clear();
     }
 
     /// <summary>Sources and their accounts; keys are never returned.</summary>
     public async Task<IReadOnlyList<SourceKey>> AllAsync(CancellationToken ct)
     {
-        const string sql = "select source, accounts from ingestion.source_key order by source";
+        const string sql = "select source, accounts, read_account_leads as ReadAccountLeads from ingestion.source_key order by source";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct));
-        return rows.Select(r => new SourceKey { Source = r.Source, Accounts = r.Accounts }).ToList();
+        return rows.Select(r => new SourceKey { Source = r.Source, Accounts = r.Accounts, ReadAccountLeads = r.ReadAccountLeads }).ToList();
     }
 
     public async Task<bool> DeleteAsync(string source, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 using Npgsql;
 
 namespace LeadPlatform.Ingestion.Operations;
@@ -15,16 +16,22 @@ public static class OperationsEndpoints
 
     public static WebApplication MapOperations(this WebApplication app)
     {
-        var admin = app.MapGroup("/v1/admin").AddEndpointFilter(IntegrationAdminEndpoints.RequireAdminKey).WithTags("Operations");
-        admin.MapGet("/leads/{leadId:guid}", LeadAsync).WithSummary("A lead's ingestion view and its delivery ledger rows");
-        admin.MapGet("/deliveries/failed", FailedAsync).WithSummary("Failed deliveries by crm, integration, since, before (ISO 8601), limit");
-        admin.MapPost("/deliveries/{leadId:guid}/{integrationId}/replay", ReplayOneAsync).WithSummary("Replay one failed delivery");
-        admin.MapPost("/deliveries/replay", ReplayBatchAsync).WithSummary("Replay a batch of failed deliveries matching the filter");
+        // Reads: viewer and above (a viewer of one account reads only its leads); replay and drain: operator and above.
+        var admin = app.MapGroup("/v1/admin").WithTags("Operations");
+        admin.MapGet("/leads/{leadId:guid}", LeadAsync).RequireRole(AdminRole.Viewer, accountScoped: true)
+            .WithSummary("A lead's ingestion view and its delivery ledger rows");
+        admin.MapGet("/deliveries/failed", FailedAsync).RequireRole(AdminRole.Viewer)
+            .WithSummary("Failed deliveries by crm, integration, since, before (ISO 8601), limit");
+        admin.MapPost("/deliveries/{leadId:guid}/{integrationId}/replay", ReplayOneAsync).RequireRole(AdminRole.Operator)
+            .WithSummary("Replay one failed delivery");
+        admin.MapPost("/deliveries/replay", ReplayBatchAsync).RequireRole(AdminRole.Operator)
+            .WithSummary("Replay a batch of failed deliveries matching the filter");
         admin.MapGet("/outbox", async (OutboxBacklog backlog, CancellationToken ct) => Results.Ok(await backlog.SampleAsync(ct)))
-            .WithSummary("Unpublished outbox rows and the age of the oldest");
+            .RequireRole(AdminRole.Viewer).WithSummary("Unpublished outbox rows and the age of the oldest");
         admin.MapGet("/error-queues", async (ErrorQueues queues, CancellationToken ct) => Results.Ok(await queues.ListAsync(ct)))
-            .WithSummary("The *_error queues and their depth");
-        admin.MapPost("/error-queues/{queue}/drain", DrainAsync).WithSummary("Move an error queue's messages back to their source queue");
+            .RequireRole(AdminRole.Viewer).WithSummary("The *_error queues and their depth");
+        admin.MapPost("/error-queues/{queue}/drain", DrainAsync).RequireRole(AdminRole.Operator)
+            .WithSummary("Move an error queue's messages back to their source queue");
         return app;
     }
 
@@ -49,7 +56,7 @@ public static class OperationsEndpoints
         public DateTime UpdatedAt { get; init; }
     }
 
-    private static async Task<IResult> LeadAsync(Guid leadId, NpgsqlDataSource dataSource, FailedDeliveries ledger, CancellationToken ct)
+    private static async Task<IResult> LeadAsync(Guid leadId, HttpContext http, NpgsqlDataSource dataSource, FailedDeliveries ledger, CancellationToken ct)
     {
         const string leadSql = """
             select id as LeadId, source as Source, source_lead_id as SourceLeadId, account_id as AccountId,
@@ -64,6 +71,11 @@ public static class OperationsEndpoints
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var lead = await connection.QuerySingleOrDefaultAsync<LeadSummary>(new CommandDefinition(leadSql, new { leadId }, cancellationToken: ct));
         var view = (await connection.QueryAsync<ViewRow>(new CommandDefinition(viewSql, new { leadId }, cancellationToken: ct))).ToList();
+        if (AdminKeyFilter.Authenticate(http) is { AccountId: not null } scoped && (lead is null || !scoped.Sees(lead.AccountId)))
+        {
+            // A viewer of one account: other accounts' leads do not exist for it.
+            return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
+        }
         var deliveries = await ledger.ForLeadAsync(leadId, ct);
         return lead is null && deliveries.Count == 0
             ? Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found")
