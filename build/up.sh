@@ -12,6 +12,19 @@ echo "up: building ($LP_CONFIGURATION)"
 dotnet build LeadPlatform.sln -c "$LP_CONFIGURATION" -v quiet -nologo -clp:ErrorsOnly
 
 mkdir -p "$LP_RUN/logs" "$LP_RUN/pids"
+# The machine's admin key (role admin): generated once, kept under $LP_RUN (mode 600), handed to the services as a keys
+# file they read again when it changes (add or rotate keys there, no restart). Services refuse to start without a key.
+admin_keys="$LP_RUN/admin-keys.json"
+if [ ! -s "$admin_keys" ] || [ ! -s "$LP_RUN/admin-key" ]; then
+  (
+    umask 077
+    key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    printf '%s\n' "$key" >"$LP_RUN/admin-key"
+    printf '{"Admin":{"Keys":{"machine":{"Key":"%s","Role":"admin"}}}}\n' "$key" >"$admin_keys"
+  )
+  echo "up: generated an admin key for this machine"
+fi
+chmod 600 "$admin_keys" "$LP_RUN/admin-key"
 started=()
 for row in "${LP_SERVICES[@]}"; do
   read -r name project assembly port <<<"$row"
@@ -25,6 +38,7 @@ for row in "${LP_SERVICES[@]}"; do
       cd "$(dirname "$dll")"
       Urls="http://127.0.0.1:$port" \
       Integrations__File="$OLDPWD/infra/demo/integrations.json" \
+      Admin__KeysFile="$OLDPWD/$admin_keys" \
         setsid nohup dotnet "$(basename "$dll")" >"$OLDPWD/$LP_RUN/logs/$name.log" 2>&1 &
       echo $! >"$OLDPWD/$pidfile"
     )
@@ -48,8 +62,9 @@ echo "up: all ${#started[@]} services healthy"
 
 dotnet "tools/LeadPlatform.Demo/bin/$LP_CONFIGURATION/net10.0/LeadPlatform.Demo.dll" \
   --ingestion http://127.0.0.1:5080/ --sandbox http://127.0.0.1:5070/ --disposition http://127.0.0.1:5090/ \
-  --api-key demo-roobrik-api-key-0001 --webhook-secret demo-webhook-secret
+  --api-key demo-roobrik-api-key-0001 --webhook-secret demo-webhook-secret --admin-key "$(cat "$LP_RUN/admin-key")"
 
 echo
 echo "The platform is running: ingestion http://127.0.0.1:5080, disposition http://127.0.0.1:5090, sandbox http://127.0.0.1:5070"
+echo "Admin key (X-Admin-Key, role admin): $LP_RUN/admin-key; keys and roles: $LP_RUN/admin-keys.json (re-read on change)."
 echo "Logs: $LP_RUN/logs/. Stop everything with build/down.sh."

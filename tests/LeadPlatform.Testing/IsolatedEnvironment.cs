@@ -19,10 +19,17 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
     public required string RabbitMqUri { get; init; }
 
     /// <summary>Configuration every service started in this environment gets.</summary>
+    /// <summary>
+    /// The admin key (role admin) services started by tests accept. Services outside Development refuse to start without
+    /// a key of 24 characters or more, and tests run as environment "Test".
+    /// </summary>
+    public const string AdminKey = "test-admin-key-of-isolated-environments";
+
     public Dictionary<string, string?> ServiceConfiguration() => new()
     {
         ["ConnectionStrings:Postgres"] = PostgresConnectionString,
         ["ConnectionStrings:RabbitMq"] = RabbitMqUri,
+        ["Admin:Key"] = AdminKey,
     };
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(PostgresConnectionString);

@@ -12,7 +12,7 @@ namespace LeadPlatform.Bench;
 /// </summary>
 public static class PipelineBench
 {
-    private const string AdminKey = "bench-admin-key";
+    private const string AdminKey = "bench-admin-key-not-for-production";
     private const string ApiKey = "bench-roobrik-api-key-0001";
     private const string AccountId = "bench-account";
 

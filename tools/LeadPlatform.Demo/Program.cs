@@ -16,6 +16,16 @@ if (apiKey.Length > 0)
 {
     ingestion.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 }
+// The timeline needs a key: the admin key when given (build/up.sh passes the machine's), else the source key of the leads.
+var adminKey = Arg("--admin-key", "");
+if (adminKey.Length > 0)
+{
+    disposition.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
+}
+else if (apiKey.Length > 0)
+{
+    disposition.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+}
 
 Console.WriteLine();
 Console.WriteLine("Demo leads");

@@ -58,8 +58,12 @@ public sealed record OpsSettings(Uri Api, string AdminKey, Uri Disposition)
 {
     public static OpsSettings From(CommandLine line) => new(
         new Uri(Slash(line.Option("api") ?? Environment.GetEnvironmentVariable("LPOPS_API") ?? "http://127.0.0.1:5080")),
-        line.Option("admin-key") ?? Environment.GetEnvironmentVariable("LPOPS_ADMIN_KEY") ?? "dev-admin-key",
+        line.Option("admin-key") ?? Environment.GetEnvironmentVariable("LPOPS_ADMIN_KEY") ?? MachineKey() ?? "dev-admin-key",
         new Uri(Slash(line.Option("disposition") ?? Environment.GetEnvironmentVariable("LPOPS_DISPOSITION") ?? "http://127.0.0.1:5090")));
+
+    /// <summary>The key build/up.sh generated for this machine (<c>.run/admin-key</c> under the current directory), if any.</summary>
+    private static string? MachineKey() =>
+        File.Exists(Path.Combine(".run", "admin-key")) ? File.ReadAllText(Path.Combine(".run", "admin-key")).Trim() : null;
 
     private static string Slash(string url) => url.EndsWith('/') ? url : url + "/";
 }

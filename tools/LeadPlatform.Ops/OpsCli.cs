@@ -20,7 +20,7 @@ public static class OpsCli
 
         Options (or environment):
           --api URL          ingestion (LPOPS_API, default http://127.0.0.1:5080)
-          --admin-key KEY    X-Admin-Key (LPOPS_ADMIN_KEY, default dev-admin-key)
+          --admin-key KEY    X-Admin-Key (LPOPS_ADMIN_KEY, else .run/admin-key from build/up.sh, else dev-admin-key)
           --disposition URL  Disposition service (LPOPS_DISPOSITION, default http://127.0.0.1:5090)
         T is ISO 8601 (2026-11-23T09:00:00Z) or a duration back from now (30m, 6h, 2d).
         """;

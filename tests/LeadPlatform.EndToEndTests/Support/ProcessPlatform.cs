@@ -9,7 +9,7 @@ namespace LeadPlatform.EndToEndTests.Support;
 /// </summary>
 public sealed class ProcessPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "e2e-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
 
     private readonly List<ServiceProcess> _services = [];
 
@@ -61,7 +61,12 @@ public sealed class ProcessPlatform : IAsyncDisposable
         ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         return ingestion;
     }
-    public Task<ServiceProcess> StartDispositionAsync() => StartAsync("disposition", "services/Disposition", "LeadPlatform.Disposition");
+    public async Task<ServiceProcess> StartDispositionAsync()
+    {
+        var disposition = await StartAsync("disposition", "services/Disposition", "LeadPlatform.Disposition");
+        disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        return disposition;
+    }
     public Task<ServiceProcess> StartEnquireAsync() => StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
 
     public async Task PutIntegrationAsync(string id, object integration)

@@ -15,7 +15,7 @@ namespace LeadPlatform.IntegrationTests.Adf;
 /// </summary>
 public sealed class AdfPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
 
     public required IsolatedEnvironment Environment { get; init; }
     public required LocalSmtpServer DealerSmtp { get; init; }

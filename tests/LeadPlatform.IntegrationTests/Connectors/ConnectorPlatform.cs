@@ -23,7 +23,7 @@ namespace LeadPlatform.IntegrationTests.Connectors;
 /// </summary>
 public sealed class ConnectorPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
 
     public required string Crm { get; init; }
     public required IsolatedEnvironment Environment { get; init; }

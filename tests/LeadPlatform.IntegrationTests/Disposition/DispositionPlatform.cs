@@ -51,10 +51,15 @@ public sealed class DispositionPlatform : IAsyncDisposable
         return platform;
     }
 
-    private static Task<InProcessService> StartDispositionAsync(IDictionary<string, string?> config) =>
-        InProcessService.StartAsync("disposition", config,
+    /// <summary>Its client reads timelines and unmapped values with the environment's admin key.</summary>
+    private static async Task<InProcessService> StartDispositionAsync(IDictionary<string, string?> config)
+    {
+        var disposition = await InProcessService.StartAsync("disposition", config,
             b => { b.AddServiceDefaults(); b.AddDisposition(); },
             a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
+        disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
+        return disposition;
+    }
 
     /// <summary>Stops the Disposition service and starts a fresh one on the same broker and database.</summary>
     public async Task RestartDispositionAsync()

@@ -28,6 +28,7 @@ public class LeadToTimelineSpecs
         _disposition = await InProcessService.StartAsync("disposition", _platform.Environment.ServiceConfiguration(),
             b => { b.AddServiceDefaults(); b.AddDisposition(); },
             a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
+        _disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
         await Eventually.UntilAsync(async () => (await _disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
             TimeSpan.FromSeconds(30), "disposition to be ready");
         await _platform.PutIntegrationAsync("acme-enquire", new

@@ -13,7 +13,7 @@ namespace LeadPlatform.IntegrationTests.Ingestion;
 /// </summary>
 public sealed class IngestionHost : IAsyncDisposable
 {
-    public const string AdminKey = "ingestion-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
     public const string TapQueue = "test-tap-lead-converted";
     public const string LeadConvertedExchange = "LeadPlatform.Contracts:LeadConverted";
 

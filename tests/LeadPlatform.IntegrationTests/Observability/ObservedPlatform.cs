@@ -20,7 +20,7 @@ namespace LeadPlatform.IntegrationTests.Observability;
 /// </summary>
 public sealed class ObservedPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
 
     private readonly List<SpanBuffer> _buffers = [];
 

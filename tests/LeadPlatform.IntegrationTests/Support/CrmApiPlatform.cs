@@ -16,7 +16,7 @@ namespace LeadPlatform.IntegrationTests.Support;
 /// </summary>
 public sealed class CrmApiPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
 
     public required IsolatedEnvironment Environment { get; init; }
     public required InProcessService Sandbox { get; init; }

@@ -14,7 +14,7 @@ namespace LeadPlatform.IntegrationTests.Support;
 /// </summary>
 public sealed class InProcessPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
     /// <summary>The API key of source <c>roobrik</c> (any account), sent by default on <see cref="Ingestion"/>'s client.</summary>
     public const string RoobrikApiKey = "test-roobrik-api-key-0001";
 

@@ -20,7 +20,7 @@ namespace LeadPlatform.IntegrationTests.Updates;
 /// </summary>
 public sealed class UpdatesPlatform : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = IsolatedEnvironment.AdminKey;
     public const string SourceKey = "updates-chatbot-key";
 
     public required IsolatedEnvironment Environment { get; init; }

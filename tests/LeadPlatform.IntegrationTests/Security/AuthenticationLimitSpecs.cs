@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using LeadPlatform.Disposition;
+using LeadPlatform.Ingestion;
+using LeadPlatform.IntegrationTests.Ingestion;
+using LeadPlatform.ServiceDefaults;
+using LeadPlatform.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace LeadPlatform.IntegrationTests.Security;
+
+/// <summary>Failed authentication is rate limited per client IP; a service refuses to start outside Development on a weak admin key.</summary>
+[TestFixture, Category("Security")]
+public class AuthenticationLimitSpecs
+{
+    [Test]
+    public async Task Failed_authentications_from_one_address_are_answered_429_with_Retry_After_even_for_a_good_key_then()
+    {
+        await using var host = await IngestionHost.StartAsync("authlimit", settings: new Dictionary<string, string?>
+        {
+            ["Security:AuthFailures:PermitLimit"] = "3",
+            ["Security:AuthFailures:Window"] = "00:05:00",
+        });
+        await host.PutSourceKeyAsync("roobrik", "roobrik-good-key-0123456789", "acme");
+        await host.PutIntegrationAsync("acme-enquire", new { accountId = "acme", crm = "enquire", endpoint = "http://127.0.0.1:9/enquire" });
+        var before = await host.CountsAsync();
+        using var guessing = host.ClientWithKey("guess-0123456789abcdef");
+        using var good = host.ClientWithKey("roobrik-good-key-0123456789");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await guessing.PostAsJsonAsync("v1/leads", SecurityPlatform.Lead("roobrik"));
+            answers.Add(response.StatusCode);
+        }
+        using var guessedAdmin = await SecurityPlatform.GetAsync(host.Ingestion, "v1/admin/outbox", admin: "guess-0123456789abcdefghijkl");
+        using var goodThen = await good.PostAsJsonAsync("v1/leads", SecurityPlatform.Lead("roobrik"));
+
+        Assert.That(answers, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        Assert.That(guessedAdmin.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(goodThen.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "a blocked address learns nothing about the keys it tries");
+        Assert.That(goodThen.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That(await host.CountsAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Disposition_limits_bad_signatures_per_address()
+    {
+        await using var environment = await IsolatedEnvironment.CreateAsync("authlimitdisp");
+        var config = environment.ServiceConfiguration();
+        config["Security:AuthFailures:PermitLimit"] = "2";
+        await using var disposition = await InProcessService.StartAsync("disposition-limit", config,
+            b => { b.AddServiceDefaults(); b.AddDisposition(); },
+            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await disposition.Client.PostAsync("v1/dispositions/no-such-integration", JsonContent.Create(new { eventId = "x" }));
+            answers.Add(response.StatusCode);
+        }
+        using var timeline = await SecurityPlatform.GetAsync(disposition, $"v1/leads/{Guid.NewGuid()}/timeline", admin: IsolatedEnvironment.AdminKey);
+
+        Assert.That(answers, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        Assert.That(timeline.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(timeline.Headers.RetryAfter, Is.Not.Null);
+    }
+
+    public static IEnumerable<TestCaseData> WeakKeys()
+    {
+        foreach (var service in new[] { "ingestion", "disposition" })
+        {
+            yield return new TestCaseData(service, null).SetName($"{service}: no admin key");
+            yield return new TestCaseData(service, "").SetName($"{service}: an empty admin key");
+            yield return new TestCaseData(service, "dev-admin-key").SetName($"{service}: the published dev-admin-key");
+            yield return new TestCaseData(service, "short-key-0123").SetName($"{service}: a key shorter than 24 characters");
+        }
+    }
+
+    [TestCaseSource(nameof(WeakKeys))]
+    public async Task Outside_Development_a_service_refuses_to_start_on_a_weak_admin_key_saying_how_to_set_one(string service, string? key)
+    {
+        await using var environment = await IsolatedEnvironment.CreateAsync("weakkey");
+        var config = environment.ServiceConfiguration();
+        config["Admin:Key"] = key;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = $"{service}-production",
+            EnvironmentName = "Production",
+            ContentRootPath = Directory.CreateTempSubdirectory("lp-production-").FullName,
+        });
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
+        builder.AddServiceDefaults();
+        if (service == "ingestion")
+        {
+            builder.AddIngestion();
+        }
+        else
+        {
+            builder.AddDisposition();
+        }
+        await using var app = builder.Build();
+
+        var refused = Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.That(refused!.Message, Does.Contain("Refusing to start").And.Contain("Admin__Keys__<name>__Key").And.Contain("build/up.sh"));
+        await using var dataSource = environment.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new Npgsql.NpgsqlCommand("select count(*) from information_schema.schemata where schema_name in ('ingestion', 'disposition')", connection);
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(0L), "nothing ran: no migration");
+    }
+}
