@@ -125,31 +125,34 @@ public class SecuritySpecs
     }
 
     [Test]
-    public async Task Roles_a_viewer_reads_but_neither_replays_nor_configures_an_operator_replays_but_does_not_configure()
+    public async Task Roles_a_viewer_reads_but_neither_replays_drains_nor_configures_an_operator_drains_but_does_not_configure()
     {
         var ingestion = _platform.Host.Ingestion;
         var before = await _platform.StateAsync();
         var integration = new { accountId = "acme", crm = "enquire", endpoint = "http://127.0.0.1:9/enquire" };
 
-        using var viewerReads = await SecurityPlatform.GetAsync(ingestion, "v1/admin/deliveries/failed", admin: SecurityPlatform.ViewerKey);
+        using var viewerReads = await SecurityPlatform.GetAsync(ingestion, "v1/admin/outbox", admin: SecurityPlatform.ViewerKey);
+        using var viewerDrains = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Post, "v1/admin/error-queues/connector-enquire_error/drain", null, admin: SecurityPlatform.ViewerKey);
         using var viewerReplays = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Post, "v1/admin/deliveries/replay", null, admin: SecurityPlatform.ViewerKey);
         using var viewerSubmits = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Post, "v1/leads", SecurityPlatform.Lead("roobrik"), admin: SecurityPlatform.ViewerKey);
         using var viewerConfigures = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Put, "v1/integrations/role-test", integration, admin: SecurityPlatform.ViewerKey);
         using var operatorConfigures = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Put, "v1/integrations/role-test", integration, admin: SecurityPlatform.OperatorKey);
         using var operatorSetsKeys = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Put, "v1/source-keys/intruder",
             new { key = "intruder-key-0123456789", accounts = new[] { "*" } }, admin: SecurityPlatform.OperatorKey);
-        using var scopedLists = await SecurityPlatform.GetAsync(ingestion, "v1/admin/deliveries/failed", admin: SecurityPlatform.AcmeViewerKey);
+        using var scopedLists = await SecurityPlatform.GetAsync(ingestion, "v1/admin/outbox", admin: SecurityPlatform.AcmeViewerKey);
 
         Assert.That(viewerReads.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(viewerReplays.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(viewerDrains.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(viewerSubmits.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(viewerConfigures.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(operatorConfigures.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(operatorSetsKeys.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(scopedLists.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(await _platform.StateAsync(), Is.EqualTo(before));
-        using var operatorReplays = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Post, "v1/admin/deliveries/replay", null, admin: SecurityPlatform.OperatorKey);
-        Assert.That(operatorReplays.StatusCode, Is.EqualTo(HttpStatusCode.OK), await operatorReplays.Content.ReadAsStringAsync());
+        // The operator passes the role check: the drain itself then refuses a queue that is not an error queue.
+        using var operatorDrains = await SecurityPlatform.SendAsync(ingestion, HttpMethod.Post, "v1/admin/error-queues/not-an-error-queue/drain", null, admin: SecurityPlatform.OperatorKey);
+        Assert.That(operatorDrains.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await operatorDrains.Content.ReadAsStringAsync());
     }
 
     [Test]
