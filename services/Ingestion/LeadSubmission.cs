@@ -66,7 +66,7 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
     }
 
     /// <summary>The key is stored and indexed beside the source: bounded, and text PostgreSQL can hold.</summary>
-    private static string? IdempotencyKeyProblem(string? key) =>
+    public static string? IdempotencyKeyProblem(string? key) =>
         key is { Length: > MaxIdempotencyKey } ? $"is longer than {MaxIdempotencyKey} characters" : LeadText.Problem(key, identifier: true);
 
     private const int MaxIdempotencyKey = 200;
