@@ -58,6 +58,8 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
         {
             return (null, Rejection.Field(StatusCodes.Status400BadRequest, "Idempotency-Key", keyProblem));
         }
+        // One source whatever its letter case: "Roobrik" resubmitted as "roobrik" is the same lead with the same body.
+        lead = lead with { Source = lead.Source.ToLowerInvariant() };
         var accepted = await intake.AcceptAsync(lead, idempotencyKey, ct);
         IngestionMetrics.Intake(lead, accepted);
         return accepted is null
