@@ -136,23 +136,34 @@ public class SecretsSpecs
         (await _admin.PutAsJsonAsync("v1/integrations/rotate-old", Integration(Secret))).EnsureSuccessStatusCode();
         var oldKeyId = KeyIdOf(await StoredCredentialsAsync("rotate-old"));
 
-        // Key ring rotation: a new key, active now; new writes use it.
-        var keys = _host.Ingestion.Services.GetRequiredService<IKeyManager>();
-        keys.CreateNewKey(DateTimeOffset.UtcNow.AddSeconds(-1), DateTimeOffset.UtcNow.AddDays(90));
-        (await _admin.PutAsJsonAsync("v1/integrations/rotate-new", Integration(Secret.Replace("whsec", "whnew", StringComparison.Ordinal)))).EnsureSuccessStatusCode();
-        var newKeyId = KeyIdOf(await StoredCredentialsAsync("rotate-new"));
+        // Key ring rotation: a new key, active now. Data Protection makes a key the default only once it has had time to
+        // reach every instance (it creates its own two days ahead), so the new key is dated as created three days ago.
+        var newKey = _host.Ingestion.Services.GetRequiredService<IKeyManager>()
+            .CreateNewKey(DateTimeOffset.UtcNow.AddSeconds(-1), DateTimeOffset.UtcNow.AddDays(90));
+        await using (var dataSource = _host.Environment.CreateDataSource())
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("""
+                update integrations.data_protection_key
+                   set xml = regexp_replace(xml, '<creationDate>[^<]*</creationDate>', '<creationDate>' || @created || '</creationDate>')
+                 where friendly_name = @name
+                """, new { created = DateTimeOffset.UtcNow.AddDays(-3).ToString("O"), name = $"key-{newKey.KeyId:D}" });
+        }
 
-        // DataProtection:Key rotation: an instance with a new key and the old one among the previous keys.
-        var rotated = _host.Instances.Count;
-        await _host.AddInstanceAsync(settings: new Dictionary<string, string?>
+        // DataProtection:Key rotation too: an instance with a new key and the old one among the previous keys.
+        var rotated = await _host.AddInstanceAsync(settings: new Dictionary<string, string?>
         {
             ["DataProtection:Key"] = "new-data-protection-key-0123456789abcdef",
             ["DataProtection:PreviousKeys:0"] = OldKey,
         });
+        using var admin = new HttpClient { BaseAddress = rotated.BaseAddress };
+        admin.DefaultRequestHeaders.Add("X-Admin-Key", IngestionHost.AdminKey);
+        (await admin.PutAsJsonAsync("v1/integrations/rotate-new", Integration(Secret.Replace("whsec", "whnew", StringComparison.Ordinal)))).EnsureSuccessStatusCode();
+        var store = rotated.Services.GetRequiredService<IntegrationStore>();
 
-        Assert.That(newKeyId, Is.Not.EqualTo(oldKeyId));
-        Assert.That((await ClearCredentialsAsync("rotate-old", rotated))["webhookSecret"], Is.EqualTo(Secret));
-        Assert.That((await ClearCredentialsAsync("rotate-new", rotated))["webhookSecret"], Does.StartWith("whnew"));
+        Assert.That(KeyIdOf(await StoredCredentialsAsync("rotate-new")), Is.EqualTo(newKey.KeyId).And.Not.EqualTo(oldKeyId));
+        Assert.That((await store.AllAsync())["rotate-old"].Credential("webhookSecret"), Is.EqualTo(Secret));
+        Assert.That((await store.AllAsync())["rotate-new"].Credential("webhookSecret"), Does.StartWith("whnew"));
     }
 
     /// <summary>The key ring key a Data Protection payload names: after a 4-byte magic header, the key's id.</summary>
