@@ -25,9 +25,15 @@ public class InputSourceCaseMigrationSpecs
         await using (var dataSource = environment.CreateDataSource())
         {
             await using var connection = await dataSource.OpenConnectionAsync();
+            // The ingestion schema as it was before the fix, journaled as applied (as MigrationRunner records it).
+            await connection.ExecuteAsync("""
+                create table public.schema_journal (module text not null, script text not null,
+                    applied_at timestamptz not null default now(), primary key (module, script))
+                """);
             foreach (var script in new[] { "0001_leads_and_outbox.sql", "0002_source_keys_and_program_rules.sql", "0003_idempotency_key_per_source.sql", "0004_lead_update_version.sql" })
             {
                 await connection.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "services/Ingestion/Migrations", script)));
+                await connection.ExecuteAsync("insert into public.schema_journal (module, script) values ('ingestion', @script)", new { script });
             }
             const string insert = """
                 insert into ingestion.lead (id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
