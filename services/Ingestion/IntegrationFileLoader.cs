@@ -33,7 +33,9 @@ public sealed class IntegrationFileLoader(
         var seeded = 0;
         foreach (var integration in content.Integrations)
         {
+            // The mask means "keep what is stored", and a seed has nothing stored: a file must carry real values.
             Require(path, $"Integration {integration.Id}", IntegrationValidator.Validate(integration));
+            Require(path, $"Integration {integration.Id}", IntegrationSecrets.Merge(integration, stored: null).Errors);
             seeded += await seeds.SeedAsync(FileSeeds.Integration, integration.Id,
                 async () => await store.FindAsync(integration.Id, ct) is not null,
                 () => store.InsertIfMissingAsync(integration, ct), ct) ? 1 : 0;
