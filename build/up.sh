@@ -25,6 +25,10 @@ if [ ! -s "$admin_keys" ] || [ ! -s "$LP_RUN/admin-key" ]; then
   echo "up: generated an admin key for this machine"
 fi
 chmod 600 "$admin_keys" "$LP_RUN/admin-key"
+# Credentials at rest are encrypted under this key (docs/security-secrets-and-input.md): one random key per machine.
+[ -s "$LP_RUN/data-protection.key" ] || (umask 077; head -c 48 /dev/urandom | base64 -w0 >"$LP_RUN/data-protection.key")
+export DataProtection__Key="$(cat "$LP_RUN/data-protection.key")"
+echo "up: credentials encrypted at rest under the key in $LP_RUN/data-protection.key"
 started=()
 for row in "${LP_SERVICES[@]}"; do
   read -r name project assembly port <<<"$row"
@@ -62,7 +66,7 @@ echo "up: all ${#started[@]} services healthy"
 
 dotnet "tools/LeadPlatform.Demo/bin/$LP_CONFIGURATION/net10.0/LeadPlatform.Demo.dll" \
   --ingestion http://127.0.0.1:5080/ --sandbox http://127.0.0.1:5070/ --disposition http://127.0.0.1:5090/ \
-  --api-key demo-roobrik-api-key-0001 --webhook-secret demo-webhook-secret --admin-key "$(cat "$LP_RUN/admin-key")"
+  --api-key demo-roobrik-api-key-0001 --webhook-secret demo-webhook-secret-0123456789abcdef --admin-key "$(cat "$LP_RUN/admin-key")"
 
 echo
 echo "The platform is running: ingestion http://127.0.0.1:5080, disposition http://127.0.0.1:5090, sandbox http://127.0.0.1:5070"

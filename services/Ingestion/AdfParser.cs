@@ -44,6 +44,10 @@ public static class AdfParser
         if (declaration > 0)
         {
             var end = text.IndexOf("?>", declaration, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                throw new AdfException("body", "Malformed XML: the <?xml ...?> declaration is not closed with ?>");
+            }
             text = text.Remove(declaration, end - declaration + 2);
         }
         var settings = new XmlReaderSettings

@@ -23,6 +23,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<SourceKeys>();
         builder.Services.AddSingleton<ProgramRules>();
         builder.Services.AddSingleton<LeadSubmission>();
+        builder.Services.AddSingleton<FileSeeds>();
         builder.Services.AddHostedService<IntegrationFileLoader>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.AddIngestionOperations();

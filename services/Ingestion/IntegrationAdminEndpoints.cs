@@ -26,8 +26,12 @@ public static class IntegrationAdminEndpoints
         {
             return problem;
         }
-        var candidate = integration! with { Id = id };
-        var errors = IntegrationValidator.Validate(candidate);
+        var errors = IntegrationValidator.Validate(integration! with { Id = id });
+        var (candidate, maskErrors) = IntegrationSecrets.Merge(integration with { Id = id }, await store.FindAsync(id, ct));
+        foreach (var (field, messages) in maskErrors)
+        {
+            errors.TryAdd(field, messages);
+        }
         if (errors.Count > 0)
         {
             return Problems.Validation(errors, "The integration is not valid.");
@@ -37,8 +41,7 @@ public static class IntegrationAdminEndpoints
     }
 
     /// <summary>Credentials never leave the API.</summary>
-    private static Integration Redacted(Integration i) =>
-        i with { Credentials = i.Credentials.ToDictionary(c => c.Key, _ => "***") };
+    private static Integration Redacted(Integration i) => IntegrationSecrets.Redacted(i);
 
     /// <summary>Role admin (see <see cref="AdminKeyFilter"/>); kept under this name for the endpoints that use it.</summary>
     internal static ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>

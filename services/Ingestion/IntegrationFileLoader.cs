@@ -4,11 +4,14 @@ using LeadPlatform.Integrations;
 namespace LeadPlatform.Ingestion;
 
 /// <summary>
-/// Loads the file named by <c>Integrations:File</c> at start-up: either a JSON array of integrations, or an
+/// Seeds from the file named by <c>Integrations:File</c> at start-up: either a JSON array of integrations, or an
 /// object <c>{"integrations": [...], "sourceKeys": [...], "programRules": [...]}</c>. Anything invalid stops start-up.
+/// The file seeds what is missing and never overwrites: each item is written once (<see cref="FileSeeds"/>), so what the
+/// admin API changed, disabled, revoked or deleted stays so across restarts and new instances.
 /// </summary>
 public sealed class IntegrationFileLoader(
-    IConfiguration configuration, IntegrationStore store, SourceKeys sourceKeys, ProgramRules programRules, ILogger<IntegrationFileLoader> logger)
+    IConfiguration configuration, IntegrationStore store, SourceKeys sourceKeys, ProgramRules programRules, FileSeeds seeds,
+    ILogger<IntegrationFileLoader> logger)
     : IHostedService
 {
     public sealed record IntakeFile
@@ -26,23 +29,33 @@ public sealed class IntegrationFileLoader(
             return;
         }
         var content = await Read(path, cancellationToken);
+        var ct = cancellationToken;
+        var seeded = 0;
         foreach (var integration in content.Integrations)
         {
+            // The mask means "keep what is stored", and a seed has nothing stored: a file must carry real values.
             Require(path, $"Integration {integration.Id}", IntegrationValidator.Validate(integration));
-            await store.UpsertAsync(integration, cancellationToken);
+            Require(path, $"Integration {integration.Id}", IntegrationSecrets.Merge(integration, stored: null).Errors);
+            seeded += await seeds.SeedAsync(FileSeeds.Integration, integration.Id,
+                async () => await store.FindAsync(integration.Id, ct) is not null,
+                () => store.InsertIfMissingAsync(integration, ct), ct) ? 1 : 0;
         }
         foreach (var key in content.SourceKeys)
         {
             Require(path, $"Source key {key.Source}", SourceKeys.Validate(key));
-            await sourceKeys.UpsertAsync(key, cancellationToken);
+            seeded += await seeds.SeedAsync(FileSeeds.SourceKey, key.Source,
+                () => seeds.ExistsAsync("select exists (select 1 from ingestion.source_key where lower(source) = lower(@id))", key.Source, ct),
+                () => sourceKeys.UpsertAsync(key, ct), ct) ? 1 : 0;
         }
         foreach (var rule in content.ProgramRules)
         {
             Require(path, $"Program rule {rule.Id}", ProgramRule.Validate(rule));
-            await programRules.UpsertAsync(rule, cancellationToken);
+            seeded += await seeds.SeedAsync(FileSeeds.ProgramRule, rule.Id,
+                () => seeds.ExistsAsync("select exists (select 1 from ingestion.program_rule where id = @id)", rule.Id, ct),
+                () => programRules.UpsertAsync(rule, ct), ct) ? 1 : 0;
         }
-        logger.LogInformation("Loaded {Integrations} integrations, {Keys} source keys, {Rules} program rules from {Path}",
-            content.Integrations.Count, content.SourceKeys.Count, content.ProgramRules.Count, path);
+        logger.LogInformation("Seeded {Seeded} of {Integrations} integrations, {Keys} source keys, {Rules} program rules from {Path}; the rest were seeded before",
+            seeded, content.Integrations.Count, content.SourceKeys.Count, content.ProgramRules.Count, path);
     }
 
     private static async Task<IntakeFile> Read(string path, CancellationToken ct)

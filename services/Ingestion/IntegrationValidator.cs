@@ -7,6 +7,20 @@ public static class IntegrationValidator
     public static Dictionary<string, string[]> Validate(Integration integration)
     {
         var errors = new Dictionary<string, string[]>();
+        if (LeadText.Problem(integration.Id, identifier: true) is { } idProblem)
+        {
+            errors["id"] = [idProblem];
+        }
+        if (LeadText.Problem(integration.AccountId, identifier: true) is { } accountProblem)
+        {
+            errors["accountId"] = [accountProblem];
+        }
+        if (integration.Settings.ValueKind != System.Text.Json.JsonValueKind.Undefined
+            && integration.Settings.GetRawText().Contains("\\u0000", StringComparison.Ordinal))
+        {
+            errors["settings"] = ["must not contain NUL characters"];
+        }
+        IntegrationSecrets.Validate(errors, integration);
         if (string.IsNullOrWhiteSpace(integration.AccountId))
         {
             errors["accountId"] = ["is required"];

@@ -12,7 +12,8 @@ namespace LeadPlatform.Ingestion;
 public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deliveries, bool Duplicate);
 
 /// <summary>
-/// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key), plans its
+/// Accepts a validated lead: deduplicates it (source + source lead id, and the idempotency key; the source in any
+/// letter case, by the unique indexes on <c>lower(source)</c>), plans its
 /// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
 /// </summary>
 public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates,
@@ -65,7 +66,8 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         const string sql = """
             select id, body_hash as BodyHash, case when idempotency_key = @idempotencyKey then 'key' else 'source' end as MatchedBy
               from ingestion.lead
-             where source = @Source and (idempotency_key = @idempotencyKey or source_lead_id = @SourceLeadId)
+             where lower(source) = lower(@Source) and case_duplicate_of is null
+               and (idempotency_key = @idempotencyKey or source_lead_id = @SourceLeadId)
              order by (idempotency_key = @idempotencyKey) desc nulls last
              limit 1
             """;

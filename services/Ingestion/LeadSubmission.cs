@@ -54,12 +54,24 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
 
     public async Task<(Acceptance? Accepted, Rejection? Rejected)> AcceptCheckedAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
+        if (IdempotencyKeyProblem(idempotencyKey) is { } keyProblem)
+        {
+            return (null, Rejection.Field(StatusCodes.Status400BadRequest, "Idempotency-Key", keyProblem));
+        }
+        // One source whatever its letter case: "Roobrik" resubmitted as "roobrik" is the same lead with the same body.
+        lead = lead with { Source = lead.Source.ToLowerInvariant() };
         var accepted = await intake.AcceptAsync(lead, idempotencyKey, ct);
         IngestionMetrics.Intake(lead, accepted);
         return accepted is null
             ? (null, Rejection.Field(StatusCodes.Status409Conflict, "Idempotency-Key", "This Idempotency-Key was used with a different body"))
             : (accepted, null);
     }
+
+    /// <summary>The key is stored and indexed beside the source: bounded, and text PostgreSQL can hold.</summary>
+    public static string? IdempotencyKeyProblem(string? key) =>
+        key is { Length: > MaxIdempotencyKey } ? $"is longer than {MaxIdempotencyKey} characters" : LeadText.Problem(key, identifier: true);
+
+    private const int MaxIdempotencyKey = 200;
 
     private static Dictionary<string, string[]> Prefixed(Dictionary<string, string[]> errors, string prefix) =>
         prefix.Length == 0 ? errors : errors.ToDictionary(e => prefix + e.Key, e => e.Value);

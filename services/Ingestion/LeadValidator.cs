@@ -7,10 +7,13 @@ namespace LeadPlatform.Ingestion;
 public static class LeadValidator
 {
     private const int MaxText = 500;
+    /// <summary>Source and source lead id together must fit one btree index entry (2,704 bytes) in any script.</summary>
+    private const int MaxSource = 100;
 
     public static Dictionary<string, string[]> Validate(Lead lead)
     {
         var errors = new Dictionary<string, string[]>();
+        LeadText.Validate(errors, lead);
         Required(errors, "source", lead.Source);
         Required(errors, "sourceLeadId", lead.SourceLeadId);
         Required(errors, "accountId", lead.AccountId);
@@ -31,7 +34,10 @@ public static class LeadValidator
         Length(errors, "prospect.firstName", lead.Prospect.FirstName);
         Length(errors, "prospect.lastName", lead.Prospect.LastName);
         Length(errors, "sourceLeadId", lead.SourceLeadId);
-        Length(errors, "source", lead.Source);
+        if (lead.Source is { Length: > MaxSource })
+        {
+            errors.TryAdd("source", [$"is longer than {MaxSource} characters"]);
+        }
         Length(errors, "accountId", lead.AccountId);
         Length(errors, "prospect.email", lead.Prospect.Email);
         Length(errors, "prospect.phone", lead.Prospect.Phone);

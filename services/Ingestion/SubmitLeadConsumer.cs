@@ -31,7 +31,8 @@ public sealed class SubmitLeadConsumer(LeadSubmission submission, ILogger<Submit
 
 /// <summary>
 /// Queue <c>ingestion-submit-lead</c>: MassTransit envelopes and raw JSON (<c>application/json</c>, or no content
-/// type) from non-.NET publishers. Refused leads go straight to the error queue; database hiccups are retried.
+/// type) from non-.NET publishers. Refused leads and bodies that are not a SubmitLead go straight to the error queue;
+/// database hiccups are retried.
 /// </summary>
 public sealed class SubmitLeadConsumerDefinition : ConsumerDefinition<SubmitLeadConsumer>
 {
@@ -48,6 +49,8 @@ public sealed class SubmitLeadConsumerDefinition : ConsumerDefinition<SubmitLead
         {
             r.Intervals(200, 1000, 3000);
             r.Ignore<LeadRejectedException>();
+            // A body that is not a SubmitLead never becomes one: refused at once, not retried.
+            r.Ignore<System.Text.Json.JsonException>();
         });
     }
 }

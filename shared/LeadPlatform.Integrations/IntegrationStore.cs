@@ -1,11 +1,17 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Integrations.Secrets;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace LeadPlatform.Integrations;
 
-/// <summary>Reads and writes integrations; a short cache keeps the hot path (every lead) off the database.</summary>
-public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider clock)
+/// <summary>
+/// Reads and writes integrations; a short cache keeps the hot path (every lead) off the database. Credentials are
+/// stored encrypted (<see cref="CredentialProtector"/>) and handed to every reader in clear.
+/// </summary>
+public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider clock, CredentialProtector protector, ILogger<IntegrationStore> logger)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private volatile Snapshot? _snapshot;
@@ -68,23 +74,25 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
                 settings = excluded.settings, enabled = excluded.enabled, updated_at = now()
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            integration.Id,
-            integration.AccountId,
-            Crm = integration.Crm.ToLowerInvariant(),
-            integration.Level,
-            integration.DealerId,
-            integration.OemId,
-            Filter = JsonSerializer.Serialize(integration.Filter, JsonDefaults.Options),
-            Directions = integration.Directions.ToArray(),
-            integration.Endpoint,
-            Credentials = JsonSerializer.Serialize(integration.Credentials, JsonDefaults.Options),
-            Settings = integration.Settings.GetRawText(),
-            integration.Enabled,
-        }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, Parameters(integration), cancellationToken: ct));
         _snapshot = null;
     }
+
+    private object Parameters(Integration integration) => new
+    {
+        integration.Id,
+        integration.AccountId,
+        Crm = integration.Crm.ToLowerInvariant(),
+        integration.Level,
+        integration.DealerId,
+        integration.OemId,
+        Filter = JsonSerializer.Serialize(integration.Filter, JsonDefaults.Options),
+        Directions = integration.Directions.ToArray(),
+        integration.Endpoint,
+        Credentials = JsonSerializer.Serialize(protector.Protect(integration.Credentials), JsonDefaults.Options),
+        Settings = integration.Settings.GetRawText(),
+        integration.Enabled,
+    };
 
     public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
     {
@@ -95,7 +103,63 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         return deleted > 0;
     }
 
-    private static Integration ToIntegration(Row row) => new()
+    /// <summary>Seeds an integration unless one with its id exists (whatever the API made of it since); true when added.</summary>
+    public async Task<bool> InsertIfMissingAsync(Integration integration, CancellationToken ct = default)
+    {
+        const string sql = """
+            insert into integrations.integration
+                (id, account_id, crm, level, dealer_id, oem_id, filter, directions, endpoint, credentials, settings, enabled, updated_at)
+            values (@Id, @AccountId, @Crm, @Level, @DealerId, @OemId, @Filter::jsonb, @Directions, @Endpoint,
+                    @Credentials::jsonb, @Settings::jsonb, @Enabled, now())
+            on conflict (id) do nothing
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var added = await connection.ExecuteAsync(new CommandDefinition(sql, Parameters(integration), cancellationToken: ct)) > 0;
+        _snapshot = null;
+        return added;
+    }
+
+    /// <summary>Encrypts credentials stored before encryption at rest; the number of integrations rewritten.</summary>
+    public async Task<int> ProtectPlainCredentialsAsync(CancellationToken ct = default)
+    {
+        const string select = "select id, credentials::text from integrations.integration";
+        const string update = "update integrations.integration set credentials = @protectedJson::jsonb where id = @id and credentials = @plainJson::jsonb";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Id, string Credentials)>(new CommandDefinition(select, cancellationToken: ct));
+        var rewritten = 0;
+        foreach (var (id, plainJson) in rows)
+        {
+            var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(plainJson, JsonDefaults.Options) ?? [];
+            if (stored.Values.All(CredentialProtector.IsProtected))
+            {
+                continue;
+            }
+            var protectedJson = JsonSerializer.Serialize(protector.Protect(stored), JsonDefaults.Options);
+            rewritten += await connection.ExecuteAsync(new CommandDefinition(update, new { id, protectedJson, plainJson }, cancellationToken: ct));
+        }
+        _snapshot = null;
+        return rewritten;
+    }
+
+    /// <summary>Clear credentials; one no key can read is left out (and logged by name), so it fails only its own calls.</summary>
+    private IReadOnlyDictionary<string, string> Unprotect(string integrationId, string json)
+    {
+        var clear = new Dictionary<string, string>();
+        foreach (var (name, stored) in JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonDefaults.Options) ?? [])
+        {
+            try
+            {
+                clear[name] = protector.Unprotect(stored);
+            }
+            catch (CryptographicException ex)
+            {
+                logger.LogError("Credential {Credential} of integration {IntegrationId} cannot be decrypted: {Reason}", name, integrationId, ex.Message);
+            }
+        }
+        return clear;
+    }
+
+    private Integration ToIntegration(Row row) => new()
     {
         Id = row.Id,
         AccountId = row.AccountId,
@@ -106,7 +170,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         Filter = JsonSerializer.Deserialize<IntegrationFilter>(row.Filter, JsonDefaults.Options) ?? new(),
         Directions = row.Directions,
         Endpoint = row.Endpoint,
-        Credentials = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Credentials, JsonDefaults.Options) ?? [],
+        Credentials = Unprotect(row.Id, row.Credentials),
         Settings = JsonDocument.Parse(row.Settings).RootElement.Clone(),
         Enabled = row.Enabled,
     };

@@ -1,17 +1,22 @@
 using System.Threading.Channels;
+using Npgsql;
 
 namespace LeadPlatform.ServiceDefaults;
 
 /// <summary>
 /// Group commit for many small writes: each caller awaits its own item, and items that arrive while a batch is
 /// being written go together into the next one (one statement, one commit). A caller's await completes only after
-/// its batch is durable, so it acknowledges nothing early; if the batch fails, every caller in it gets the error.
-/// A <paramref name="linger"/> holds each batch open that long for more items, for writes whose callers can wait
-/// (fewer, larger commits at moderate rates).
+/// its batch is durable, so it acknowledges nothing early. If a batch of several fails because the database refused
+/// its data (<paramref name="retryAloneWhen"/>; by default a non-transient <see cref="PostgresException"/>), each item
+/// is written again on its own, so one caller's bad item fails only that caller; other failures (the database away)
+/// fail every caller in the batch. A <paramref name="linger"/> holds each batch open that long for more items, for
+/// writes whose callers can wait (fewer, larger commits at moderate rates).
 /// </summary>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500,
-    TimeSpan linger = default)
+    TimeSpan linger = default, Func<Exception, bool>? retryAloneWhen = null)
 {
+    private readonly Func<Exception, bool> _retryAloneWhen = retryAloneWhen ?? (static ex => ex is PostgresException { IsTransient: false });
+
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
@@ -65,6 +70,13 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex) when (batch.Count > 1 && _retryAloneWhen(ex))
+        {
+            foreach (var pending in batch)
+            {
+                await WriteBatchAsync([pending]);
             }
         }
         catch (Exception ex)

@@ -14,7 +14,7 @@ namespace LeadPlatform.EndToEndTests;
 [TestFixture, Category("EndToEnd")]
 public class LeadToCrmSpecs
 {
-    private const string WebhookSecret = "e2e-webhook-secret";
+    private const string WebhookSecret = "e2e-webhook-secret-0123456789abcdef";
     private ProcessPlatform _platform = null!;
 
     [OneTimeSetUp]

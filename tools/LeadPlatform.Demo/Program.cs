@@ -63,7 +63,7 @@ foreach (var lead in DemoLeads.Create(runId))
 
 if (firstLeadId is not null && firstEnquireProspect is not null)
 {
-    await Timeline.ShowAsync(sandbox, disposition, firstLeadId, firstEnquireProspect, Arg("--webhook-secret", "demo-webhook-secret"));
+    await Timeline.ShowAsync(sandbox, disposition, firstLeadId, firstEnquireProspect, Arg("--webhook-secret", "demo-webhook-secret-0123456789abcdef"));
 }
 return 0;
 

@@ -20,7 +20,7 @@ public sealed class FaultRig : IAsyncDisposable
     public const string AccountId = "faults-account";
     public const string ApiKey = "faults-roobrik-api-key-0001";
     public const string IntegrationId = "faults-enquire";
-    public const string WebhookSecret = "faults-webhook-secret";
+    public const string WebhookSecret = "faults-webhook-secret-0123456789abcdef";
 
     public required ProcessPlatform Platform { get; init; }
     public required TcpProxy Rabbit { get; init; }

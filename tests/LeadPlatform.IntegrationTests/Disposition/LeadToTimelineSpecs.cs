@@ -17,7 +17,7 @@ namespace LeadPlatform.IntegrationTests.Disposition;
 [TestFixture]
 public class LeadToTimelineSpecs
 {
-    private const string Secret = "whsec-acme-enquire";
+    private const string Secret = "whsec-acme-enquire-0123456789abcdef";
     private InProcessPlatform _platform = null!;
     private InProcessService _disposition = null!;
 
