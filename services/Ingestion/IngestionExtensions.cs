@@ -1,5 +1,6 @@
 using MassTransit;
 using LeadPlatform.Ingestion.Operations;
+using LeadPlatform.Ingestion.Privacy;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 
@@ -24,6 +25,7 @@ public static class IngestionExtensions
         builder.Services.AddHostedService<IntegrationFileLoader>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.AddIngestionOperations();
+        builder.AddIngestionPrivacy();
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
@@ -38,6 +40,7 @@ public static class IngestionExtensions
         app.MapIntegrationAdmin();
         app.MapIntakeAdmin();
         app.MapOperations();
+        app.MapErasures();
         return app;
     }
 }
