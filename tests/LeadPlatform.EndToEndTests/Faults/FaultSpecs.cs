@@ -174,7 +174,7 @@ public class FaultSpecs
                 """{"messageType":["urn:message:Nowhere:NoSuchMessage"],"message":{"x":1}}""", "application/vnd.masstransit+json");
             await FaultRig.PublishRawAsync(_rig.Environment, queue,
                 """{"lead":{"source":"roobrik","accountId":"faults-account","conversion":"sales-opt-in","prospect":{"lastName":"Suite","email":"not-an-email"}}}""",
-                "application/json");
+                "application/json", apiKey: FaultRig.ApiKey);
         }));
         await _rig.AssertNothingLostOrDuplicatedAsync("poison", submissions,
             // Bad JSON and the invalid lead go to _error; a type nobody consumes is MassTransit's _skipped dead letter.
