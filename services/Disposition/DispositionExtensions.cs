@@ -24,8 +24,12 @@ public static class DispositionExtensions
         builder.Services.Configure<PollerOptions>(builder.Configuration.GetSection("Disposition:Polling"));
         builder.Services.AddHttpClient(DispositionPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<DispositionPoller>();
-        builder.AddLeadPlatformBus(x => x.AddConsumer<LeadTimelineConsumer>(c => c.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000)))
-            .Endpoint(e => e.Name = "disposition-timeline"));
+        builder.AddLeadPlatformBus(x =>
+        {
+            x.AddConsumer<LeadTimelineConsumer>(c => c.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000)))
+                .Endpoint(e => e.Name = "disposition-timeline");
+            x.AddConsumer<DispositionErasureConsumer>().Endpoint(e => e.Name = "disposition-erasure");
+        });
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using LeadPlatform.Ingestion.Operations;
+using LeadPlatform.Ingestion.Privacy;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 using LeadPlatform.ServiceDefaults.Security;
@@ -27,6 +28,7 @@ public static class IngestionExtensions
         builder.Services.AddHostedService<IntegrationFileLoader>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.AddIngestionOperations();
+        builder.AddIngestionPrivacy();
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
@@ -41,6 +43,7 @@ public static class IngestionExtensions
         app.MapIntegrationAdmin();
         app.MapIntakeAdmin();
         app.MapOperations();
+        app.MapErasures();
         return app;
     }
 }

@@ -9,8 +9,11 @@ public sealed class LeadRejectedException(Rejection rejection) : Exception(rejec
     public Rejection Rejection { get; } = rejection;
 }
 
-/// <summary>Broker intake: the same validation, account check and dedupe as <c>POST /v1/leads</c>.</summary>
-public sealed class SubmitLeadConsumer(LeadSubmission submission, ILogger<SubmitLeadConsumer> logger) : IConsumer<SubmitLead>
+/// <summary>
+/// Broker intake: the same authentication (the source's API key, here in the <c>X-Api-Key</c> message header), account
+/// check, validation and dedupe as <c>POST /v1/leads</c>. Broker credentials alone authorize nothing.
+/// </summary>
+public sealed class SubmitLeadConsumer(LeadSubmission submission, SourceKeys keys, ILogger<SubmitLeadConsumer> logger) : IConsumer<SubmitLead>
 {
     public async Task Consume(ConsumeContext<SubmitLead> context)
     {
@@ -19,14 +22,26 @@ public sealed class SubmitLeadConsumer(LeadSubmission submission, ILogger<Submit
         {
             throw new LeadRejectedException(Rejection.Field(StatusCodes.Status400BadRequest, "lead", "is required"));
         }
-        // The broker's own credentials are the authentication here; no API key.
-        var (accepted, rejected) = await submission.SubmitAsync(message.Lead, message.IdempotencyKey, caller: null, context.CancellationToken);
+        var caller = await keys.AuthenticateAsync(ApiKeyOf(context), context.CancellationToken)
+            ?? throw new LeadRejectedException(Rejection.Field(StatusCodes.Status401Unauthorized, SourceKeys.Header,
+                "A valid X-Api-Key message header is required"));
+        var (accepted, rejected) = await submission.SubmitAsync(message.Lead, message.IdempotencyKey, caller, context.CancellationToken);
         if (rejected is not null)
         {
             throw new LeadRejectedException(rejected);
         }
         logger.LogInformation("Broker lead {LeadId} accepted (duplicate: {Duplicate})", accepted!.LeadId, accepted.Duplicate);
     }
+
+    /// <summary>
+    /// The key from the message headers: a MassTransit envelope's own headers, else the AMQP headers (raw JSON from
+    /// non-.NET publishers). A string header; AMQP clients may hand it over as bytes.
+    /// </summary>
+    public static string? ApiKeyOf(ConsumeContext context) =>
+        context.Headers.Get<string>(SourceKeys.Header)
+        ?? context.ReceiveContext.TransportHeaders.Get<string>(SourceKeys.Header)
+        ?? (context.ReceiveContext.TransportHeaders.TryGetHeader(SourceKeys.Header, out var raw) && raw is byte[] bytes
+            ? System.Text.Encoding.UTF8.GetString(bytes) : null);
 }
 
 /// <summary>

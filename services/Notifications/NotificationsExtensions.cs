@@ -12,7 +12,11 @@ public static class NotificationsExtensions
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("notifications", typeof(NotificationLog).Assembly);
         builder.Services.AddSingleton<NotificationLog>();
-        builder.AddLeadPlatformBus(x => x.AddConsumer<LeadDeliveredNotifier>(typeof(LeadDeliveredNotifierDefinition)));
+        builder.AddLeadPlatformBus(x =>
+        {
+            x.AddConsumer<LeadDeliveredNotifier>(typeof(LeadDeliveredNotifierDefinition));
+            x.AddConsumer<NotificationErasureConsumer>().Endpoint(e => e.Name = "notifications-erasure");
+        });
         return builder;
     }
 }

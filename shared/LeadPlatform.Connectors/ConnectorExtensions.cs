@@ -28,6 +28,8 @@ public static class ConnectorExtensions
         builder.Services.AddSingleton<DeliveryResilience>();
         builder.Services.AddScoped<DeliveryProcessor>();
         builder.Services.AddHostedService<ScheduledRetryWorker>();
+        builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection("Retention"));
+        builder.Services.AddHostedService<LedgerRetention>();
         builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
 
         builder.AddLeadPlatformBus(x =>
@@ -38,6 +40,8 @@ public static class ConnectorExtensions
                 e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 e.PrefetchCount = options.PrefetchCount;
             });
+            // Erasure of ledger rows: one queue all connectors compete on, so one of them answers.
+            x.AddConsumer<LedgerErasureConsumer>().Endpoint(e => e.Name = LedgerErasureConsumer.Queue);
             // Updates of delivered leads share the CRM's queue (and so its order and limits).
             x.AddConsumer<LeadUpdatedConsumer, LeadUpdatedConsumerDefinition>().Endpoint(e =>
             {

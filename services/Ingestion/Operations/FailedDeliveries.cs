@@ -25,6 +25,7 @@ public sealed record LedgerRow
 /// <summary>
 /// Reads and replays rows of the connectors' delivery ledger (<c>delivery.ledger</c>). The table is created by the
 /// first connector that starts, so until then every read is empty and every replay finds nothing.
+/// A row whose message was purged (retention, erasure) holds no lead any more and is not replayed.
 /// A replay only puts a failed row back to <c>retry_scheduled</c>, due now, keeping its attempts: the connector's
 /// scheduled retries then claim it under their lease and deliver it once, looking it up first when an earlier try
 /// may have created it.
@@ -74,7 +75,7 @@ public sealed class FailedDeliveries(NpgsqlDataSource dataSource)
         var sql = $"""
             update delivery.ledger
                set state = 'retry_scheduled', next_attempt_at = now(), finished_at = null, outcome_published_at = null, updated_at = now()
-             where lead_id = @leadId and integration_id = @integrationId and state = 'failed'
+             where lead_id = @leadId and integration_id = @integrationId and state = 'failed' and purged_at is null
             returning {Columns}
             """;
         return (await QueryAsync(sql, new { leadId, integrationId }, ct)).SingleOrDefault();
@@ -87,7 +88,7 @@ public sealed class FailedDeliveries(NpgsqlDataSource dataSource)
             update delivery.ledger l
                set state = 'retry_scheduled', next_attempt_at = now(), finished_at = null, outcome_published_at = null, updated_at = now()
               from (select lead_id as picked_lead, integration_id as picked_integration from delivery.ledger
-                     where {Matches}
+                     where {Matches} and purged_at is null
                      order by finished_at
                      limit @limit
                      for update skip locked) picked

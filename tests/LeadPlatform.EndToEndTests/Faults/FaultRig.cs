@@ -19,6 +19,7 @@ public sealed class FaultRig : IAsyncDisposable
 {
     public const string AccountId = "faults-account";
     public const string ApiKey = "faults-roobrik-api-key-0001";
+    public const string LateAccountId = "faults-late-account";
     public const string IntegrationId = "faults-enquire";
     public const string WebhookSecret = "faults-webhook-secret-0123456789abcdef";
 
@@ -78,7 +79,8 @@ public sealed class FaultRig : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, "v1/source-keys/roobrik")
         {
-            Content = JsonContent.Create(new { key = ApiKey, accounts = new[] { AccountId } }),
+            // The replay test's broker leads go to an account configured only later; the key may already submit there.
+            Content = JsonContent.Create(new { key = ApiKey, accounts = new[] { AccountId, LateAccountId } }),
         };
         request.Headers.Add("X-Admin-Key", ProcessPlatform.AdminKey);
         using var response = await Ingestion.Client.SendAsync(request);
@@ -272,7 +274,8 @@ public sealed class FaultRig : IAsyncDisposable
     }
 
     /// <summary>Publishes raw bytes to a queue through the management API (default exchange), as a foreign publisher would.</summary>
-    public static async Task PublishRawAsync(IsolatedEnvironment environment, string queue, string body, string? contentType, string? messageType = null)
+    public static async Task PublishRawAsync(IsolatedEnvironment environment, string queue, string body, string? contentType, string? messageType = null,
+        string? apiKey = null)
     {
         using var management = new HttpClient { BaseAddress = new Uri(environment.Servers.RabbitManagement.TrimEnd('/') + "/") };
         management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
@@ -285,6 +288,10 @@ public sealed class FaultRig : IAsyncDisposable
         if (messageType is not null)
         {
             properties["type"] = messageType;
+        }
+        if (apiKey is not null)
+        {
+            properties["headers"] = new Dictionary<string, string> { ["X-Api-Key"] = apiKey };
         }
         using var response = await management.PostAsJsonAsync(
             $"api/exchanges/{Uri.EscapeDataString(environment.Name)}/amq.default/publish",

@@ -174,7 +174,7 @@ public class FaultSpecs
                 """{"messageType":["urn:message:Nowhere:NoSuchMessage"],"message":{"x":1}}""", "application/vnd.masstransit+json");
             await FaultRig.PublishRawAsync(_rig.Environment, queue,
                 """{"lead":{"source":"roobrik","accountId":"faults-account","conversion":"sales-opt-in","prospect":{"lastName":"Suite","email":"not-an-email"}}}""",
-                "application/json");
+                "application/json", apiKey: FaultRig.ApiKey);
         }));
         await _rig.AssertNothingLostOrDuplicatedAsync("poison", submissions,
             // Bad JSON and the invalid lead go to _error; a type nobody consumes is MassTransit's _skipped dead letter.
@@ -188,7 +188,7 @@ public class FaultSpecs
         // Broker leads for an account nobody has configured yet: refused at once into the error queue. The fix is
         // the onboarding step that was missing (the account's integration); then ops drain the error queue back.
         const string queue = "ingestion-submit-lead";
-        const string lateAccount = "faults-late-account";
+        const string lateAccount = FaultRig.LateAccountId;
         var late = Enumerable.Range(0, 5).Select(n => $"replay-late-{n}").ToList();
         var errorsBefore = await _rig.Environment.QueueDepthAsync(queue + "_error") ?? 0;
         var moved = 0;
@@ -201,7 +201,8 @@ public class FaultSpecs
                     source = "roobrik", sourceLeadId = id, accountId = lateAccount, conversion = "sales-opt-in",
                     prospect = new { firstName = "Late", lastName = "Suite", email = $"{id}@example.com" },
                 };
-                await FaultRig.PublishRawAsync(_rig.Environment, queue, System.Text.Json.JsonSerializer.Serialize(new { lead }), "application/json");
+                await FaultRig.PublishRawAsync(_rig.Environment, queue, System.Text.Json.JsonSerializer.Serialize(new { lead }), "application/json",
+                    apiKey: FaultRig.ApiKey);
             }
             await Eventually.UntilAsync(async () => await _rig.Environment.QueueDepthAsync(queue + "_error") >= errorsBefore + late.Count,
                 TimeSpan.FromSeconds(20), "the leads of the unknown account in the error queue");

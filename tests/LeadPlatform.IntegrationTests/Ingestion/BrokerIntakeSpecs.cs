@@ -13,6 +13,7 @@ public class BrokerIntakeSpecs
 {
     private const string Queue = "ingestion-submit-lead";
     private const string ErrorQueue = "ingestion-submit-lead_error";
+    private const string ApiKey = "broker-roobrik-api-key-0001";
     private IngestionHost _host = null!;
 
     [OneTimeSetUp]
@@ -20,6 +21,7 @@ public class BrokerIntakeSpecs
     {
         _host = await IngestionHost.StartAsync("brokerintake");
         await _host.PutIntegrationAsync("acme-enquire", new { accountId = "acme-senior", crm = "enquire" });
+        await _host.PutSourceKeyAsync("roobrik", ApiKey, "*");
         await Eventually.UntilAsync(async () => await _host.Environment.QueueDepthAsync(Queue) is not null,
             TimeSpan.FromSeconds(15), $"queue {Queue}");
     }
@@ -48,7 +50,7 @@ public class BrokerIntakeSpecs
     public async Task Raw_JSON_from_a_non_dotnet_publisher_becomes_one_LeadConverted(string? contentType)
     {
         var id = $"raw-{contentType?.Length ?? 0}";
-        await _host.Tap.PublishRawAsync(Queue, RawSubmit(id), contentType);
+        await _host.Tap.PublishRawAsync(Queue, RawSubmit(id), contentType, ApiKey);
 
         var leadId = await StoredLeadAsync(id);
         var published = await _host.PublishedForAsync(leadId);
@@ -69,13 +71,13 @@ public class BrokerIntakeSpecs
                 Prospect = new Person { LastName = "Clark" },
             },
         };
-        await bus.Publish(message);
+        await bus.Publish(message, c => c.Headers.Set("X-Api-Key", ApiKey));
         var leadId = await StoredLeadAsync("envelope-1");
         await _host.PublishedForAsync(leadId);
         var before = await _host.CountsAsync();
 
-        await bus.Publish(message);
-        await _host.Tap.PublishRawAsync(Queue, RawSubmit("marker-after-envelope"));
+        await bus.Publish(message, c => c.Headers.Set("X-Api-Key", ApiKey));
+        await _host.Tap.PublishRawAsync(Queue, RawSubmit("marker-after-envelope"), apiKey: ApiKey);
         await _host.PublishedForAsync(await StoredLeadAsync("marker-after-envelope"));
 
         var after = await _host.CountsAsync();
@@ -96,7 +98,8 @@ public class BrokerIntakeSpecs
     {
         var before = await _host.CountsAsync();
         var marker = Guid.NewGuid().ToString("N");
-        await _host.Tap.PublishRawAsync(Queue, body.Replace("\"roobrik\", ", $"\"roobrik\", \"comments\": \"{marker}\", ", StringComparison.Ordinal));
+        await _host.Tap.PublishRawAsync(Queue, body.Replace("\"roobrik\", ", $"\"roobrik\", \"comments\": \"{marker}\", ", StringComparison.Ordinal),
+            apiKey: ApiKey);
 
         var errored = await Eventually.UntilAsync(() => _host.Tap.PeekAsync(ErrorQueue),
             all => all.Any(m => m.Body.Contains(marker, StringComparison.Ordinal) || (!body.Contains("roobrik", StringComparison.Ordinal) && m.Body == body)),

@@ -61,10 +61,21 @@ public sealed class BrokerTap(string vhost)
         return got.EnumerateArray().Select(Decode).ToList();
     }
 
-    /// <summary>Publishes as a non-.NET system would: a raw JSON body straight to a queue (default exchange).</summary>
-    public async Task PublishRawAsync(string queue, string json, string? contentType = "application/json")
+    /// <summary>
+    /// Publishes as a non-.NET system would: a raw JSON body straight to a queue (default exchange), with the source's
+    /// API key in header <c>X-Api-Key</c> when one is given.
+    /// </summary>
+    public async Task PublishRawAsync(string queue, string json, string? contentType = "application/json", string? apiKey = null)
     {
-        var properties = contentType is null ? (object)new { delivery_mode = 2 } : new { delivery_mode = 2, content_type = contentType };
+        var properties = new Dictionary<string, object> { ["delivery_mode"] = 2 };
+        if (contentType is not null)
+        {
+            properties["content_type"] = contentType;
+        }
+        if (apiKey is not null)
+        {
+            properties["headers"] = new Dictionary<string, string> { ["X-Api-Key"] = apiKey };
+        }
         using var response = await Management.PostAsJsonAsync($"api/exchanges/{VHost}/amq.default/publish",
             new { properties, routing_key = queue, payload = json, payload_encoding = "string" });
         response.EnsureSuccessStatusCode();

@@ -1,0 +1,29 @@
+using Dapper;
+using LeadPlatform.Contracts;
+using MassTransit;
+using Npgsql;
+
+namespace LeadPlatform.Notifications;
+
+/// <summary>Notifications' part of an erasure (store <c>notifications</c>, queue <c>notifications-erasure</c>): the sent records of the leads.</summary>
+public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : IConsumer<EraseLeadData>
+{
+    public const string Store = "notifications";
+
+    public async Task Consume(ConsumeContext<EraseLeadData> context)
+    {
+        if (context.Message.Store != Store)
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        var sent = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.sent where lead_id = any(@leadIds)",
+            new { leadIds = context.Message.LeadIds.ToArray() }, cancellationToken: context.CancellationToken));
+        await context.RespondAsync(new LeadDataErased
+        {
+            ErasureId = context.Message.ErasureId,
+            Store = Store,
+            Erased = new Dictionary<string, int> { ["notifications.sent"] = sent },
+        });
+    }
+}
