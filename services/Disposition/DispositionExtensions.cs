@@ -13,6 +13,7 @@ public static class DispositionExtensions
         builder.AddLeadPlatformDatabase("disposition", typeof(DispositionApplier).Assembly);
         builder.Services.AddSingleton<LeadResolver>();
         builder.Services.AddSingleton<DispositionApplier>();
+        builder.Services.AddSingleton<PollLeases>();
         builder.Services.Configure<PollerOptions>(builder.Configuration.GetSection("Disposition:Polling"));
         builder.Services.AddHttpClient(DispositionPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<DispositionPoller>();
