@@ -48,7 +48,7 @@ public class PollerScaleOutSpecs
         var times = polls.Skip(from - 1).ToList();
 
         // 12 s at one poll per 2 s is 6 polls; two instances polling on their own would make ~12.
-        Assert.That(times.Count - 1, Is.InRange(4, 7), "polls in 12 s");
+        Assert.That(times.Count - 1, Is.InRange(3, 7), "polls in 12 s (fewer when the machine is slow, never one per instance)");
         var gaps = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
         Assert.That(gaps.Min(), Is.GreaterThan(Interval - TimeSpan.FromMilliseconds(300)), "no two polls within one interval");
     }
