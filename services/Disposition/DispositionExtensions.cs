@@ -21,6 +21,7 @@ public static class DispositionExtensions
             c.BaseAddress = new Uri(builder.Configuration["Disposition:IngestionUrl"] ?? "http://127.0.0.1:5080/");
             c.Timeout = TimeSpan.FromSeconds(5);
         });
+        builder.Services.AddSingleton<PollLeases>();
         builder.Services.Configure<PollerOptions>(builder.Configuration.GetSection("Disposition:Polling"));
         builder.Services.AddHttpClient(DispositionPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<DispositionPoller>();

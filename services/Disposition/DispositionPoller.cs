@@ -1,11 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Dapper;
 using LeadPlatform.Disposition.Adapters;
 using LeadPlatform.Integrations;
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace LeadPlatform.Disposition;
 
@@ -14,6 +12,8 @@ public sealed class PollerOptions
     /// <summary>How often the poller looks for integrations that are due.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
     public int MaxPagesPerPoll { get; set; } = 20;
+    /// <summary>How long an instance holds an integration while it polls it; renewed after every page.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>What an <c>inbound-poll</c> integration's settings say about polling.</summary>
@@ -28,17 +28,22 @@ public sealed class PollSettings
 /// Polls CRMs that cannot push: for each <c>inbound-poll</c> integration, on its own schedule, read the
 /// changes feed from the stored cursor, apply each change (once, by event id), then store the new cursor.
 /// A restart resumes from the cursor; a page read twice applies nothing twice. A failing CRM backs off.
+/// The schedule lives in PostgreSQL (<see cref="PollLeases"/>): with N instances each integration is polled once
+/// per interval, by whichever instance leased it. Nothing one integration holds (a bad setting, a feed that throws
+/// anything) stops the host: it is logged, recorded on the integration's row, and retried after a back-off.
 /// </summary>
 public sealed class DispositionPoller(
-    IntegrationStore integrations, NpgsqlDataSource dataSource, IHttpClientFactory http, IServiceScopeFactory scopes,
+    IntegrationStore integrations, PollLeases leases, IHttpClientFactory http, IServiceScopeFactory scopes,
     LeadResolver resolver, DispositionApplier applier, TimeProvider clock, IOptions<PollerOptions> options,
     ILogger<DispositionPoller> logger) : BackgroundService
 {
     public const string HttpClientName = "disposition-poll";
-    private readonly Dictionary<string, DateTimeOffset> _nextDue = [];
-    private readonly Dictionary<string, int> _failures = [];
+    private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(new PollSettings().PollIntervalSeconds);
 
     private sealed record Page(List<JsonElement>? Changes, string? NextCursor);
+
+    private sealed class LeaseLostException(string integrationId)
+        : Exception($"Lost the polling lease of {integrationId} to another instance");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,14 +53,15 @@ public sealed class DispositionPoller(
             {
                 foreach (var integration in (await integrations.AllAsync(stoppingToken)).Values.Where(IsPolled))
                 {
-                    if (_nextDue.GetValueOrDefault(integration.Id) <= clock.GetUtcNow())
+                    if (await leases.TryClaimAsync(integration.Id, options.Value.Lease, stoppingToken) is { } claim)
                     {
-                        await PollOneAsync(integration, stoppingToken);
+                        await PollOneAsync(integration, claim, stoppingToken);
                     }
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // The database or the catalog is away (or something no integration explains): the next tick tries again.
                 logger.LogWarning(ex, "Polling round failed; trying again next tick");
             }
             await Task.Delay(options.Value.Tick, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -64,34 +70,41 @@ public sealed class DispositionPoller(
 
     private static bool IsPolled(Integration i) => i.Enabled && i.Directions.Contains(IntegrationDirections.InboundPoll);
 
-    private async Task PollOneAsync(Integration integration, CancellationToken ct)
+    private async Task PollOneAsync(Integration integration, PollLeases.Claim claim, CancellationToken ct)
     {
-        var settings = integration.SettingsAs<PollSettings>();
-        var interval = TimeSpan.FromSeconds(Math.Max(1, settings.PollIntervalSeconds));
+        var interval = DefaultInterval;
         try
         {
-            var applied = await PollPagesAsync(integration, settings, ct);
-            _failures.Remove(integration.Id);
-            _nextDue[integration.Id] = clock.GetUtcNow() + interval;
+            // Inside the try: a setting that does not parse is this integration's failure, not the host's.
+            var settings = integration.SettingsAs<PollSettings>();
+            interval = TimeSpan.FromSeconds(Math.Max(1, settings.PollIntervalSeconds));
+            var applied = await PollPagesAsync(integration, settings, claim, ct);
+            await leases.ReleaseAsync(claim, interval, null);
             if (applied > 0)
             {
                 logger.LogInformation("Polled {IntegrationId}: {Applied} change(s) applied", integration.Id, applied);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException or NpgsqlException && !ct.IsCancellationRequested)
+        catch (LeaseLostException ex)
         {
-            var failures = _failures[integration.Id] = _failures.GetValueOrDefault(integration.Id) + 1;
-            // Back off exponentially (capped at 32 intervals) so a CRM that is down is not hammered.
-            _nextDue[integration.Id] = clock.GetUtcNow() + interval * Math.Pow(2, Math.Min(failures, 5));
-            logger.LogWarning("Polling {IntegrationId} failed ({Failures} in a row): {Error}", integration.Id, failures, ex.Message);
-            await SaveCursorAsync(integration.Id, null, ex.Message, ct);
+            logger.LogWarning("{Message}; its poll stops here", ex.Message);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Polling {IntegrationId} failed ({ErrorType}): {Error}", integration.Id, ex.GetType().Name, ex.Message);
+            await leases.ReleaseAsync(claim, interval, $"{ex.GetType().Name}: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            await leases.ReleaseAsync(claim, TimeSpan.Zero, null); // Stopping: another instance may take it at once.
+            throw;
         }
     }
 
-    private async Task<int> PollPagesAsync(Integration integration, PollSettings settings, CancellationToken ct)
+    private async Task<int> PollPagesAsync(Integration integration, PollSettings settings, PollLeases.Claim claim, CancellationToken ct)
     {
         var url = settings.ChangesUrl ?? $"{integration.Endpoint?.TrimEnd('/')}/changes";
-        var cursor = await CursorAsync(integration.Id, ct);
+        var cursor = claim.Cursor;
         var applied = 0;
         using var scope = scopes.CreateScope();
         var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
@@ -116,7 +129,10 @@ public sealed class DispositionPoller(
                 cursor = body.NextCursor;
             }
             // The cursor is stored after the page is applied: a crash in between re-reads the page, which applies nothing twice.
-            await SaveCursorAsync(integration.Id, cursor, null, ct);
+            if (!await leases.SaveCursorAsync(claim, cursor, options.Value.Lease, ct))
+            {
+                throw new LeaseLostException(integration.Id);
+            }
             if (!advanced || (body.Changes?.Count ?? 0) == 0)
             {
                 break;
@@ -145,28 +161,5 @@ public sealed class DispositionPoller(
             applied += (await applier.ApplyAsync(integration, leadId, e, "poll", publish, ct)).Applied;
         }
         return applied;
-    }
-
-    private async Task<string?> CursorAsync(string integrationId, CancellationToken ct)
-    {
-        const string sql = "select cursor from disposition.poll_cursor where integration_id = @integrationId";
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql, new { integrationId }, cancellationToken: ct));
-    }
-
-    private async Task SaveCursorAsync(string integrationId, string? cursor, string? error, CancellationToken ct)
-    {
-        // On failure (error set) the cursor stays where it was.
-        const string sql = """
-            insert into disposition.poll_cursor (integration_id, cursor, polled_at, failures, last_error)
-            values (@integrationId, @cursor, now(), case when @error is null then 0 else 1 end, @error)
-            on conflict (integration_id) do update set
-                cursor = case when @error is null then excluded.cursor else poll_cursor.cursor end,
-                polled_at = now(),
-                failures = case when @error is null then 0 else poll_cursor.failures + 1 end,
-                last_error = @error
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { integrationId, cursor, error }, cancellationToken: CancellationToken.None));
     }
 }

@@ -25,6 +25,7 @@ public static class ConnectorExtensions
         builder.AddLeadPlatformDatabase("delivery", typeof(DeliveryLedger).Assembly);
         builder.Services.AddSingleton<DeliveryLedger>();
         builder.Services.AddSingleton<LedgerUpdates>();
+        builder.Services.AddSingleton<SharedRateLimiter>();
         builder.Services.AddSingleton<DeliveryResilience>();
         builder.Services.AddScoped<DeliveryProcessor>();
         builder.Services.AddHostedService<ScheduledRetryWorker>();

@@ -17,7 +17,7 @@ public static class BusExtensions
         Action<IBusRegistrationConfigurator>? registrations = null,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? endpoints = null)
     {
-        var uri = new Uri(builder.Configuration.GetConnectionString("RabbitMq") ?? DefaultRabbitMq);
+        var address = RabbitMqAddress.Parse(builder.Configuration.GetConnectionString("RabbitMq") ?? DefaultRabbitMq);
         builder.Services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
@@ -32,7 +32,7 @@ public static class BusExtensions
             registrations?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.UseRabbitMqHost(uri);
+                cfg.UseRabbitMqHost(address);
                 endpoints?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
@@ -47,14 +47,27 @@ public static class BusExtensions
         endpoint.SetQuorumQueue();
     }
 
-    public static void UseRabbitMqHost(this IRabbitMqBusFactoryConfigurator cfg, Uri uri)
+    public static void UseRabbitMqHost(this IRabbitMqBusFactoryConfigurator cfg, Uri uri) =>
+        cfg.UseRabbitMqHost(RabbitMqAddress.Parse(uri.OriginalString));
+
+    /// <summary>The first node as the host; with several nodes, all of them as the cluster MassTransit reconnects to.</summary>
+    public static void UseRabbitMqHost(this IRabbitMqBusFactoryConfigurator cfg, RabbitMqAddress address)
     {
-        var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
-        var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        cfg.Host(uri.Host, (ushort)(uri.Port > 0 ? uri.Port : 5672), vhost.Length == 0 ? "/" : vhost, h =>
+        var (host, port) = address.Nodes[0];
+        cfg.Host(host, (ushort)port, address.VirtualHost, h =>
         {
-            h.Username(credentials.Length > 0 && credentials[0].Length > 0 ? credentials[0] : "guest");
-            h.Password(credentials.Length > 1 ? credentials[1] : "guest");
+            h.Username(address.UserName);
+            h.Password(address.Password);
+            if (address.Nodes.Count > 1)
+            {
+                h.UseCluster(c =>
+                {
+                    foreach (var node in address.Nodes)
+                    {
+                        c.Node($"{node.Host}:{node.Port}");
+                    }
+                });
+            }
         });
     }
 }

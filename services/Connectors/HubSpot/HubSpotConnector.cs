@@ -72,7 +72,7 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
         };
         message.Headers.Authorization = new("Bearer", integration.Credential("accessToken"));
         using var response = await http.SendAsync(message, ct);
-        limits.Observe(integration.Id, response.Headers);
+        await limits.ObserveAsync(integration.Id, response.Headers, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.Conflict && method == HttpMethod.Post))
         {
@@ -80,7 +80,7 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
         }
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            limits.Pause(integration.Id, HubSpotErrors.RetryAfter(body, response.Headers));
+            await limits.PauseAsync(integration.Id, HubSpotErrors.RetryAfter(body, response.Headers), ct);
         }
         throw HubSpotErrors.ToException(response.StatusCode, body, response.Headers);
     }

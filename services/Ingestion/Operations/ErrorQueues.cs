@@ -17,7 +17,7 @@ public sealed class ErrorQueues(IConfiguration configuration, IHttpClientFactory
 {
     public const string Suffix = "_error";
 
-    private readonly Uri _amqp = new(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq);
+    private readonly Uri _amqp = RabbitMqAddress.Parse(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq).NodeUris[0];
 
     private string VirtualHost => Uri.UnescapeDataString(_amqp.AbsolutePath.TrimStart('/')) is { Length: > 0 } vhost ? vhost : "/";
 

@@ -61,6 +61,17 @@ public sealed class DispositionPlatform : IAsyncDisposable
         return disposition;
     }
 
+    /// <summary>A second (third...) Disposition instance on the same broker and database, as a scaled-out deployment runs.</summary>
+    public async Task<InProcessService> StartAnotherDispositionAsync()
+    {
+        var config = Environment.ServiceConfiguration();
+        config["Disposition:Polling:Tick"] = "00:00:00.200";
+        var another = await StartDispositionAsync(config);
+        await Eventually.UntilAsync(async () => (await another.Client.GetAsync("health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), "another disposition instance to be ready");
+        return another;
+    }
+
     /// <summary>Stops the Disposition service and starts a fresh one on the same broker and database.</summary>
     public async Task RestartDispositionAsync()
     {

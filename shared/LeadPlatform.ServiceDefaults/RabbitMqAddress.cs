@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace LeadPlatform.ServiceDefaults;
+
+/// <summary>
+/// <c>ConnectionStrings:RabbitMq</c>: an AMQP URI whose host part may list several nodes of a RabbitMQ cluster,
+/// comma-separated, e.g. <c>amqp://user:pass@rabbit-0:5672,rabbit-1:5672,rabbit-2:5672/vhost</c>. A service
+/// connects to one of them and, when that node goes away, reconnects to any other. One node is the usual URI.
+/// </summary>
+public sealed record RabbitMqAddress(string Scheme, string UserName, string Password, IReadOnlyList<(string Host, int Port)> Nodes, string VirtualHost)
+{
+    public const int DefaultPort = 5672;
+
+    public static RabbitMqAddress Parse(string connectionString)
+    {
+        var schemeEnd = connectionString.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            throw new FormatException("ConnectionStrings:RabbitMq must look like amqp://user:pass@host[:port][,host[:port]...]/vhost");
+        }
+        var scheme = connectionString[..schemeEnd];
+        var rest = connectionString[(schemeEnd + 3)..];
+        var slash = rest.IndexOf('/');
+        var authority = slash < 0 ? rest : rest[..slash];
+        var vhost = slash < 0 ? "" : Uri.UnescapeDataString(rest[(slash + 1)..]);
+        var at = authority.LastIndexOf('@');
+        var credentials = (at < 0 ? "" : authority[..at]).Split(':', 2);
+        var nodes = (at < 0 ? authority : authority[(at + 1)..])
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(ParseNode).ToList();
+        if (nodes.Count == 0)
+        {
+            throw new FormatException("ConnectionStrings:RabbitMq names no host");
+        }
+        return new RabbitMqAddress(scheme,
+            credentials[0].Length > 0 ? Uri.UnescapeDataString(credentials[0]) : "guest",
+            credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "guest",
+            nodes, vhost.Length == 0 ? "/" : vhost);
+    }
+
+    private static (string Host, int Port) ParseNode(string node)
+    {
+        // host, host:port, [v6], [v6]:port
+        var colon = node.LastIndexOf(':');
+        if (colon > 0 && colon > node.LastIndexOf(']'))
+        {
+            return (node[..colon], int.Parse(node[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture));
+        }
+        return (node, DefaultPort);
+    }
+
+    /// <summary>A single-node URI per node (for clients that take one URI, such as the management tools).</summary>
+    public IReadOnlyList<Uri> NodeUris => Nodes.Select(n => new UriBuilder(Scheme, n.Host.Trim('[', ']'), n.Port, Uri.EscapeDataString(VirtualHost))
+    {
+        UserName = Uri.EscapeDataString(UserName),
+        Password = Uri.EscapeDataString(Password),
+    }.Uri).ToList();
+}
