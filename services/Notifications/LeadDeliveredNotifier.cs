@@ -28,8 +28,9 @@ public sealed class LeadDeliveredNotifier(
         {
             return;
         }
-        var lead = await log.FindDeliveredLeadAsync(delivered.LeadId, delivered.IntegrationId, ct)
-            ?? throw new InvalidOperationException($"lead {delivered.LeadId} is not in the delivery ledger for {delivered.IntegrationId}");
+        // LeadConverted reaches this service on its own queue: retried until it has been consumed.
+        var lead = await log.FindConvertedLeadAsync(delivered.LeadId, ct)
+            ?? throw new InvalidOperationException($"lead {delivered.LeadId} has not been received as LeadConverted yet");
 
         var message = LeadNotificationEmail.Create(lead, delivered);
         message.From.Add(MailboxAddress.Parse(options.Value.From));

@@ -27,15 +27,25 @@ public sealed class NotificationLog(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, integrationId, recipients, messageId }, cancellationToken: ct));
     }
 
-    /// <summary>
-    /// The lead as the connector delivered it, from the delivery ledger (read only): the connector writes the
-    /// row before it publishes <c>LeadDelivered</c>, so the lead is always there when the event arrives.
-    /// </summary>
-    public async Task<LeadConverted?> FindDeliveredLeadAsync(Guid leadId, string integrationId, CancellationToken ct)
+    public async Task RecordLeadAsync(Guid leadId, string convertedJson, CancellationToken ct)
     {
-        const string sql = "select message::text as Message from delivery.ledger where lead_id = @leadId and integration_id = @integrationId";
+        const string sql = """
+            insert into notifications.lead (lead_id, message) values (@leadId, cast(@convertedJson as jsonb))
+            on conflict (lead_id) do nothing
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { leadId, integrationId }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, convertedJson }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The lead as it was converted, from this service's own copy (kept by <see cref="NotifiedLeadRecorder"/> from
+    /// <c>LeadConverted</c>); null until that message has been consumed.
+    /// </summary>
+    public async Task<LeadConverted?> FindConvertedLeadAsync(Guid leadId, CancellationToken ct)
+    {
+        const string sql = "select message::text as Message from notifications.lead where lead_id = @leadId";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { leadId }, cancellationToken: ct));
         return json is null ? null : JsonSerializer.Deserialize<LeadConverted>(json, JsonDefaults.Options);
     }
 }

@@ -5,7 +5,7 @@ namespace LeadPlatform.Notifications;
 
 public static class NotificationsExtensions
 {
-    /// <summary>The lead-notification email: a consumer of <c>LeadDelivered</c>, its sent log, and SMTP settings.</summary>
+    /// <summary>The lead-notification email: consumers of <c>LeadConverted</c> (the lead) and <c>LeadDelivered</c>, its sent log, and SMTP settings.</summary>
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection("Notifications"));
@@ -14,6 +14,7 @@ public static class NotificationsExtensions
         builder.Services.AddSingleton<NotificationLog>();
         builder.AddLeadPlatformBus(x =>
         {
+            x.AddConsumer<NotifiedLeadRecorder>(typeof(NotifiedLeadRecorderDefinition));
             x.AddConsumer<LeadDeliveredNotifier>(typeof(LeadDeliveredNotifierDefinition));
             x.AddConsumer<NotificationErasureConsumer>().Endpoint(e => e.Name = "notifications-erasure");
         });

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -49,6 +50,10 @@ public sealed class ConnectorPlatform : IAsyncDisposable
 
     public static async Task<ConnectorPlatform> StartAsync(string crm)
     {
+        if (crm is not (AlisConnector.Name or EnquireConnector.Name))
+        {
+            throw new ArgumentException($"ConnectorPlatform hosts alis or enquire, not {crm}: derive from ConnectorConformanceSpecs instead", nameof(crm));
+        }
         var environment = await IsolatedEnvironment.CreateAsync($"connector{crm}");
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
@@ -68,9 +73,14 @@ public sealed class ConnectorPlatform : IAsyncDisposable
             b =>
             {
                 b.AddServiceDefaults();
-                _ = crm == AlisConnector.Name
-                    ? b.AddConnector<AlisConnector>(AlisConnector.Name)
-                    : b.AddConnector<EnquireConnector>(EnquireConnector.Name);
+                // Only the two senior-living CRMs this platform knows; any other connector (a CRM team's own)
+                // proves itself with the conformance kit (LeadPlatform.Connectors.Testing), not by silently testing Enquire.
+                _ = crm switch
+                {
+                    AlisConnector.Name => b.AddConnector<AlisConnector>(AlisConnector.Name),
+                    EnquireConnector.Name => b.AddConnector<EnquireConnector>(EnquireConnector.Name),
+                    _ => throw new UnreachableException(),
+                };
             },
             a => a.MapDefaultEndpoints());
         var consumed = new ConsumedLeads();
