@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace LeadPlatform.Notifications;
 
-/// <summary>Notifications' part of an erasure (store <c>notifications</c>, queue <c>notifications-erasure</c>): the sent records of the leads.</summary>
+/// <summary>
+/// Notifications' part of an erasure (store <c>notifications</c>, queue <c>notifications-erasure</c>): the sent records
+/// of the leads and this service's own copy of them.
+/// </summary>
 public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : IConsumer<EraseLeadData>
 {
     public const string Store = "notifications";
@@ -16,14 +19,19 @@ public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : I
         {
             return;
         }
+        var leadIds = new { leadIds = context.Message.LeadIds.ToArray() };
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
         var sent = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.sent where lead_id = any(@leadIds)",
-            new { leadIds = context.Message.LeadIds.ToArray() }, cancellationToken: context.CancellationToken));
+            leadIds, transaction, cancellationToken: context.CancellationToken));
+        var leads = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.lead where lead_id = any(@leadIds)",
+            leadIds, transaction, cancellationToken: context.CancellationToken));
+        await transaction.CommitAsync(context.CancellationToken);
         await context.RespondAsync(new LeadDataErased
         {
             ErasureId = context.Message.ErasureId,
             Store = Store,
-            Erased = new Dictionary<string, int> { ["notifications.sent"] = sent },
+            Erased = new Dictionary<string, int> { ["notifications.sent"] = sent, ["notifications.lead"] = leads },
         });
     }
 }
