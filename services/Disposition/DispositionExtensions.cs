@@ -13,6 +13,7 @@ public static class DispositionExtensions
         builder.AddLeadPlatformDatabase("disposition", typeof(DispositionApplier).Assembly);
         builder.Services.AddSingleton<LeadResolver>();
         builder.Services.AddSingleton<DispositionApplier>();
+        builder.AddCrmChannels();
         builder.Services.Configure<PollerOptions>(builder.Configuration.GetSection("Disposition:Polling"));
         builder.Services.AddHttpClient(DispositionPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<DispositionPoller>();
@@ -24,6 +25,7 @@ public static class DispositionExtensions
     public static WebApplication MapDisposition(this WebApplication app)
     {
         app.MapPushEndpoints();
+        app.MapCrmChannels();
         app.MapQueryEndpoints();
         return app;
     }

@@ -23,7 +23,7 @@ public static class PushEndpoints
         string integrationId, HttpRequest request, IntegrationStore integrations, LeadResolver resolver,
         DispositionApplier applier, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(request, ct);
+        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
         if (body is null)
         {
             return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
@@ -98,24 +98,4 @@ public static class PushEndpoints
             _ => "The signature does not match",
         },
         extensions: new Dictionary<string, object?> { ["field"] = check == SignatureCheck.Stale || check == SignatureCheck.Malformed ? WebhookSignature.TimestampHeader : WebhookSignature.SignatureHeader });
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBytes)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
 }

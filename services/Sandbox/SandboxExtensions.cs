@@ -19,6 +19,7 @@ public static class SandboxExtensions
         app.MapDispositionFeed();
         app.MapSalesforceApi();
         app.MapHubSpotApi();
+        app.MapHubSpotWebhookSender();
         app.MapAdfApi();
         return app;
     }

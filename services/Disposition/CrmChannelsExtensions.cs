@@ -1,0 +1,19 @@
+using LeadPlatform.Disposition.HubSpot;
+
+namespace LeadPlatform.Disposition;
+
+/// <summary>Each shipped CRM's own disposition channels: HubSpot webhooks, Salesforce outbound messages, API polling.</summary>
+public static class CrmChannelsExtensions
+{
+    public static IHostApplicationBuilder AddCrmChannels(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DispositionIntake>();
+        return builder;
+    }
+
+    public static WebApplication MapCrmChannels(this WebApplication app)
+    {
+        app.MapHubSpotWebhook();
+        return app;
+    }
+}
