@@ -1,4 +1,5 @@
 using LeadPlatform.Disposition.HubSpot;
+using LeadPlatform.Disposition.Salesforce;
 
 namespace LeadPlatform.Disposition;
 
@@ -14,6 +15,7 @@ public static class CrmChannelsExtensions
     public static WebApplication MapCrmChannels(this WebApplication app)
     {
         app.MapHubSpotWebhook();
+        app.MapSalesforceOutboundMessages();
         return app;
     }
 }

@@ -18,6 +18,7 @@ public static class SandboxExtensions
         app.MapAlisApi();
         app.MapDispositionFeed();
         app.MapSalesforceApi();
+        app.MapSalesforceOutboundSender();
         app.MapHubSpotApi();
         app.MapHubSpotWebhookSender();
         app.MapAdfApi();
