@@ -1,3 +1,4 @@
+using LeadPlatform.Disposition.CrmPolling;
 using LeadPlatform.Disposition.HubSpot;
 using LeadPlatform.Disposition.Salesforce;
 
@@ -9,6 +10,8 @@ public static class CrmChannelsExtensions
     public static IHostApplicationBuilder AddCrmChannels(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DispositionIntake>();
+        builder.Services.AddSingleton<ICrmChangeSource, HubSpotChangeSource>();
+        builder.Services.AddSingleton<ICrmChangeSource, SalesforceChangeSource>();
         return builder;
     }
 

@@ -29,7 +29,7 @@ public sealed class PollSettings
 /// changes feed from the stored cursor, apply each change (once, by event id), then store the new cursor.
 /// A restart resumes from the cursor; a page read twice applies nothing twice. A failing CRM backs off.
 /// </summary>
-public sealed class DispositionPoller(
+public sealed partial class DispositionPoller(
     IntegrationStore integrations, NpgsqlDataSource dataSource, IHttpClientFactory http, IServiceScopeFactory scopes,
     LeadResolver resolver, DispositionApplier applier, TimeProvider clock, IOptions<PollerOptions> options,
     ILogger<DispositionPoller> logger) : BackgroundService
@@ -82,7 +82,7 @@ public sealed class DispositionPoller(
         {
             var failures = _failures[integration.Id] = _failures.GetValueOrDefault(integration.Id) + 1;
             // Back off exponentially (capped at 32 intervals) so a CRM that is down is not hammered.
-            _nextDue[integration.Id] = clock.GetUtcNow() + interval * Math.Pow(2, Math.Min(failures, 5));
+            _nextDue[integration.Id] = NotBefore(ex, clock.GetUtcNow() + interval * Math.Pow(2, Math.Min(failures, 5)));
             logger.LogWarning("Polling {IntegrationId} failed ({Failures} in a row): {Error}", integration.Id, failures, ex.Message);
             await SaveCursorAsync(integration.Id, null, ex.Message, ct);
         }
@@ -90,6 +90,10 @@ public sealed class DispositionPoller(
 
     private async Task<int> PollPagesAsync(Integration integration, PollSettings settings, CancellationToken ct)
     {
+        if (await PollCrmApiAsync(integration, settings, ct) is { } crmApplied)
+        {
+            return crmApplied;
+        }
         var url = settings.ChangesUrl ?? $"{integration.Endpoint?.TrimEnd('/')}/changes";
         var cursor = await CursorAsync(integration.Id, ct);
         var applied = 0;

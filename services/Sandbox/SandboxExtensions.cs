@@ -21,6 +21,7 @@ public static class SandboxExtensions
         app.MapSalesforceOutboundSender();
         app.MapHubSpotApi();
         app.MapHubSpotWebhookSender();
+        app.MapHubSpotCrmSearchApi();
         app.MapAdfApi();
         return app;
     }
