@@ -62,7 +62,8 @@ public sealed partial class DispositionPoller(
         }
     }
 
-    private static bool IsPolled(Integration i) => i.Enabled && i.Directions.Contains(IntegrationDirections.InboundPoll);
+    private static bool IsPolled(Integration i) =>
+        i.Enabled && i.Directions.Contains(IntegrationDirections.InboundPoll) && CrmCapabilities.Supports(i.Crm, IntegrationDirections.InboundPoll);
 
     private async Task PollOneAsync(Integration integration, CancellationToken ct)
     {

@@ -40,7 +40,7 @@ public static class PushEndpoints
         {
             return Unauthorized(check);
         }
-        if (!integration.Directions.Contains(IntegrationDirections.InboundPush))
+        if (!integration.Directions.Contains(IntegrationDirections.InboundPush) || !CrmCapabilities.Supports(integration.Crm, IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
         }

@@ -26,6 +26,26 @@ public class HubSpotWebhookSpecs
         });
     }
 
+    [Test]
+    public async Task A_push_for_a_CRM_whose_API_sends_no_dispositions_is_refused()
+    {
+        // Loaded as from an integrations file, past the validation ingestion does when one is saved.
+        await _platform.PutIntegrationAsync(new Integration
+        {
+            Id = "acme-alis-push", AccountId = "acme", Crm = "alis",
+            Directions = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush],
+            Credentials = new Dictionary<string, string> { ["webhookSecret"] = "whsec-alis" },
+        });
+        var leadId = await _platform.DeliveredLeadAsync("acme-alis-push", "alis", "ALIS-P-1");
+        var before = await _platform.StateAsync();
+
+        using var response = await _platform.PushAsync("acme-alis-push",
+            JsonSerializer.Serialize(new { eventId = "alis-1", leadId, status = "Resident", occurredAt = DateTimeOffset.UtcNow }), "whsec-alis");
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(403), await response.Content.ReadAsStringAsync());
+        Assert.That(await _platform.StateAsync(), Is.EqualTo(before));
+    }
+
     [OneTimeTearDown]
     public async Task Stop() => await _platform.DisposeAsync();
 
