@@ -37,6 +37,9 @@ public static class DefaultMappings
             ["NEW"] = "Pending", ["OPEN"] = "Assigned", ["IN_PROGRESS"] = "Working", ["OPEN_DEAL"] = "Working",
             ["UNQUALIFIED"] = "Lost", ["ATTEMPTED_TO_CONTACT"] = "Working", ["CONNECTED"] = "Working",
             ["BAD_TIMING"] = "Abandoned",
+            // lifecyclestage values, sent by webhooks subscribed to that property.
+            ["subscriber"] = "Pending", ["lead"] = "Pending", ["marketingqualifiedlead"] = "Pending",
+            ["salesqualifiedlead"] = "Assigned", ["opportunity"] = "Working", ["customer"] = "Sold", ["evangelist"] = "Sold",
         },
         // Senior living sales stages.
         ["enquire"] = new()
@@ -70,7 +73,7 @@ public static class DefaultMappings
         ["hubspot"] = new()
         {
             ["CALL"] = "PhoneCall", ["EMAIL"] = "Email", ["INCOMING_EMAIL"] = "Email", ["FORWARDED_EMAIL"] = "Email",
-            ["MEETING"] = "Appointment", ["NOTE"] = "Note", ["SMS"] = "Sms", ["WHATS_APP"] = "Sms",
+            ["MEETING"] = "Appointment", ["NOTE"] = "Note", ["TASK"] = "Note", ["SMS"] = "Sms", ["WHATS_APP"] = "Sms",
         },
         ["enquire"] = new() { ["Tour"] = "Appointment", ["Visit"] = "Appointment", ["Home Visit"] = "Appointment", ["Letter"] = "Note" },
         ["alis"] = new() { ["Tour"] = "Appointment", ["Visit"] = "Appointment" },

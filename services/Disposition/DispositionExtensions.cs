@@ -22,6 +22,7 @@ public static class DispositionExtensions
             c.Timeout = TimeSpan.FromSeconds(5);
         });
         builder.Services.AddSingleton<PollLeases>();
+        builder.AddCrmChannels();
         builder.Services.Configure<PollerOptions>(builder.Configuration.GetSection("Disposition:Polling"));
         builder.Services.AddHttpClient(DispositionPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<DispositionPoller>();
@@ -37,6 +38,7 @@ public static class DispositionExtensions
     public static WebApplication MapDisposition(this WebApplication app)
     {
         app.MapPushEndpoints();
+        app.MapCrmChannels();
         app.MapQueryEndpoints();
         return app;
     }

@@ -32,7 +32,7 @@ public sealed class PollSettings
 /// per interval, by whichever instance leased it. Nothing one integration holds (a bad setting, a feed that throws
 /// anything) stops the host: it is logged, recorded on the integration's row, and retried after a back-off.
 /// </summary>
-public sealed class DispositionPoller(
+public sealed partial class DispositionPoller(
     IntegrationStore integrations, PollLeases leases, IHttpClientFactory http, IServiceScopeFactory scopes,
     LeadResolver resolver, DispositionApplier applier, TimeProvider clock, IOptions<PollerOptions> options,
     ILogger<DispositionPoller> logger) : BackgroundService
@@ -68,7 +68,8 @@ public sealed class DispositionPoller(
         }
     }
 
-    private static bool IsPolled(Integration i) => i.Enabled && i.Directions.Contains(IntegrationDirections.InboundPoll);
+    private static bool IsPolled(Integration i) =>
+        i.Enabled && i.Directions.Contains(IntegrationDirections.InboundPoll) && CrmCapabilities.Supports(i.Crm, IntegrationDirections.InboundPoll);
 
     private async Task PollOneAsync(Integration integration, PollLeases.Claim claim, CancellationToken ct)
     {
@@ -92,7 +93,7 @@ public sealed class DispositionPoller(
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Polling {IntegrationId} failed ({ErrorType}): {Error}", integration.Id, ex.GetType().Name, ex.Message);
-            await leases.ReleaseAsync(claim, interval, $"{ex.GetType().Name}: {ex.Message}");
+            await leases.ReleaseAsync(claim, interval, $"{ex.GetType().Name}: {ex.Message}", RetryAfter(ex));
         }
         catch (OperationCanceledException)
         {
@@ -103,6 +104,10 @@ public sealed class DispositionPoller(
 
     private async Task<int> PollPagesAsync(Integration integration, PollSettings settings, PollLeases.Claim claim, CancellationToken ct)
     {
+        if (await PollCrmApiAsync(integration, settings, claim, ct) is { } crmApplied)
+        {
+            return crmApplied;
+        }
         var url = settings.ChangesUrl ?? $"{integration.Endpoint?.TrimEnd('/')}/changes";
         var cursor = claim.Cursor;
         var applied = 0;

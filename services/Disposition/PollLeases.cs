@@ -45,21 +45,22 @@ public sealed class PollLeases(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Ends the poll: due again one interval later, or on failure (error set) after an exponential back-off (capped at
-    /// 32 intervals) shared by every instance, so a CRM that is down is not hammered. The cursor stays as stored.
+    /// 32 intervals) shared by every instance, so a CRM that is down is not hammered, and never before a CRM's
+    /// Retry-After (<paramref name="notBefore"/>). The cursor stays as stored.
     /// </summary>
-    public async Task ReleaseAsync(Claim claim, TimeSpan interval, string? error)
+    public async Task ReleaseAsync(Claim claim, TimeSpan interval, string? error, TimeSpan notBefore = default)
     {
         const string sql = """
             update disposition.poll_cursor set
                 polled_at = now(),
                 failures = case when @error is null then 0 else failures + 1 end,
                 last_error = @error,
-                next_due_at = now() + @interval * case when @error is null then 1 else power(2, least(failures + 1, 5)) end,
+                next_due_at = now() + greatest(@notBefore, @interval * case when @error is null then 1 else power(2, least(failures + 1, 5)) end),
                 lease_until = null, lease_token = null
              where integration_id = @IntegrationId and lease_token = @Token
             """;
         // Not cancellable: a stopping host still hands its lease back rather than leaving it to run out.
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { claim.IntegrationId, claim.Token, interval, error }));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { claim.IntegrationId, claim.Token, interval, error, notBefore }));
     }
 }

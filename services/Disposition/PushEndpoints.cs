@@ -28,7 +28,7 @@ public static class PushEndpoints
         string integrationId, HttpRequest request, IntegrationStore integrations, LeadResolver resolver,
         DispositionApplier applier, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(request, ct);
+        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
         if (body is null)
         {
             return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
@@ -51,7 +51,7 @@ public static class PushEndpoints
             return Unauthorized(check == SignatureCheck.Valid ? SignatureCheck.Mismatch : check);
         }
         var integration = found!;
-        if (!integration.Directions.Contains(IntegrationDirections.InboundPush))
+        if (!integration.Directions.Contains(IntegrationDirections.InboundPush) || !CrmCapabilities.Supports(integration.Crm, IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
         }
@@ -109,24 +109,4 @@ public static class PushEndpoints
             _ => "The signature does not match",
         },
         extensions: new Dictionary<string, object?> { ["field"] = check == SignatureCheck.Stale || check == SignatureCheck.Malformed ? WebhookSignature.TimestampHeader : WebhookSignature.SignatureHeader });
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBytes)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
 }

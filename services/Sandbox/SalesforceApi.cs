@@ -34,6 +34,8 @@ public static partial class SalesforceApi
             var token = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : "";
             return sessions.ContainsKey(token) ? await next(context) : Errors(401, "INVALID_SESSION_ID", "Session expired or invalid");
         });
+        data.MapGet("/query/{locator}", (string locator, SandboxStore store, HttpContext http) =>
+            PlayAsync(http, sessions, () => MoreRecords(locator, http)));
         data.MapGet("/query", (string? q, SandboxStore store, HttpContext http) =>
             PlayAsync(http, sessions, () => Query(q ?? "", store, http)));
         data.MapPost("/sobjects/{sobject}", (string sobject, JsonObject body, SandboxStore store, HttpContext http) =>
@@ -80,7 +82,7 @@ public static partial class SalesforceApi
         var match = QueryPattern().Match(soql);
         if (!match.Success)
         {
-            return Errors(400, "MALFORMED_QUERY", $"unexpected token in query: {soql}");
+            return ChangesQuery(soql, store, http) ?? Errors(400, "MALFORMED_QUERY", $"unexpected token in query: {soql}");
         }
         var kind = match.Groups["type"].Value.ToLowerInvariant();
         string email;
@@ -109,7 +111,7 @@ public static partial class SalesforceApi
         {
             return Errors(404, "NOT_FOUND", "The requested resource does not exist");
         }
-        string[] required = kind == "lead" ? ["LastName", "Company"] : ["LastName"];
+        string[] required = kind switch { "lead" => ["LastName", "Company"], "contact" => ["LastName"], _ => [] };
         var missing = required.Where(f => string.IsNullOrWhiteSpace(Text(body, f))).ToArray();
         if (missing.Length > 0)
         {
@@ -126,7 +128,7 @@ public static partial class SalesforceApi
         }
         // Kept for inspection: whether the caller switched Salesforce's assignment rules off.
         body["_sforceAutoAssign"] = http.Request.Headers["Sforce-Auto-Assign"].ToString();
-        var record = store.Create(Crm, kind, kind == "lead" ? "00Q" : "003", body);
+        var record = store.Create(Crm, kind, IdPrefix(kind), body);
         return Results.Json(new { id = record.Id, success = true, errors = Array.Empty<object>() }, statusCode: 201);
     }
 
@@ -148,6 +150,7 @@ public static partial class SalesforceApi
         switch (fault?.Mode)
         {
             case "request-limit":
+                http.RequestServices.GetRequiredService<SandboxStore>().Create(Crm, "rate-limited", "RL", new JsonObject { ["path"] = http.Request.Path.Value });
                 return Errors(403, "REQUEST_LIMIT_EXCEEDED", fault.Message ?? "TotalRequests Limit exceeded.");
             case "session-expired":
                 sessions.TryRemove(http.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal), out _);
@@ -173,12 +176,18 @@ public static partial class SalesforceApi
     {
         "lead" => "lead",
         "contact" => "contact",
+        "task" => "task",
+        "event" => "event",
         _ => null,
     };
 
+    private static string IdPrefix(string kind) => kind switch { "lead" => "00Q", "contact" => "003", "task" => "00T", _ => "00U" };
+
+    private static string TypeName(string kind) => kind switch { "lead" => "Lead", "contact" => "Contact", "task" => "Task", _ => "Event" };
+
     private static JsonObject View(SandboxRecord record, HttpContext http, string[]? fields)
     {
-        var type = record.Kind == "lead" ? "Lead" : "Contact";
+        var type = TypeName(record.Kind);
         var version = http.GetRouteValue("version");
         var view = new JsonObject { ["attributes"] = new JsonObject { ["type"] = type, ["url"] = $"/services/data/{version}/sobjects/{type}/{record.Id}" } };
         view["Id"] = record.Id;

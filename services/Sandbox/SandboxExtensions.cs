@@ -18,7 +18,10 @@ public static class SandboxExtensions
         app.MapAlisApi();
         app.MapDispositionFeed();
         app.MapSalesforceApi();
+        app.MapSalesforceOutboundSender();
         app.MapHubSpotApi();
+        app.MapHubSpotWebhookSender();
+        app.MapHubSpotCrmSearchApi();
         app.MapAdfApi();
         return app;
     }

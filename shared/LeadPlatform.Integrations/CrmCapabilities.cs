@@ -1,15 +1,40 @@
 namespace LeadPlatform.Integrations;
 
-/// <summary>What each CRM the platform ships can do; an integration asking for more is refused.</summary>
+/// <summary>
+/// What each CRM the platform ships can do; an integration asking for more is refused (when it is saved, and again
+/// by the disposition service). <see cref="DispositionChannels"/> says through what each inbound direction works.
+/// </summary>
 public static class CrmCapabilities
 {
     private static readonly Dictionary<string, string[]> Supported = new(StringComparer.OrdinalIgnoreCase)
     {
+        // Enquire's API (individuals, reports) has no webhooks or change feed of its own that we could verify;
+        // dispositions come only through the platform's generic signed push or feed, set up on the account's side.
         ["enquire"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush, IntegrationDirections.InboundPoll],
+        // ALIS's API (prospects, contacts) sends no webhooks: no push. Polling reads the platform's generic feed.
         ["alis"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPoll],
         ["salesforce"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush, IntegrationDirections.InboundPoll],
         ["hubspot"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush, IntegrationDirections.InboundPoll],
+        // ADF is a one-way lead format (email or HTTP POST into the dealer's system): nothing comes back.
         ["adf"] = [IntegrationDirections.Outbound],
+    };
+
+    /// <summary>The channel behind each inbound direction, per CRM (docs/disposition.md tells how to set each up).</summary>
+    private static readonly Dictionary<string, Dictionary<string, string[]>> Channels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["enquire"] = new() { [IntegrationDirections.InboundPush] = ["generic-push"], [IntegrationDirections.InboundPoll] = ["generic-feed"] },
+        ["alis"] = new() { [IntegrationDirections.InboundPoll] = ["generic-feed"] },
+        ["salesforce"] = new()
+        {
+            [IntegrationDirections.InboundPush] = ["salesforce-outbound-message", "generic-push"],
+            [IntegrationDirections.InboundPoll] = ["salesforce-soql"],
+        },
+        ["hubspot"] = new()
+        {
+            [IntegrationDirections.InboundPush] = ["hubspot-webhook-v3", "generic-push"],
+            [IntegrationDirections.InboundPoll] = ["hubspot-crm-search"],
+        },
+        ["adf"] = [],
     };
 
     public static IReadOnlyCollection<string> KnownCrms => Supported.Keys;
@@ -18,4 +43,8 @@ public static class CrmCapabilities
 
     public static bool Supports(string crm, string direction) =>
         Supported.TryGetValue(crm, out var directions) && directions.Contains(direction);
+
+    /// <summary>The channels through which <paramref name="crm"/> sends dispositions in <paramref name="direction"/>; empty when none.</summary>
+    public static IReadOnlyList<string> DispositionChannels(string crm, string direction) =>
+        Channels.TryGetValue(crm, out var byDirection) && byDirection.TryGetValue(direction, out var channels) ? channels : [];
 }

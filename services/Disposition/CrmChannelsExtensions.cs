@@ -1,0 +1,24 @@
+using LeadPlatform.Disposition.CrmPolling;
+using LeadPlatform.Disposition.HubSpot;
+using LeadPlatform.Disposition.Salesforce;
+
+namespace LeadPlatform.Disposition;
+
+/// <summary>Each shipped CRM's own disposition channels: HubSpot webhooks, Salesforce outbound messages, API polling.</summary>
+public static class CrmChannelsExtensions
+{
+    public static IHostApplicationBuilder AddCrmChannels(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DispositionIntake>();
+        builder.Services.AddSingleton<ICrmChangeSource, HubSpotChangeSource>();
+        builder.Services.AddSingleton<ICrmChangeSource, SalesforceChangeSource>();
+        return builder;
+    }
+
+    public static WebApplication MapCrmChannels(this WebApplication app)
+    {
+        app.MapHubSpotWebhook();
+        app.MapSalesforceOutboundMessages();
+        return app;
+    }
+}
