@@ -20,7 +20,10 @@ public sealed record Lead
     public string? DealerId { get; init; }
     public string? OemId { get; init; }
     public IReadOnlyList<string>? Programs { get; init; }
+    /// <summary>The main vehicle: the first one the prospect wants to buy, else the first named.</summary>
     public Vehicle? Vehicle { get; init; }
+    /// <summary>Every vehicle the prospect named, in order (several to buy, a trade-in), the main one included; absent when none.</summary>
+    public IReadOnlyList<Vehicle>? Vehicles { get; init; }
     public string? Comments { get; init; }
     public IReadOnlyDictionary<string, string>? CustomFields { get; init; }
 

@@ -7,6 +7,7 @@ namespace LeadPlatform.Ingestion;
 public static class LeadValidator
 {
     private const int MaxText = 500;
+    private const int MaxVehicles = 20;
 
     public static Dictionary<string, string[]> Validate(Lead lead)
     {
@@ -46,6 +47,10 @@ public static class LeadValidator
         if (lead.OccurredAt is { } at && at > DateTimeOffset.UtcNow.AddDays(1))
         {
             errors["occurredAt"] = ["is in the future"];
+        }
+        if (lead.Vehicles is { Count: > MaxVehicles })
+        {
+            errors["vehicles"] = [$"names more than {MaxVehicles} vehicles"];
         }
         if (lead.Interaction?.Kind is { } kind && kind is not ("chat" or "meeting" or "experience" or "form"))
         {
