@@ -28,7 +28,9 @@ public static class ConnectorExtensions
         builder.Services.AddSingleton<DeliveryResilience>();
         builder.Services.AddScoped<DeliveryProcessor>();
         builder.Services.AddHostedService<ScheduledRetryWorker>();
-        builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
+        builder.Services.AddTransient<ContentLengthHandler>();
+        builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout)
+            .AddHttpMessageHandler<ContentLengthHandler>();
 
         builder.AddLeadPlatformBus(x =>
         {
