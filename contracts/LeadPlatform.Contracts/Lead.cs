@@ -4,6 +4,8 @@ namespace LeadPlatform.Contracts;
 public sealed record Lead
 {
     public string Source { get; init; } = "";
+    /// <summary>The source's name as CRMs show it ("Roobrik"), configured per source at ingestion; absent when none is.</summary>
+    public string? SourceName { get; init; }
     public string SourceLeadId { get; init; } = "";
     public string AccountId { get; init; } = "";
     /// <summary><c>sales-opt-in</c> is pushed to CRMs; any other conversion is stored only.</summary>

@@ -14,6 +14,8 @@ public static class IngestionExtensions
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Sources"));
+        builder.Services.AddSingleton<SourceNames>();
         builder.Services.AddSingleton<LeadInserts>();
         builder.Services.AddSingleton<OutboxHandoff>();
         builder.Services.AddSingleton<DeliveredView>();
