@@ -38,6 +38,7 @@ public static class IngestionExtensions
     {
         app.MapLeadEndpoints();
         app.MapIntegrationAdmin();
+        app.MapSettingsSchemas();
         app.MapIntakeAdmin();
         app.MapOperations();
         return app;
