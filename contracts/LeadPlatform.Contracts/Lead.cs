@@ -4,6 +4,8 @@ namespace LeadPlatform.Contracts;
 public sealed record Lead
 {
     public string Source { get; init; } = "";
+    /// <summary>The source's name as CRMs show it ("Roobrik"), configured per source at ingestion; absent when none is.</summary>
+    public string? SourceName { get; init; }
     public string SourceLeadId { get; init; } = "";
     public string AccountId { get; init; } = "";
     /// <summary><c>sales-opt-in</c> is pushed to CRMs; any other conversion is stored only.</summary>
@@ -20,7 +22,10 @@ public sealed record Lead
     public string? DealerId { get; init; }
     public string? OemId { get; init; }
     public IReadOnlyList<string>? Programs { get; init; }
+    /// <summary>The main vehicle: the first one the prospect wants to buy, else the first named.</summary>
     public Vehicle? Vehicle { get; init; }
+    /// <summary>Every vehicle the prospect named, in order (several to buy, a trade-in), the main one included; absent when none.</summary>
+    public IReadOnlyList<Vehicle>? Vehicles { get; init; }
     public string? Comments { get; init; }
     public IReadOnlyDictionary<string, string>? CustomFields { get; init; }
 

@@ -9,8 +9,8 @@ namespace LeadPlatform.Ingestion;
 
 /// <summary>
 /// Reads an ADF 1.0 document (one or more <c>&lt;prospect&gt;</c>) into canonical leads, tolerant of what vendors
-/// really send: any case of element names and of the <c>&lt;?adf version="1.0"?&gt;</c> instruction, an
-/// <c>&lt;?adf?&gt;</c> before the XML declaration, <c>name part="full"</c>, any phone type, CDATA comments.
+/// really send: <see cref="AdfRepair"/> first mends the malformations vendors' templates produce, then any case of
+/// element names, <c>name part="full"</c>, any phone type, CDATA comments. Every vehicle is kept.
 /// DTDs are refused and no external entity is ever resolved (no XXE).
 /// </summary>
 public static class AdfParser
@@ -38,17 +38,14 @@ public static class AdfParser
 
     private static XDocument Load(byte[] body)
     {
-        var text = Encoding.UTF8.GetString(body).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
-        // An <?xml?> declaration anywhere but first (often after <?adf?>) is a fatal XML error; it says nothing we need.
-        var declaration = text.IndexOf("<?xml ", StringComparison.OrdinalIgnoreCase);
-        if (declaration > 0)
+        string text;
+        try
         {
-            var end = text.IndexOf("?>", declaration, StringComparison.Ordinal);
-            if (end < 0)
-            {
-                throw new AdfException("body", "Malformed XML: the <?xml ...?> declaration is not closed with ?>");
-            }
-            text = text.Remove(declaration, end - declaration + 2);
+            text = AdfRepair.Repair(body);
+        }
+        catch (AdfRepair.RefusedException ex)
+        {
+            throw new AdfException("body", ex.Message);
         }
         var settings = new XmlReaderSettings
         {
@@ -73,7 +70,9 @@ public static class AdfParser
         var customer = Child(prospect, "customer");
         var contact = customer is null ? null : Child(customer, "contact");
         var (first, last) = Names(contact);
-        var vehicle = Children(prospect, "vehicle").OrderByDescending(v => Is(Attr(v, "interest"), "buy")).FirstOrDefault();
+        // Every vehicle the prospect names, in order (several to buy, a trade-in); the first one to buy is the main one.
+        var vehicles = Children(prospect, "vehicle").Select(ToVehicle).ToList();
+        var vehicle = vehicles.OrderByDescending(v => Is(v.Interest, "buy")).FirstOrDefault();
         var address = contact is null ? null : Child(contact, "address");
         var vendor = Child(prospect, "vendor");
         var provider = Child(prospect, "provider");
@@ -103,21 +102,32 @@ public static class AdfParser
                     Country = Text(Child(address, "country")),
                 },
             },
-            Vehicle = vehicle is null ? null : new Vehicle
-            {
-                Year = int.TryParse(Text(Child(vehicle, "year")), NumberStyles.Integer, CultureInfo.InvariantCulture, out var year) ? year : null,
-                Make = Text(Child(vehicle, "make")),
-                Model = Text(Child(vehicle, "model")),
-                Trim = Text(Child(vehicle, "trim")),
-                Vin = Text(Child(vehicle, "vin")),
-                Stock = Text(Child(vehicle, "stock")),
-                Condition = Attr(vehicle, "status")?.ToLowerInvariant(),
-                Interest = Attr(vehicle, "interest")?.ToLowerInvariant(),
-            },
+            Vehicle = vehicle,
+            Vehicles = vehicles.Count > 0 ? vehicles : null,
             Comments = customer is null ? null : Text(Child(customer, "comments")),
             CustomFields = custom.Count > 0 ? custom : null,
         };
     }
+
+    private static Vehicle ToVehicle(XElement vehicle) => new()
+    {
+        Year = int.TryParse(Text(Child(vehicle, "year")), NumberStyles.Integer, CultureInfo.InvariantCulture, out var year) ? year : null,
+        Make = Text(Child(vehicle, "make")),
+        Model = Text(Child(vehicle, "model")),
+        Trim = Text(Child(vehicle, "trim")),
+        Vin = Text(Child(vehicle, "vin")),
+        Stock = Text(Child(vehicle, "stock")),
+        Condition = Attr(vehicle, "status")?.ToLowerInvariant(),
+        Interest = Attr(vehicle, "interest")?.ToLowerInvariant(),
+        Odometer = Digits(Text(Child(vehicle, "odometer"))),
+        Comments = Text(Child(vehicle, "comments")),
+    };
+
+    /// <summary>"42,150" or "42150 mi" is 42150.</summary>
+    private static int? Digits(string? text) =>
+        text is null ? null
+        : int.TryParse(new string(text.TakeWhile(c => char.IsDigit(c) || c is ',' or ' ').Where(char.IsDigit).ToArray()),
+            NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary><c>part="first"/"last"</c>, or a single <c>part="full"</c> (or part-less) name split at its last space.</summary>
     private static (string? First, string? Last) Names(XElement? contact)

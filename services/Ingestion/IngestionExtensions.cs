@@ -17,6 +17,8 @@ public static class IngestionExtensions
         builder.AddLeadPlatformDatabase("ingestion", typeof(LeadIntake).Assembly);
         builder.Services.AddSingleton<LeadRouter>();
         builder.Services.AddSingleton<LeadIntake>();
+        builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Sources"));
+        builder.Services.AddSingleton<SourceNames>();
         builder.Services.AddSingleton<LeadInserts>();
         builder.Services.AddSingleton<OutboxHandoff>();
         builder.Services.AddSingleton<DeliveredView>();
@@ -41,6 +43,7 @@ public static class IngestionExtensions
     {
         app.MapLeadEndpoints();
         app.MapIntegrationAdmin();
+        app.MapSettingsSchemas();
         app.MapIntakeAdmin();
         app.MapOperations();
         app.MapErasures();

@@ -55,6 +55,11 @@ public static class IntegrationValidator
         {
             errors["endpoint"] = ["must be an absolute URL"];
         }
+        // Settings typed and checked at the door: the CRM's published schema (GET /v1/crms/{crm}/settings-schema).
+        foreach (var (field, messages) in SettingsSchemas.Validate(integration.Crm ?? "", integration.Settings))
+        {
+            errors.TryAdd(field, messages);
+        }
         DeliverySchedule.TryParse(integration.Settings, out _, out var scheduleError);
         if (scheduleError is not null)
         {

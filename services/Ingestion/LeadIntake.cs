@@ -17,7 +17,7 @@ public sealed record Acceptance(Guid LeadId, IReadOnlyList<PlannedDelivery> Deli
 /// deliveries, and commits the lead, its planned deliveries and its outbox row in one transaction.
 /// </summary>
 public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, TimeProvider clock, LeadUpdates updates,
-    LeadInserts inserts)
+    LeadInserts inserts, SourceNames sourceNames)
 {
     /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
     public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
@@ -30,7 +30,8 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
         var leadId = Guid.CreateVersion7();
         var acceptedAt = clock.GetUtcNow();
         var message = lead.Conversion == Lead.SalesOptIn
-            ? new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = lead, Deliveries = deliveries }
+            // The stored lead is what the source sent; the connectors also get the source's configured display name.
+            ? new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = sourceNames.Apply(lead), Deliveries = deliveries }
             : null;
         var row = new NewLead(leadId, lead, Encoding.UTF8.GetString(payload), idempotencyKey, hash, acceptedAt, deliveries,
             message, message is null ? null : JsonSerializer.Serialize(message, JsonDefaults.Options), Activity.Current?.Id);

@@ -9,6 +9,7 @@ public static class LeadValidator
     private const int MaxText = 500;
     /// <summary>Source and source lead id together must fit one btree index entry (2,704 bytes) in any script.</summary>
     private const int MaxSource = 100;
+    private const int MaxVehicles = 20;
 
     public static Dictionary<string, string[]> Validate(Lead lead)
     {
@@ -52,6 +53,10 @@ public static class LeadValidator
         if (lead.OccurredAt is { } at && at > DateTimeOffset.UtcNow.AddDays(1))
         {
             errors["occurredAt"] = ["is in the future"];
+        }
+        if (lead.Vehicles is { Count: > MaxVehicles })
+        {
+            errors["vehicles"] = [$"names more than {MaxVehicles} vehicles"];
         }
         if (lead.Interaction?.Kind is { } kind && kind is not ("chat" or "meeting" or "experience" or "form"))
         {

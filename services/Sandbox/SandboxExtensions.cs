@@ -6,6 +6,7 @@ public static class SandboxExtensions
     {
         builder.Services.AddSingleton<SandboxStore>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddBodyFraming();
         builder.AddDispositionFeed();
         return builder;
     }
@@ -13,6 +14,7 @@ public static class SandboxExtensions
     /// <summary>The inspection and fault API, and each CRM's stand-in API.</summary>
     public static WebApplication MapSandbox(this WebApplication app)
     {
+        app.UseBodyFraming();
         app.MapInspectionApi();
         app.MapEnquireApi();
         app.MapAlisApi();

@@ -31,7 +31,9 @@ public static class ConnectorExtensions
         builder.Services.AddHostedService<ScheduledRetryWorker>();
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection("Retention"));
         builder.Services.AddHostedService<LedgerRetention>();
-        builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout);
+        builder.Services.AddTransient<ContentLengthHandler>();
+        builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout)
+            .AddHttpMessageHandler<ContentLengthHandler>();
 
         builder.AddLeadPlatformBus(x =>
         {

@@ -77,13 +77,20 @@ public sealed class DeliveryProcessor(
                     {
                         return await connector.DeliverAsync(request, token);
                     }
-                    catch (Exception ex) when (ex is not CrmPermanentException)
+                    catch (Exception ex) when (ex is not (CrmPermanentException or CrmConfigurationException or IntegrationSettingsException))
                     {
                         // The CRM may have acted before failing to answer: look before creating next time.
                         mayExist = true;
                         throw;
                     }
                 }, lease.Token);
+            }
+            catch (Exception ex) when (ex is CrmConfigurationException or IntegrationSettingsException)
+            {
+                // Not the CRM's fault and not going to change by itself: fail now, saying it is the configuration.
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                await FailAsync(entry, tries, $"configuration of integration {entry.IntegrationId}: {ex.Message}", permanent: true, publisher, ct);
+                return;
             }
             catch (CrmPermanentException ex)
             {

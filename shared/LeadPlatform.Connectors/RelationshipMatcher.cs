@@ -12,26 +12,42 @@ public static class RelationshipMatcher
     // Concept → the words people write for it. Order matters only within a concept's fallbacks below.
     private static readonly Dictionary<string, string[]> Concepts = new()
     {
-        ["self"] = ["self", "myself", "me", "i am", "for me"],
+        ["self"] = ["self", "myself", "me", "i am", "for me", "for myself", "just me"],
         ["child"] = ["child", "daughter", "son", "kid", "children", "adult child", "stepdaughter", "stepson", "step daughter", "step son",
-            "stepchild", "step child"],
-        ["child-in-law"] = ["daughter in law", "son in law", "child in law"],
+            "stepchild", "step child", "only child", "eldest daughter", "oldest son"],
+        ["child-in-law"] = ["daughter in law", "son in law", "child in law", "daughter inlaw", "son inlaw"],
         ["spouse"] = ["spouse", "husband", "wife", "partner", "hubby", "wifey", "significant other", "companion", "fiance", "fiancee",
-            "boyfriend", "girlfriend"],
-        ["parent"] = ["parent", "mother", "father", "mom", "dad", "mum", "stepmother", "stepfather"],
-        ["parent-in-law"] = ["mother in law", "father in law", "parent in law"],
-        ["sibling"] = ["sibling", "sister", "brother", "sis", "bro"],
+            "boyfriend", "girlfriend", "domestic partner", "life partner"],
+        ["parent"] = ["parent", "mother", "father", "mom", "dad", "mum", "mommy", "stepmother", "stepfather", "step mother", "step father"],
+        ["parent-in-law"] = ["mother in law", "father in law", "parent in law", "mother inlaw", "father inlaw"],
+        ["sibling"] = ["sibling", "sister", "brother", "sis", "bro", "twin", "half sister", "half brother"],
         ["sibling-in-law"] = ["sister in law", "brother in law"],
-        ["grandchild"] = ["grandchild", "granddaughter", "grandson", "grand daughter", "grand son"],
-        ["grandparent"] = ["grandparent", "grandmother", "grandfather", "grandma", "grandpa"],
-        ["relative"] = ["relative", "family", "niece", "nephew", "cousin", "aunt", "uncle", "family member", "in law"],
-        ["friend"] = ["friend", "neighbor", "neighbour", "church member", "roommate", "family friend"],
+        ["grandchild"] = ["grandchild", "granddaughter", "grandson", "grand daughter", "grand son", "grandkid"],
+        ["grandparent"] = ["grandparent", "grandmother", "grandfather", "grandma", "grandpa", "granny", "nana"],
+        ["relative"] = ["relative", "family", "niece", "nephew", "cousin", "aunt", "uncle", "family member", "in law", "other family",
+            "extended family", "godson", "goddaughter", "great niece", "great nephew"],
+        // Not family: none of these may ever end on a family value (see NotFamily).
+        ["friend"] = ["friend", "neighbor", "neighbour", "church member", "roommate", "family friend", "friend of family",
+            "close friend", "best friend", "fellow church member", "next door neighbor", "old friend", "lifelong friend"],
+        ["acquaintance"] = ["acquaintance", "ex wife", "ex husband", "former spouse", "former wife", "former husband", "business partner",
+            "coworker", "co worker", "colleague", "landlord", "tenant", "employer", "employee"],
         ["professional"] = ["professional", "social worker", "case manager", "doctor", "physician", "nurse", "discharge planner",
-            "care manager", "attorney", "lawyer", "placement agent", "referral agent"],
-        ["guardian"] = ["guardian", "poa", "power of attorney", "conservator", "caregiver", "legal guardian"],
+            "care manager", "geriatric care manager", "attorney", "lawyer", "elder law attorney", "placement agent", "referral agent",
+            "financial advisor", "financial planner", "accountant", "hospital", "therapist", "case worker", "caseworker",
+            "ombudsman", "home health", "hospice", "senior advisor", "advisor"],
+        ["guardian"] = ["guardian", "poa", "power of attorney", "durable power of attorney", "healthcare proxy", "health care proxy",
+            "health care poa", "medical poa", "conservator", "legal guardian", "court appointed guardian", "trustee", "executor",
+            "fiduciary", "legal representative"],
+        ["caregiver"] = ["caregiver", "care giver", "caretaker", "home health aide", "aide", "cna", "personal care assistant",
+            "paid caregiver", "private duty"],
+        ["clergy"] = ["clergy", "pastor", "priest", "rabbi", "minister", "chaplain", "reverend", "deacon", "imam", "faith leader"],
     };
 
-    // When the account has no value for a concept, the next broader one it may have.
+    // The concepts that are not kinship: they fall back only to other roles like them, then to the account's own fallback.
+    private static readonly HashSet<string> NotFamily = ["self", "friend", "acquaintance", "professional", "guardian", "caregiver", "clergy"];
+
+    // When the account has no value for a concept, the next broader one it may have. A role that is not family never
+    // reaches a family value here: "Power of Attorney" in a list without Guardian or Professional is the fallback, not "Relative".
     private static readonly Dictionary<string, string[]> Broader = new()
     {
         // An in-law is family, but not the account's "Child": only when it has no general family value.
@@ -44,8 +60,17 @@ public static class RelationshipMatcher
         ["parent"] = ["relative"],
         ["sibling"] = ["relative"],
         ["spouse"] = ["relative"],
-        ["guardian"] = ["professional", "relative"],
+        ["guardian"] = ["professional"],
+        ["caregiver"] = ["professional"],
+        ["clergy"] = ["professional"],
     };
+
+    /// <summary>Whether a concept is kinship (for the table's own checks).</summary>
+    public static bool IsFamily(string concept) => Concepts.ContainsKey(concept) && !NotFamily.Contains(concept);
+
+    /// <summary>Every phrasing the matcher knows, with its concept.</summary>
+    public static IEnumerable<(string Phrase, string Concept)> Phrasings =>
+        Concepts.SelectMany(c => c.Value.Select(p => (p, c.Key)));
 
     public static string Match(string? raw, IReadOnlyList<string> accountValues, string fallback)
     {
@@ -80,14 +105,31 @@ public static class RelationshipMatcher
         return fallback;
     }
 
-    /// <summary>The kinship concept of a phrase: the longest known word inside it wins ("son in law" over "son").</summary>
-    public static string? ConceptOf(string normalized) =>
-        Concepts
-            .SelectMany(c => c.Value.Select(word => (Concept: c.Key, Word: word)))
-            .Where(x => ContainsWord(normalized, x.Word))
-            .OrderByDescending(x => x.Word.Length)
+    /// <summary>
+    /// The concept of a phrase. Words inside a longer known phrase don't count ("family" in "friend of family", "son" in
+    /// "son in law"); kinship wins over a role ("Son (POA)", "daughter and caregiver" say who the writer is); then the longest.
+    /// "POA for my mother" is about the writer, so what follows " for " is only read when what precedes it says nothing.
+    /// </summary>
+    public static string? ConceptOf(string normalized)
+    {
+        var cut = normalized.IndexOf(" for ", StringComparison.Ordinal);
+        if (cut > 0 && ConceptOfWhole(normalized[..cut]) is { } writer)
+        {
+            return writer;
+        }
+        return ConceptOfWhole(normalized);
+    }
+
+    private static string? ConceptOfWhole(string normalized)
+    {
+        var found = Phrasings.Where(x => ContainsWord(normalized, x.Phrase)).ToList();
+        return found
+            .Where(x => !found.Any(other => other.Phrase.Length > x.Phrase.Length && ContainsWord(other.Phrase, x.Phrase)))
+            .OrderByDescending(x => IsFamily(x.Concept))
+            .ThenByDescending(x => x.Phrase.Length)
             .Select(x => x.Concept)
             .FirstOrDefault();
+    }
 
     // An account value like "Son/Daughter" or "Child or Grandchild" may stand for several concepts, one per part.
     private static HashSet<string> ConceptsOf(string rawValue) =>
@@ -98,9 +140,9 @@ public static class RelationshipMatcher
             .ToHashSet();
 
     private static readonly string[] Male = ["son", "stepson", "husband", "hubby", "father", "dad", "brother", "grandson", "grandfather",
-        "grandpa", "nephew", "uncle", "boyfriend", "fiance", "stepfather", "bro"];
+        "grandpa", "nephew", "uncle", "boyfriend", "fiance", "stepfather", "bro", "godson"];
     private static readonly string[] Female = ["daughter", "stepdaughter", "wife", "wifey", "mother", "mom", "mum", "sister", "granddaughter",
-        "grandmother", "grandma", "niece", "aunt", "girlfriend", "fiancee", "stepmother", "sis"];
+        "grandmother", "grandma", "niece", "aunt", "girlfriend", "fiancee", "stepmother", "sis", "mommy", "granny", "nana", "goddaughter"];
 
     // "Son/Daughter" names both: neutral.
     private static char? GenderOf(string normalized) =>

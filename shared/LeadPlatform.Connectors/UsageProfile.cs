@@ -22,6 +22,7 @@ public sealed class UsageProfile
     /// </summary>
     public Dictionary<string, string> FieldMapping { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    [System.Text.Json.Serialization.JsonIgnore] // computed, not a setting
     public bool RecordsContacts => string.Equals(RecordAs, RecordKinds.Contact, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether an update of an existing record may write a field of <paramref name="kind"/>.</summary>

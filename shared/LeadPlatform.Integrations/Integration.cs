@@ -26,8 +26,18 @@ public sealed record Integration
 
     public string? Credential(string name) => Credentials.TryGetValue(name, out var value) ? value : null;
 
-    public T SettingsAs<T>() where T : new() =>
-        Settings.ValueKind == JsonValueKind.Object ? Settings.Deserialize<T>(JsonDefaults.Options) ?? new T() : new T();
+    public T SettingsAs<T>() where T : new()
+    {
+        try
+        {
+            return Settings.ValueKind == JsonValueKind.Object ? Settings.Deserialize<T>(JsonDefaults.Options) ?? new T() : new T();
+        }
+        catch (JsonException ex)
+        {
+            // A setting of the wrong type (saved before settings were checked at the door): a configuration fault.
+            throw new IntegrationSettingsException($"the settings of integration {Id} can't be read: {ex.Message}", ex);
+        }
+    }
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

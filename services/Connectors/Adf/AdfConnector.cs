@@ -30,7 +30,7 @@ public sealed class AdfConnector(HttpClient http, TimeProvider clock, IOptions<C
         {
             AdfSettings.EmailDelivery => await EmailAsync(request, settings, xml, options.Value.RequestTimeout, ct),
             AdfSettings.HttpDelivery => await PostAsync(request, xml, ct),
-            _ => throw new CrmPermanentException($"integration {request.Integration.Id}: settings.delivery must be email or http"),
+            _ => throw new CrmConfigurationException($"integration {request.Integration.Id}: settings.delivery must be email or http"),
         };
     }
 
@@ -39,7 +39,7 @@ public sealed class AdfConnector(HttpClient http, TimeProvider clock, IOptions<C
         var email = settings.Email;
         if (string.IsNullOrWhiteSpace(email.Host) || string.IsNullOrWhiteSpace(email.From) || email.To.Count == 0)
         {
-            throw new CrmPermanentException($"integration {request.Integration.Id}: settings.email needs host, from and to");
+            throw new CrmConfigurationException($"integration {request.Integration.Id}: settings.email needs host, from and to");
         }
         var message = new MimeMessage
         {
@@ -73,7 +73,7 @@ public sealed class AdfConnector(HttpClient http, TimeProvider clock, IOptions<C
 
     private async Task<CrmResult> PostAsync(DeliveryRequest request, string xml, CancellationToken ct)
     {
-        var endpoint = request.Integration.Endpoint ?? throw new CrmPermanentException($"integration {request.Integration.Id} has no endpoint");
+        var endpoint = request.Integration.Endpoint ?? throw new CrmConfigurationException($"integration {request.Integration.Id} has no endpoint");
         using var post = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(xml, Encoding.UTF8, "application/xml") };
         post.Headers.Add("Idempotency-Key", $"{request.LeadId}:{request.Integration.Id}");
         if (request.Integration.Credential("apiKey") is { } apiKey)

@@ -30,7 +30,11 @@ public static class AdfDocument
             Id(xml, "1", OurIdSource, leadId.ToString());
             Id(xml, "2", lead.Source, lead.SourceLeadId);
             Text(xml, "requestdate", (lead.OccurredAt ?? now).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-            WriteVehicle(xml, lead.Vehicle);
+            // Every vehicle the prospect named (several to buy, a trade-in), else the one vehicle ADF requires.
+            foreach (var vehicle in VehiclesOf(lead))
+            {
+                WriteVehicle(xml, vehicle);
+            }
             WriteCustomer(xml, leadId, lead, settings);
             WriteVendor(xml, lead, settings.Vendor, settings.Email);
             WriteProvider(xml, lead, settings.Provider);
@@ -40,6 +44,9 @@ public static class AdfDocument
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    private static IEnumerable<Vehicle?> VehiclesOf(Lead lead) =>
+        lead.Vehicles is { Count: > 0 } vehicles ? vehicles.Select(v => (Vehicle?)v) : [lead.Vehicle];
 
     /// <summary>ADF requires a vehicle with year, make and model: a lead without one gets them empty.</summary>
     private static void WriteVehicle(XmlWriter xml, Vehicle? vehicle)
@@ -59,6 +66,8 @@ public static class AdfDocument
         Optional(xml, "vin", vehicle?.Vin);
         Optional(xml, "stock", vehicle?.Stock);
         Optional(xml, "trim", vehicle?.Trim);
+        Optional(xml, "odometer", vehicle?.Odometer?.ToString(CultureInfo.InvariantCulture));
+        Optional(xml, "comments", vehicle?.Comments);
         xml.WriteEndElement();
     }
 
@@ -157,9 +166,12 @@ public static class AdfDocument
                 lines.Add("The email and phone above are those of the person who submitted on the prospect's behalf.");
             }
         }
-        if (lead.Vehicle?.Interest is { } interest && !Interests.Contains(interest.ToLowerInvariant()))
+        foreach (var vehicle in VehiclesOf(lead))
         {
-            lines.Add($"Vehicle interest: {interest}");
+            if (vehicle?.Interest is { } interest && !Interests.Contains(interest.ToLowerInvariant()))
+            {
+                lines.Add($"Vehicle interest: {interest}");
+            }
         }
         if (lead.Survey is { } survey)
         {

@@ -17,7 +17,7 @@ internal sealed class AlisApiClient(HttpClient http, Integration integration)
     private const string Crm = "ALIS";
     private static readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> Tokens = new();
 
-    private readonly string _base = (integration.Endpoint ?? throw new CrmPermanentException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
+    private readonly string _base = (integration.Endpoint ?? throw new CrmConfigurationException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
     // One token per integration and credentials: a changed password must not ride on an old token.
     private string TokenKey => $"{integration.Id}|{_base}|{integration.Credential("username")}|{integration.Credential("password")?.GetHashCode(StringComparison.Ordinal)}";
 

@@ -38,10 +38,9 @@ public static class AlisTranslator
         return new AlisPlan(prospect, mainContact);
     }
 
-    /// <summary>The integration's override, else the lead's source capitalized ("roobrik" → "Roobrik").</summary>
+    /// <summary>The integration's override, else the source's configured display name ("Roobrik").</summary>
     public static string Source(Lead lead, AlisSettings settings) =>
-        !string.IsNullOrWhiteSpace(settings.Source) ? settings.Source
-        : CultureInfo.InvariantCulture.TextInfo.ToTitleCase(lead.Source.ToLowerInvariant());
+        !string.IsNullOrWhiteSpace(settings.Source) ? settings.Source : SourceDisplayName.Of(lead);
 
     private static AlisNotes? Notes(Lead lead)
     {

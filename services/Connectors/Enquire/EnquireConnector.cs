@@ -91,7 +91,7 @@ public sealed class EnquireConnector(HttpClient http) : ICrmConnector
     /// <summary>Enquire's HTTP surface for one integration: its base URL and subscription key.</summary>
     private sealed class Api(HttpClient http, Integration integration)
     {
-        private readonly string _base = (integration.Endpoint ?? throw new CrmPermanentException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
+        private readonly string _base = (integration.Endpoint ?? throw new CrmConfigurationException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
 
         public async Task<JsonObject?> FindAsync(EnquireIndividual individual, CancellationToken ct)
         {

@@ -39,10 +39,11 @@ public static class EnquireTranslator
             ExternalId = $"lp:{leadId:N}:contact",
             SurveyData = survey,
         };
-        var report = lead.Survey is not { } s ? null : new EnquireReport
+        // The report area exists whenever the survey says anything (an outcome alone is enough), titled after the survey.
+        var report = lead.Survey is not { } s || !HasAnyData(s) ? null : new EnquireReport
         {
             ExternalId = $"lp:{leadId:N}:report",
-            Title = s.Name,
+            Title = s.Name ?? $"{SourceDisplayName.Of(lead)} survey",
             Outcome = s.Outcome,
             CareLevel = s.CareLevel,
             Url = s.ReportUrl,
@@ -52,11 +53,15 @@ public static class EnquireTranslator
         return new EnquirePlan(prospect, contact, report);
     }
 
-    /// <summary>Kept when another marketing system set it; else the integration's override; else the lead's source, capitalized.</summary>
+    /// <summary>Kept when another marketing system set it; else the integration's override; else the source's display name.</summary>
     public static string MarketSource(Lead lead, EnquireSettings settings) =>
         !string.IsNullOrWhiteSpace(lead.MarketSource) ? lead.MarketSource
         : !string.IsNullOrWhiteSpace(settings.MarketSource) ? settings.MarketSource
-        : CultureInfo.InvariantCulture.TextInfo.ToTitleCase(lead.Source.ToLowerInvariant());
+        : SourceDisplayName.Of(lead);
+
+    private static bool HasAnyData(Survey survey) =>
+        new[] { survey.Name, survey.Outcome, survey.CareLevel, survey.CompletedBy, survey.ContactPreference, survey.ReportUrl, survey.ReportText, survey.Notes }
+            .Any(v => !string.IsNullOrWhiteSpace(v));
 
     private static Dictionary<string, string>? SurveyData(Survey? survey)
     {

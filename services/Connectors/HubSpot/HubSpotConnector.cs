@@ -64,7 +64,7 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
     private async Task<(HttpStatusCode Status, string Body)> SendAsync(Integration integration, HubSpotSettings settings,
         HttpMethod method, string path, Dictionary<string, string> properties, CancellationToken ct)
     {
-        var endpoint = (integration.Endpoint ?? throw new CrmPermanentException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
+        var endpoint = (integration.Endpoint ?? throw new CrmConfigurationException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
         await limits.WaitAsync(integration.Id, settings.MaxRequestsPerSecond, ct);
         using var message = new HttpRequestMessage(method, new Uri(endpoint + path))
         {

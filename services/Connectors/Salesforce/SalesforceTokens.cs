@@ -58,11 +58,11 @@ public sealed class SalesforceTokens(TimeProvider clock)
 
     private async Task<SalesforceSession> RequestAsync(HttpClient http, Integration integration, SalesforceSettings settings, string fingerprint, CancellationToken ct)
     {
-        var endpoint = integration.Endpoint ?? throw new CrmPermanentException($"integration {integration.Id} has no endpoint");
+        var endpoint = integration.Endpoint ?? throw new CrmConfigurationException($"integration {integration.Id} has no endpoint");
         var tokenUrl = integration.Credential("tokenUrl") ?? endpoint.TrimEnd('/') + "/services/oauth2/token";
         var form = new Dictionary<string, string>
         {
-            ["client_id"] = integration.Credential("clientId") ?? throw new CrmPermanentException($"integration {integration.Id} has no clientId credential"),
+            ["client_id"] = integration.Credential("clientId") ?? throw new CrmConfigurationException($"integration {integration.Id} has no clientId credential"),
             ["client_secret"] = integration.Credential("clientSecret") ?? "",
         };
         if (integration.Credential("refreshToken") is { Length: > 0 } refreshToken)

@@ -79,7 +79,7 @@ public static class SalesforceTranslator
         {
             Fixed("AccountId", settings.AccountId);
         }
-        Fixed("LeadSource", settings.LeadSource ?? CultureInfo.InvariantCulture.TextInfo.ToTitleCase(lead.Source.ToLowerInvariant()));
+        Fixed("LeadSource", settings.LeadSource ?? SourceDisplayName.Of(lead));
         Fixed("OwnerId", Owner(lead, settings));
         return new SalesforceRecord(sobject, fields.Values.ToList());
     }
