@@ -33,7 +33,7 @@ public static class LeadEndpoints
         var (lead, problem) = await JsonBody.ReadAsync<Lead>(request, ct);
         if (problem is not null)
         {
-            IngestionMetrics.Rejected(null, IngestionMetrics.MalformedBody);
+            IngestionMetrics.Rejected(ApiKeyFilter.Caller(request.HttpContext), IngestionMetrics.MalformedBody);
             return problem;
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();

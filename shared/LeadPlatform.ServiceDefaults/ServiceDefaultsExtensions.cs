@@ -20,7 +20,10 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (its dependencies answer), <c>/openapi/v1.json</c>.</summary>
+    /// <summary>
+    /// <c>/health/live</c> (the process answers), <c>/health/ready</c> (its dependencies answer), <c>/openapi/v1.json</c>,
+    /// <c>/metrics</c> (Prometheus text).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -28,6 +31,7 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint(LeadPlatformTelemetry.MetricsPath);
         return app;
     }
 

@@ -20,6 +20,9 @@ public static class LeadPlatformTelemetry
     public static readonly ActivitySource Source = new(Name);
     public static readonly Meter Meter = new(Name);
 
+    /// <summary>Where Prometheus scrapes every service (the OpenTelemetry Prometheus exporter), OTLP or not.</summary>
+    public const string MetricsPath = "/metrics";
+
     public static IHostApplicationBuilder AddLeadPlatformTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
@@ -36,13 +39,15 @@ public static class LeadPlatformTelemetry
             .WithTracing(t => t
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
                 .AddLeadPlatformSpanProcessors()
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
+                    && !ctx.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation(TelemetryRedaction.ConfigureHttpClient)
                 .AddNpgsql())
             .WithMetrics(m => m
                 .AddMeter(Name, InstrumentationOptions.MeterName)
                 .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
