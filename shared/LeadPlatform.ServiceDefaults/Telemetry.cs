@@ -27,7 +27,13 @@ public static class LeadPlatformTelemetry
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
-        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // One JSON object a line: UTC timestamp, LogLevel, Message, and (in Scopes) the TraceId and SpanId of the active span.
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
