@@ -38,6 +38,7 @@ public static class LeadPlatformTelemetry
         {
             o.IncludeFormattedMessage = true;
             o.IncludeScopes = true;
+            o.AddProcessor(new LogRedactionProcessor());
         });
 
         builder.Services.AddOpenTelemetry()
