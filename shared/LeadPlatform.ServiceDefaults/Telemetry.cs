@@ -45,6 +45,7 @@ public static class LeadPlatformTelemetry
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(t => t
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
+                .SetSampler(new IdlePollingSampler())
                 .AddLeadPlatformSpanProcessors()
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
                     && !ctx.Request.Path.StartsWithSegments(MetricsPath))
