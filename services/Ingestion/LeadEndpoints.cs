@@ -24,6 +24,7 @@ public static class LeadEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Submit a lead (X-Api-Key of its source; optional Idempotency-Key)");
         leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
+        leads.MapLeadLookup();
         leads.MapAdfIntake();
         leads.MapLeadPatch();
     }
