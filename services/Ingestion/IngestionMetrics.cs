@@ -6,7 +6,7 @@ using LeadPlatform.ServiceDefaults;
 namespace LeadPlatform.Ingestion;
 
 /// <summary>Leads accepted and rejected at intake, by source (and reason), and the lead attributes on the request's span.</summary>
-public static class IngestionMetrics
+public static partial class IngestionMetrics
 {
     public const string MalformedBody = "malformed_body";
     public const string Invalid = "invalid";
@@ -32,7 +32,9 @@ public static class IngestionMetrics
     {
         if (acceptance is null)
         {
-            Rejected(lead, IdempotencyConflict);
+            // The lead passed every check (its source matches its key when keys are in use): its source is a known one.
+            RejectedCounter.Add(1, new KeyValuePair<string, object?>("source", SourceOf(lead)), new KeyValuePair<string, object?>("reason", IdempotencyConflict),
+                new KeyValuePair<string, object?>("field", null));
         }
         else
         {
@@ -51,12 +53,19 @@ public static class IngestionMetrics
         Activity.Current?.SetTag(LeadTags.AccountId, lead.AccountId);
     }
 
-    /// <param name="field">The first offending field of an invalid lead (a JSON path, never its value).</param>
-    public static void Rejected(Lead? lead, string reason, string? field = null) =>
+    /// <summary>
+    /// A refused lead. Its <c>source</c> tag is the authenticated caller's source, never the body's (a body can say
+    /// anything, and every new value would be a new time series); <c>unknown</c> without a source key.
+    /// </summary>
+    /// <param name="field">The first offending field of an invalid lead (a JSON path, never its value); array indexes are dropped.</param>
+    public static void Rejected(ApiCaller? caller, string reason, string? field = null) =>
         RejectedCounter.Add(1,
-            new KeyValuePair<string, object?>("source", SourceOf(lead)),
+            new KeyValuePair<string, object?>("source", string.IsNullOrWhiteSpace(caller?.Source) ? "unknown" : caller.Source.Trim().ToLowerInvariant()),
             new KeyValuePair<string, object?>("reason", reason),
-            new KeyValuePair<string, object?>("field", field));
+            new KeyValuePair<string, object?>("field", field is null ? null : Index().Replace(field, "[]")));
 
-    private static string SourceOf(Lead? lead) => string.IsNullOrWhiteSpace(lead?.Source) ? "unknown" : lead.Source.Trim().ToLowerInvariant();
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[\d+\]")]
+    private static partial System.Text.RegularExpressions.Regex Index();
+
+    private static string SourceOf(Lead lead) => string.IsNullOrWhiteSpace(lead.Source) ? "unknown" : lead.Source.Trim().ToLowerInvariant();
 }

@@ -24,6 +24,7 @@ public static class LeadEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Submit a lead (X-Api-Key of its source; optional Idempotency-Key)");
         leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
+        leads.MapLeadLookup();
         leads.MapAdfIntake();
         leads.MapLeadPatch();
     }
@@ -33,7 +34,7 @@ public static class LeadEndpoints
         var (lead, problem) = await JsonBody.ReadAsync<Lead>(request, ct);
         if (problem is not null)
         {
-            IngestionMetrics.Rejected(null, IngestionMetrics.MalformedBody);
+            IngestionMetrics.Rejected(ApiKeyFilter.Caller(request.HttpContext), IngestionMetrics.MalformedBody);
             return problem;
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();

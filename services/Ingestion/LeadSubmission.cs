@@ -46,7 +46,7 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
     {
         if (await CheckAsync(lead, caller, ct) is { } rejection)
         {
-            IngestionMetrics.Rejected(lead, IngestionMetrics.ReasonFor(rejection.Status), rejection.Errors.Keys.FirstOrDefault());
+            IngestionMetrics.Rejected(caller, IngestionMetrics.ReasonFor(rejection.Status), rejection.Errors.Keys.FirstOrDefault());
             return (null, rejection);
         }
         return await AcceptCheckedAsync(lead, idempotencyKey, ct);

@@ -121,6 +121,10 @@ public sealed class DeliveryProcessor(
             return;
         }
         ConnectorMetrics.Delivered(entry.Crm, clock.GetUtcNow() - message.AcceptedAt);
+        // Ids only: the lead's names, emails and phones never go into a log line.
+        logger.LogInformation("Delivered lead {LeadId} to {IntegrationId} ({Crm}, {Outcome}) after {Attempts} attempts; CRM records {RecordIds}",
+            entry.LeadId, entry.IntegrationId, entry.Crm, result.Outcome, entry.Attempts + tries,
+            string.Join(",", result.RecordIds.Select(r => $"{r.Key}={r.Value}")));
         activity?.SetTag("delivery.outcome", result.Outcome);
         await PublishAsync(publisher, entry, new LeadDelivered
         {

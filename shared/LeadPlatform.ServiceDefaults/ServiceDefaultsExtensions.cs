@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
 
 namespace LeadPlatform.ServiceDefaults;
 
@@ -16,18 +17,24 @@ public static class ServiceDefaultsExtensions
         builder.AddLeadPlatformTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         return builder;
     }
 
-    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (its dependencies answer), <c>/openapi/v1.json</c>.</summary>
+    /// <summary>
+    /// <c>/health/live</c> (the process answers), <c>/health/ready</c> (its dependencies answer), <c>/openapi/v1.json</c>,
+    /// <c>/metrics</c> (Prometheus text).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthJson.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = HealthJson.WriteAsync });
         app.MapOpenApi();
+        // The reference UI at /docs: Scalar's script is served from the package (no CDN), fonts off (they come from one).
+        app.MapScalarApiReference("/docs", o => o.DefaultFonts = false);
+        app.MapPrometheusScrapingEndpoint(LeadPlatformTelemetry.MetricsPath);
         return app;
     }
 

@@ -20,29 +20,42 @@ public static class LeadPlatformTelemetry
     public static readonly ActivitySource Source = new(Name);
     public static readonly Meter Meter = new(Name);
 
+    /// <summary>Where Prometheus scrapes every service (the OpenTelemetry Prometheus exporter), OTLP or not.</summary>
+    public const string MetricsPath = "/metrics";
+
     public static IHostApplicationBuilder AddLeadPlatformTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
-        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // One JSON object a line: UTC timestamp, LogLevel, Message, and (in Scopes) the TraceId and SpanId of the active span.
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
             o.IncludeScopes = true;
+            o.AddProcessor(new LogRedactionProcessor());
         });
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(t => t
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
+                .SetSampler(new IdlePollingSampler())
                 .AddLeadPlatformSpanProcessors()
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
+                    && !ctx.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation(TelemetryRedaction.ConfigureHttpClient)
                 .AddNpgsql())
             .WithMetrics(m => m
                 .AddMeter(Name, InstrumentationOptions.MeterName)
                 .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

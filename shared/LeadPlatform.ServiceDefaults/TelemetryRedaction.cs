@@ -7,9 +7,11 @@ using OpenTelemetry.Trace;
 namespace LeadPlatform.ServiceDefaults;
 
 /// <summary>
-/// Keeps personal data out of spans. Connectors look people up by email or phone in query strings
+/// Keeps personal data out of spans and exported logs. Connectors look people up by email or phone in query strings
 /// (Enquire's <c>individuals?email=…</c>), so every URL keeps its query parameter names but loses their values;
-/// and any email address left in a tag value or a status description is masked as a last line of defence.
+/// and any email address (<c>%40</c>-encoded included) or phone number left in a URL path, a tag value, a status
+/// description or a log message is masked as a last line of defence. Names have no pattern: they are kept out by
+/// never being tagged or logged (spans carry ids only; see docs/observability.md).
 /// </summary>
 public static partial class TelemetryRedaction
 {
@@ -44,11 +46,54 @@ public static partial class TelemetryRedaction
         return url[..query] + "?" + string.Join('&', parameters);
     }
 
-    /// <summary>Masks email addresses; text without an '@' (nearly every tag) is returned as it is, without the regex.</summary>
-    public static string MaskEmails(string text) => text.Contains('@', StringComparison.Ordinal) ? Email().Replace(text, Mask) : text;
+    /// <summary>Masks email addresses; text without an '@' or '%40' (nearly every tag) is returned as it is, without the regex.</summary>
+    public static string MaskEmails(string text) =>
+        text.Contains('@', StringComparison.Ordinal) || text.Contains("%40", StringComparison.Ordinal) ? Email().Replace(text, Mask) : text;
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
+    /// <summary>
+    /// Masks phone numbers: 7 to 15 digits with separators (<c>555-1234-5678</c>, <c>+1 (555) 123 4567</c>) or 10 to 15 in
+    /// a row. Ids are left alone: a run touching letters, dots, dashes or colons (GUIDs, timestamps, versions) is no
+    /// phone, nor is a date.
+    /// </summary>
+    public static string MaskPhones(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+        return digits < 7 ? text : Phone().Replace(text, match =>
+        {
+            var count = match.Value.Count(char.IsAsciiDigit);
+            var separated = match.Value.Any(c => !char.IsAsciiDigit(c));
+            return count is >= 7 and <= 15 && (separated || count >= 10) && !IsoDate().IsMatch(match.Value) ? Mask : match.Value;
+        });
+    }
+
+    /// <summary>Emails and phones in free text; in a URL, in its percent-decoded form too (<c>%40</c>, <c>%20</c>, <c>%2B</c>).</summary>
+    public static string MaskPersonalData(string text) => MaskPhones(MaskEmails(text));
+
+    /// <summary>A URL without query values, its path masked like free text after decoding (the decoded form is kept only when something was masked).</summary>
+    public static string MaskUrl(string url)
+    {
+        var clean = MaskPersonalData(WithoutQueryValues(url));
+        if (!clean.Contains('%', StringComparison.Ordinal))
+        {
+            return clean;
+        }
+        var decoded = Uri.UnescapeDataString(clean);
+        var masked = MaskPersonalData(decoded);
+        return masked == decoded ? clean : masked;
+    }
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+(?:@|%40)[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.IgnoreCase)]
     private static partial Regex Email();
+
+    [GeneratedRegex(@"(?<![\w.:\-])\+?\(?\d[\d\s().\-]{5,}\d(?![\w:\-])")]
+    private static partial Regex Phone();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
+    private static partial Regex IsoDate();
 
     /// <summary>Runs before the exporters: rewrites tags that could carry personal data.</summary>
     private sealed class RedactionProcessor : BaseProcessor<Activity>
@@ -62,9 +107,9 @@ public static partial class TelemetryRedaction
                 {
                     continue;
                 }
-                var clean = tag.Key is "url.full" or "url.query" or "http.url" or "http.target"
-                    ? MaskEmails(WithoutQueryValues(text))
-                    : MaskEmails(text);
+                var clean = tag.Key is "url.full" or "url.query" or "url.path" or "http.url" or "http.target" or "http.route"
+                    ? MaskUrl(text)
+                    : MaskPersonalData(text);
                 if (!ReferenceEquals(clean, text) && clean != text)
                 {
                     (changes ??= []).Add((tag.Key, clean));
@@ -74,7 +119,7 @@ public static partial class TelemetryRedaction
             {
                 data.SetTag(key, clean);
             }
-            if (data.StatusDescription is { } description && MaskEmails(description) is var masked && masked != description)
+            if (data.StatusDescription is { } description && MaskPersonalData(description) is var masked && masked != description)
             {
                 data.SetStatus(data.Status, masked);
             }
