@@ -85,6 +85,7 @@ public class AuthenticationLimitSpecs
         await using var environment = await IsolatedEnvironment.CreateAsync("weakkey");
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = key;
+        config["DataProtection:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)); // only the admin key is weak
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = $"{service}-production",

@@ -19,7 +19,7 @@ public sealed class ErasurePlatform : IAsyncDisposable
 {
     public const string IntegrationId = "erase-enquire";
     public const string AccountId = "erase-senior";
-    public const string WebhookSecret = "whsec-erase-enquire-0000001";
+    public const string WebhookSecret = "whsec-erase-enquire-0000001-0123456789abcdef";
 
     public required InProcessPlatform Platform { get; init; }
     public required InProcessService Disposition { get; init; }
