@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One RabbitMQ user per service (and one for upstream lead publishers), each allowed only its own queues and
 # exchanges, so nobody but disposition can publish LeadStatusChanged, nobody but ingestion LeadConverted, and an
-# upstream publisher can write to nothing but the intake exchange. See docs/erasure-and-retention.md, "Broker users".
+# upstream publisher can write to nothing but the intake exchange. See docs/security.md, "Broker users".
 #
 # Not called by build/infra.sh and not wired into the services yet: tests run on per-fixture vhosts as guest.
 # Usage: build/broker-users.sh [vhost]   (default "/"; management API at RMQ_MGMT, admin RMQ_ADMIN_USER/PASS)

@@ -23,7 +23,7 @@ dotnet build "$repo/shared/LeadPlatform.Connectors.Testing" --nologo -v q >/dev/
 dotnet new sln -n sdk -o "$work" >/dev/null
 dotnet sln "$work/sdk.slnx" add "$repo/contracts/LeadPlatform.Contracts" "$repo/shared/LeadPlatform.ServiceDefaults" \
   "$repo/shared/LeadPlatform.Integrations" "$repo/shared/LeadPlatform.Connectors" "$repo/shared/LeadPlatform.Connectors.Testing" >/dev/null
-dotnet pack "$work/sdk.slnx" --no-build -o "$work/feed" -p:LeadPlatformSdkVersion="$version" --nologo -v q
+dotnet pack "$work/sdk.slnx" --no-build -c Debug -o "$work/feed" -p:LeadPlatformSdkVersion="$version" --nologo -v q
 echo "sdk-check: packed in ${SECONDS}s"
 
 echo "sdk-check: creating a connector from the template"

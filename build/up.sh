@@ -25,7 +25,7 @@ if [ ! -s "$admin_keys" ] || [ ! -s "$LP_RUN/admin-key" ]; then
   echo "up: generated an admin key for this machine"
 fi
 chmod 600 "$admin_keys" "$LP_RUN/admin-key"
-# Credentials at rest are encrypted under this key (docs/security-secrets-and-input.md): one random key per machine.
+# Credentials at rest are encrypted under this key (docs/security.md): one random key per machine.
 [ -s "$LP_RUN/data-protection.key" ] || (umask 077; head -c 48 /dev/urandom | base64 -w0 >"$LP_RUN/data-protection.key")
 export DataProtection__Key="$(cat "$LP_RUN/data-protection.key")"
 echo "up: credentials encrypted at rest under the key in $LP_RUN/data-protection.key"

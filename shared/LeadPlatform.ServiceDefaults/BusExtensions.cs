@@ -58,6 +58,10 @@ public static class BusExtensions
         {
             h.Username(address.UserName);
             h.Password(address.Password);
+            if (address.UsesTls)
+            {
+                h.UseSsl(s => s.ServerName = host.Trim('[', ']'));
+            }
             if (address.Nodes.Count > 1)
             {
                 h.UseCluster(c =>

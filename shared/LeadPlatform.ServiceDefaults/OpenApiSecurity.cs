@@ -13,7 +13,7 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
     public const string ApiKey = "ApiKey";
     public const string AdminKey = "AdminKey";
 
-    /// <summary>Route prefixes and the schemes that open them (any one of them).</summary>
+    /// <summary>Route prefixes and the schemes that open them (any one of them); none: public, said so explicitly.</summary>
     private static readonly (string Prefix, string[] Schemes)[] Rules =
     [
         ("/v1/leads", [ApiKey, AdminKey]),
@@ -21,6 +21,8 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
         ("/v1/source-keys", [AdminKey]),
         ("/v1/program-rules", [AdminKey]),
         ("/v1/admin", [AdminKey]),
+        ("/v1/erasures", [AdminKey]),
+        ("/v1/crms", []),
     ];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -40,6 +42,10 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
                     foreach (var scheme in schemes)
                     {
                         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] });
+                    }
+                    if (schemes.Length == 0)
+                    {
+                        operation.Security.Add(new OpenApiSecurityRequirement()); // {}: no key needed
                     }
                 }
                 if (method == HttpMethod.Post && path is "/v1/leads" or "/v1/leads/adf")

@@ -10,6 +10,10 @@ namespace LeadPlatform.ServiceDefaults;
 public sealed record RabbitMqAddress(string Scheme, string UserName, string Password, IReadOnlyList<(string Host, int Port)> Nodes, string VirtualHost)
 {
     public const int DefaultPort = 5672;
+    public const int DefaultTlsPort = 5671;
+
+    /// <summary><c>amqps://</c>: TLS to every node, its certificate checked against the node's host name.</summary>
+    public bool UsesTls => Scheme.Equals("amqps", StringComparison.OrdinalIgnoreCase);
 
     public static RabbitMqAddress Parse(string connectionString)
     {
@@ -27,7 +31,7 @@ public sealed record RabbitMqAddress(string Scheme, string UserName, string Pass
         var credentials = (at < 0 ? "" : authority[..at]).Split(':', 2);
         var nodes = (at < 0 ? authority : authority[(at + 1)..])
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ParseNode).ToList();
+            .Select(n => ParseNode(n, scheme.Equals("amqps", StringComparison.OrdinalIgnoreCase) ? DefaultTlsPort : DefaultPort)).ToList();
         if (nodes.Count == 0)
         {
             throw new FormatException("ConnectionStrings:RabbitMq names no host");
@@ -38,7 +42,7 @@ public sealed record RabbitMqAddress(string Scheme, string UserName, string Pass
             nodes, vhost.Length == 0 ? "/" : vhost);
     }
 
-    private static (string Host, int Port) ParseNode(string node)
+    private static (string Host, int Port) ParseNode(string node, int defaultPort)
     {
         // host, host:port, [v6], [v6]:port
         var colon = node.LastIndexOf(':');
@@ -46,7 +50,7 @@ public sealed record RabbitMqAddress(string Scheme, string UserName, string Pass
         {
             return (node[..colon], int.Parse(node[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture));
         }
-        return (node, DefaultPort);
+        return (node, defaultPort);
     }
 
     /// <summary>A single-node URI per node (for clients that take one URI, such as the management tools).</summary>

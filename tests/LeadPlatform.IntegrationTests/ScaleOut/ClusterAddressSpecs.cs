@@ -24,6 +24,7 @@ public class ClusterAddressSpecs
         var postgres = new NpgsqlConnectionStringBuilder(environment.PostgresConnectionString);
         var config = new Dictionary<string, string?>
         {
+            ["Admin:Key"] = IsolatedEnvironment.AdminKey,
             ["ConnectionStrings:RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{deadPort},{rabbit.Host}:{rabbit.Port}{rabbit.AbsolutePath}",
             ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(environment.PostgresConnectionString)
             {
@@ -45,6 +46,7 @@ public class ClusterAddressSpecs
             Deliveries = [],
         });
 
+        disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
         await Eventually.UntilAsync(async () => (await disposition.Client.GetAsync($"v1/leads/{leadId}/timeline")).IsSuccessStatusCode,
             TimeSpan.FromSeconds(20), "the published lead to reach its timeline through the broker and the database");
     }

@@ -19,7 +19,7 @@ namespace LeadPlatform.IntegrationTests.ScaleOut;
 [TestFixture]
 public class ConnectorScaleOutSpecs
 {
-    private const string AdminKey = "test-admin-key";
+    private const string AdminKey = IsolatedEnvironment.AdminKey;
     private const int Rate = 5;
     private IsolatedEnvironment _environment = null!;
     private InProcessService _sandbox = null!;

@@ -31,6 +31,16 @@ public class BrokerAndDatabaseAddressSpecs
     }
 
     [Test]
+    public void An_amqps_address_asks_for_TLS_on_the_TLS_port_unless_one_is_named()
+    {
+        var address = RabbitMqAddress.Parse("amqps://u:p@rabbit-0,rabbit-1:5999/lp");
+
+        Assert.That(address.UsesTls, Is.True);
+        Assert.That(address.Nodes, Is.EqualTo(new[] { ("rabbit-0", 5671), ("rabbit-1", 5999) }));
+        Assert.That(RabbitMqAddress.Parse("amqp://u:p@rabbit-0/lp").UsesTls, Is.False);
+    }
+
+    [Test]
     public void Each_node_has_a_single_node_URI_for_clients_that_take_one()
     {
         var uris = RabbitMqAddress.Parse("amqp://u:p@a:5672,b:5673/lp_test").NodeUris;
