@@ -1,4 +1,5 @@
 using MassTransit;
+using LeadPlatform.Ingestion.OperatorConsole;
 using LeadPlatform.Ingestion.Operations;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
@@ -40,6 +41,7 @@ public static class IngestionExtensions
         app.MapIntegrationAdmin();
         app.MapIntakeAdmin();
         app.MapOperations();
+        app.MapConsoleApi();
         return app;
     }
 }
