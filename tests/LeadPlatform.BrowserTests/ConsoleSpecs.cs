@@ -1,0 +1,201 @@
+using Deque.AxeCore.Playwright;
+using LeadPlatform.Testing;
+using Microsoft.Playwright;
+
+namespace LeadPlatform.BrowserTests;
+
+/// <summary>
+/// The operator console in a real browser (Debian's Chromium driven by Playwright) against the real services:
+/// sign-in per role, lead search, the lead page, and what an account's viewer may not open.
+/// </summary>
+[TestFixture]
+[Category("Browser")]
+public class ConsoleSpecs
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const float Timeout = 15_000;
+    private static readonly string Run = Guid.NewGuid().ToString("N")[..8];
+    private static readonly string Screenshots = Path.Combine(RepoPaths.Root, ".run", "screenshots");
+
+    private ConsolePlatform _platform = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private Guid _acmeLead;
+    private Guid _otherLead;
+    private readonly string _acmeSourceLeadId = $"browser-{Run}-acme";
+    private readonly string _acmeEmail = $"edith.{Run}@example.com";
+    private readonly string _otherSourceLeadId = $"browser-{Run}-other";
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.Fail($"{Chromium} is missing: run build/infra.sh (as root) to install Debian's Chromium for the Browser tests.");
+        }
+        Directory.CreateDirectory(Screenshots);
+        _platform = await ConsolePlatform.StartAsync();
+        _acmeLead = await _platform.SubmitAsync(ConsolePlatform.Account, _acmeSourceLeadId, _acmeEmail);
+        _otherLead = await _platform.SubmitAsync(ConsolePlatform.OtherAccount, _otherSourceLeadId, $"other.{Run}@example.com");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Timeout = Timeout,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        await _platform.WaitDeliveredAsync(_acmeLead);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        if (_platform is not null)
+        {
+            await _platform.DisposeAsync();
+        }
+    }
+
+    [TestCase(ConsolePlatform.AdminKey, "admin")]
+    [TestCase(ConsolePlatform.OperatorKey, "operator")]
+    [TestCase(ConsolePlatform.ViewerKey, "viewer")]
+    [TestCase(ConsolePlatform.AccountViewerKey, "viewer, account acme-senior")]
+    public async Task Signing_in_with_a_key_of_each_role_opens_the_leads_page_as_that_role(string key, string shown)
+    {
+        var page = await SignedInAsync(key);
+        Assert.That(page.Url, Does.EndWith("/Leads"));
+        Assert.That(await page.Locator("#who").InnerTextAsync(), Does.Contain($"({shown})"));
+        await ShootAsync(page, $"leads-{shown.Replace(", account ", "-", StringComparison.Ordinal)}");
+    }
+
+    [Test]
+    public async Task Without_a_valid_key_the_console_shows_nothing_but_the_sign_in()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/Leads");
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/SignIn"), "an anonymous visit is sent to sign in");
+        await ShootAsync(page, "sign-in");
+
+        await page.FillAsync("#key", "not-a-key-of-this-platform-000");
+        await page.ClickAsync("button[type=submit]");
+        Assert.That(await page.Locator("#sign-in-error").InnerTextAsync(), Does.Contain("not valid"));
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/SignIn"));
+        var lead = await page.GotoAsync($"/Leads/{_acmeLead}");
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/SignIn"), "a refused key opens no page");
+        Assert.That(await page.ContentAsync(), Does.Not.Contain(_acmeSourceLeadId));
+        Assert.That(lead, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Search_finds_a_lead_by_email_and_by_source_lead_id()
+    {
+        var page = await SignedInAsync(ConsolePlatform.OperatorKey);
+        await page.FillAsync("input[name=email]", _acmeEmail.ToUpperInvariant());
+        await page.ClickAsync("button:has-text('Search')");
+        var rows = page.Locator("#leads tbody tr");
+        Assert.That(await rows.CountAsync(), Is.EqualTo(1));
+        Assert.That(await rows.First.InnerTextAsync(), Does.Contain(_acmeLead.ToString()).And.Contain(_acmeEmail));
+        await ShootAsync(page, "leads-search-by-email");
+
+        await page.GotoAsync($"/Leads?sourceLeadId={_acmeSourceLeadId}");
+        Assert.That(await rows.CountAsync(), Is.EqualTo(1));
+        Assert.That(await rows.First.InnerTextAsync(), Does.Contain(_acmeLead.ToString()));
+    }
+
+    [Test]
+    public async Task A_viewer_finds_leads_with_their_personal_data_masked()
+    {
+        var page = await SignedInAsync(ConsolePlatform.ViewerKey);
+        await page.GotoAsync($"/Leads?sourceLeadId={_acmeSourceLeadId}");
+        var row = await page.Locator("#leads tbody tr").First.InnerTextAsync();
+        Assert.That(row, Does.Contain(_acmeLead.ToString()).And.Contain("e***@example.com").And.Not.Contain(_acmeEmail).And.Not.Contain("Clark"));
+        await page.GotoAsync($"/Leads/{_acmeLead}");
+        var fields = await page.Locator("#fields").InnerTextAsync();
+        Assert.That(fields, Does.Not.Contain(_acmeEmail).And.Not.Contain("Clark").And.Contain(_acmeSourceLeadId));
+        Assert.That(await page.Locator("#deliveries button").CountAsync(), Is.Zero, "a viewer replays nothing");
+        await ShootAsync(page, "lead-as-viewer");
+    }
+
+    [Test]
+    public async Task The_lead_page_shows_its_fields_deliveries_and_timeline()
+    {
+        var page = await SignedInAsync(ConsolePlatform.OperatorKey);
+        await page.GotoAsync($"/Leads?email={Uri.EscapeDataString(_acmeEmail)}");
+        await page.ClickAsync($"a:has-text('{_acmeLead}')");
+        Assert.That(page.Url, Does.EndWith($"/Leads/{_acmeLead}"));
+        var delivery = await page.Locator("#deliveries tr[data-integration=acme-senior-enquire]").InnerTextAsync();
+        Assert.That(delivery, Does.Contain("enquire").And.Contain("delivered").And.Contain("prospect"), "state and the CRM record ids");
+        Assert.That(await page.Locator("#timeline").InnerTextAsync(), Does.Contain("delivered"));
+        Assert.That(await page.Locator("#fields").InnerTextAsync(), Does.Contain(_acmeEmail), "an operator sees the person");
+        await ShootAsync(page, "lead");
+    }
+
+    [Test]
+    public async Task An_account_viewer_cannot_open_another_accounts_lead_by_url_nor_find_it()
+    {
+        var page = await SignedInAsync(ConsolePlatform.AccountViewerKey);
+        var own = await page.GotoAsync($"/Leads/{_acmeLead}");
+        Assert.That(own!.Status, Is.EqualTo(200));
+
+        var other = await page.GotoAsync($"/Leads/{_otherLead}");
+        Assert.That(other!.Status, Is.EqualTo(404));
+        Assert.That(await page.ContentAsync(), Does.Not.Contain(_otherSourceLeadId));
+        await ShootAsync(page, "lead-of-another-account");
+
+        await page.GotoAsync($"/Leads?sourceLeadId={_otherSourceLeadId}");
+        Assert.That(await page.Locator("#no-leads").IsVisibleAsync(), Is.True, "another account's lead is not found either");
+    }
+
+    [Test]
+    public async Task No_page_has_a_serious_or_critical_accessibility_violation()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/SignIn");
+        var pages = new List<(string Name, Func<Task> Open)>
+        {
+            ("sign-in", () => Task.CompletedTask),
+            ("leads", async () => { await SignInAsync(page, ConsolePlatform.OperatorKey); await page.GotoAsync($"/Leads?email={Uri.EscapeDataString(_acmeEmail)}"); }),
+            ("lead", async () => await page.GotoAsync($"/Leads/{_acmeLead}")),
+        };
+        foreach (var (name, open) in pages)
+        {
+            await open();
+            var results = await page.RunAxe();
+            var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{name}: {v.Id} {v.Help}").ToList();
+            Assert.That(serious, Is.Empty);
+        }
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _platform.Console.BaseAddress.ToString() });
+        context.SetDefaultTimeout(Timeout);
+        context.SetDefaultNavigationTimeout(Timeout);
+        return await context.NewPageAsync();
+    }
+
+    private async Task<IPage> SignedInAsync(string key)
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page, key);
+        return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string key)
+    {
+        await page.GotoAsync("/SignIn");
+        await page.FillAsync("#key", key);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/Leads");
+    }
+
+    private static Task ShootAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+}
