@@ -30,6 +30,7 @@ public sealed class ConsolePlatform : IAsyncDisposable
     public InProcessService Ingestion => _services[1];
     public InProcessService Disposition => _services[3];
     public InProcessService Console => _services[4];
+    public SandboxClient Sandbox => new(_services[0].Client);
 
     public static async Task<ConsolePlatform> StartAsync()
     {
@@ -51,6 +52,9 @@ public sealed class ConsolePlatform : IAsyncDisposable
             ["Connector:RequestTimeout"] = "00:00:02",
             ["Connector:RetryBaseDelay"] = "00:00:01",
             ["Connector:RetryPollInterval"] = "00:00:00.500",
+            // A CRM that is down fails a delivery within seconds, so a test can replay it; the circuit never opens.
+            ["Connector:GiveUpAfter"] = "00:00:02",
+            ["Connector:CircuitBreakerFailures"] = "1000",
         };
         await platform.StartAsync("connector-enquire", connectorConfig, b => b.AddConnector<EnquireConnector>(EnquireConnector.Name), _ => { });
         var dispositionConfig = new Dictionary<string, string?>(config) { ["Disposition:IngestionUrl"] = ingestion.BaseAddress.ToString() };
@@ -100,6 +104,13 @@ public sealed class ConsolePlatform : IAsyncDisposable
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
     }
+
+    /// <summary>The lead as ingestion's <c>GET /v1/leads/{id}</c> shows it to an admin.</summary>
+    public Task<JsonElement> LeadAsync(Guid leadId) => Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}");
+
+    /// <summary>How many records the sandbox's Enquire holds for the email.</summary>
+    public async Task<int> EnquireRecordsAsync(string email) =>
+        (await Sandbox.RecordsAsync("enquire")).Count(r => r.Fields.ToJsonString().Contains(email, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Waits until the lead's delivery is delivered and the delivery shows on its timeline.</summary>
     public async Task WaitDeliveredAsync(Guid leadId)

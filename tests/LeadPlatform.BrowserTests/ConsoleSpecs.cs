@@ -91,6 +91,12 @@ public class ConsoleSpecs
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/SignIn"), "a refused key opens no page");
         Assert.That(await page.ContentAsync(), Does.Not.Contain(_acmeSourceLeadId));
         Assert.That(lead, Is.Not.Null);
+
+        await SignInAsync(page, ConsolePlatform.OperatorKey);
+        await page.ClickAsync("button:has-text('Sign out')");
+        await page.WaitForURLAsync("**/SignIn");
+        await page.GotoAsync("/Leads");
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/SignIn"), "signed out, the cookie opens nothing");
     }
 
     [Test]
@@ -151,6 +157,42 @@ public class ConsoleSpecs
 
         await page.GotoAsync($"/Leads?sourceLeadId={_otherSourceLeadId}");
         Assert.That(await page.Locator("#no-leads").IsVisibleAsync(), Is.True, "another account's lead is not found either");
+    }
+
+    [Test]
+    public async Task A_failed_delivery_replayed_from_the_lead_page_ends_delivered_exactly_once()
+    {
+        var email = $"replay.{Run}@example.com";
+        await _platform.Sandbox.FaultAsync(new { crm = "enquire", mode = "down" });
+        Guid leadId;
+        try
+        {
+            leadId = await _platform.SubmitAsync(ConsolePlatform.Account, $"browser-{Run}-replay", email);
+            await Eventually.UntilAsync(() => _platform.LeadAsync(leadId),
+                l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() == "failed"),
+                TimeSpan.FromSeconds(30), "the delivery to be given up as failed while the CRM is down");
+        }
+        finally
+        {
+            await _platform.Sandbox.ClearFaultsAsync();
+        }
+
+        var page = await SignedInAsync(ConsolePlatform.OperatorKey);
+        await page.GotoAsync($"/Leads/{leadId}");
+        var row = page.Locator("#deliveries tr[data-integration=acme-senior-enquire]");
+        Assert.That(await row.InnerTextAsync(), Does.Contain("failed"));
+        await ShootAsync(page, "lead-failed-delivery");
+        await row.Locator("button:has-text('Replay')").ClickAsync();
+        Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Replay of the delivery to acme-senior-enquire scheduled"));
+
+        await Eventually.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await row.InnerTextAsync()).Contains("delivered", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(20), "the replayed delivery to show delivered");
+        await ShootAsync(page, "lead-replayed");
+        Assert.That(await _platform.EnquireRecordsAsync(email), Is.EqualTo(1), "pushed exactly once");
+        Assert.That(await row.Locator("button").CountAsync(), Is.Zero, "a delivered delivery offers no replay");
     }
 
     [Test]
