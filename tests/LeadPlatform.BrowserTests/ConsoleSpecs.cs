@@ -196,6 +196,55 @@ public class ConsoleSpecs
     }
 
     [Test]
+    public async Task Bulk_replay_previews_how_many_deliveries_it_touches_and_asks_before_replaying_them()
+    {
+        var emails = new[] { $"bulk0.{Run}@example.com", $"bulk1.{Run}@example.com" };
+        await _platform.Sandbox.FaultAsync(new { crm = "enquire", mode = "down" });
+        var leads = new List<Guid>();
+        try
+        {
+            foreach (var (email, i) in emails.Select((e, i) => (e, i)))
+            {
+                leads.Add(await _platform.SubmitAsync(ConsolePlatform.OtherAccount, $"browser-{Run}-bulk{i}", email));
+            }
+            foreach (var leadId in leads)
+            {
+                await Eventually.UntilAsync(() => _platform.LeadAsync(leadId),
+                    l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() == "failed"),
+                    TimeSpan.FromSeconds(30), "the deliveries to be given up as failed while the CRM is down");
+            }
+        }
+        finally
+        {
+            await _platform.Sandbox.ClearFaultsAsync();
+        }
+
+        var page = await SignedInAsync(ConsolePlatform.OperatorKey);
+        await page.ClickAsync("a:has-text('Failed deliveries')");
+        await page.FillAsync("input[name=integration]", "other-senior-enquire");
+        await page.ClickAsync("button:has-text('Filter')");
+        Assert.That(await page.Locator("#total").InnerTextAsync(), Does.StartWith("2 failed deliveries"), "the preview");
+        await page.ClickAsync("button:has-text('Replay these 2 deliveries')");
+        Assert.That(await page.Locator("#confirm").InnerTextAsync(), Does.Contain("This replays 2 deliveries"));
+        await ShootAsync(page, "failures-confirm");
+        Assert.That(await _platform.EnquireRecordsAsync(emails[0]), Is.Zero, "nothing replayed before the confirmation");
+        await page.ClickAsync("button:has-text('Confirm: replay 2 deliveries')");
+        Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Replay of 2 failed deliveries scheduled"));
+
+        foreach (var email in emails)
+        {
+            await Eventually.UntilAsync(async () => await _platform.EnquireRecordsAsync(email) > 0, TimeSpan.FromSeconds(20), $"{email} delivered");
+        }
+        await page.ReloadAsync();
+        Assert.That(await page.Locator("#total").InnerTextAsync(), Does.StartWith("0 failed deliveries"));
+        await ShootAsync(page, "failures");
+        foreach (var email in emails)
+        {
+            Assert.That(await _platform.EnquireRecordsAsync(email), Is.EqualTo(1), $"{email} pushed exactly once");
+        }
+    }
+
+    [Test]
     public async Task No_page_has_a_serious_or_critical_accessibility_violation()
     {
         var page = await NewPageAsync();
@@ -205,6 +254,7 @@ public class ConsoleSpecs
             ("sign-in", () => Task.CompletedTask),
             ("leads", async () => { await SignInAsync(page, ConsolePlatform.OperatorKey); await page.GotoAsync($"/Leads?email={Uri.EscapeDataString(_acmeEmail)}"); }),
             ("lead", async () => await page.GotoAsync($"/Leads/{_acmeLead}")),
+            ("failures", async () => await page.GotoAsync("/Failures")),
         };
         foreach (var (name, open) in pages)
         {
