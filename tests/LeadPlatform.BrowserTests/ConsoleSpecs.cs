@@ -1,6 +1,8 @@
+using System.Text;
 using Deque.AxeCore.Playwright;
 using LeadPlatform.Testing;
 using Microsoft.Playwright;
+using RabbitMQ.Client;
 
 namespace LeadPlatform.BrowserTests;
 
@@ -245,6 +247,35 @@ public class ConsoleSpecs
     }
 
     [Test]
+    public async Task An_operator_drains_an_error_queue_back_to_its_source_queue()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(_platform.Environment.RabbitMqUri) };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync("console-probe", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueDeclareAsync("console-probe_error", durable: true, exclusive: false, autoDelete: false);
+            for (var i = 0; i < 2; i++)
+            {
+                await channel.BasicPublishAsync("", "console-probe_error", Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"));
+            }
+        }
+        var page = await SignedInAsync(ConsolePlatform.OperatorKey);
+        var row = page.Locator("#queues tr[data-queue=console-probe_error]");
+        await Eventually.UntilAsync(async () =>
+        {
+            await page.GotoAsync("/ErrorQueues");
+            return await row.CountAsync() == 1 && (await row.InnerTextAsync()).Contains('2', StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(20), "the error queue listed with its 2 messages");
+        await ShootAsync(page, "error-queues");
+        await row.Locator("button:has-text('Drain')").ClickAsync();
+        Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Moved 2 messages from console-probe_error to console-probe"));
+        // The management API's depths lag a few seconds behind the broker.
+        await Eventually.UntilAsync(async () => await _platform.Environment.QueueDepthAsync("console-probe") == 2,
+            TimeSpan.FromSeconds(20), "the 2 messages back in their source queue");
+    }
+
+    [Test]
     public async Task No_page_has_a_serious_or_critical_accessibility_violation()
     {
         var page = await NewPageAsync();
@@ -255,6 +286,7 @@ public class ConsoleSpecs
             ("leads", async () => { await SignInAsync(page, ConsolePlatform.OperatorKey); await page.GotoAsync($"/Leads?email={Uri.EscapeDataString(_acmeEmail)}"); }),
             ("lead", async () => await page.GotoAsync($"/Leads/{_acmeLead}")),
             ("failures", async () => await page.GotoAsync("/Failures")),
+            ("error queues", async () => await page.GotoAsync("/ErrorQueues")),
         };
         foreach (var (name, open) in pages)
         {
