@@ -23,6 +23,7 @@ public sealed class ConsolePlatform : IAsyncDisposable
     public const string AccountViewerKey = "browser-specs-acme-viewer-key-01";
     public const string Account = "acme-senior";
     public const string OtherAccount = "other-senior";
+    public const string WebhookSecret = "browser-specs-webhook-secret";
     private const string RoobrikKey = "browser-specs-roobrik-api-key-1";
 
     private readonly List<InProcessService> _services = [];
@@ -80,7 +81,8 @@ public sealed class ConsolePlatform : IAsyncDisposable
                 accountId = account,
                 crm = "enquire",
                 endpoint = new Uri(sandbox.BaseAddress, "enquire/v1").ToString(),
-                credentials = new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key" },
+                directions = new[] { "outbound", "inbound-push" },
+                credentials = new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key", ["webhookSecret"] = WebhookSecret },
                 settings = new { },
             });
         }
@@ -111,6 +113,20 @@ public sealed class ConsolePlatform : IAsyncDisposable
     /// <summary>How many records the sandbox's Enquire holds for the email.</summary>
     public async Task<int> EnquireRecordsAsync(string email) =>
         (await Sandbox.RecordsAsync("enquire")).Count(r => r.Fields.ToJsonString().Contains(email, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The sandbox's Enquire pushes a signed status for the lead's record to disposition, as a CRM does.</summary>
+    public async Task PushStatusAsync(Guid leadId, string status)
+    {
+        var lead = await LeadAsync(leadId);
+        var recordId = lead.GetProperty("deliveries")[0].GetProperty("recordIds").GetProperty("prospect").GetString();
+        using var emitted = await _services[0].Client.PostAsJsonAsync("sandbox/dispositions", new
+        {
+            crm = "enquire", recordId, status,
+            push = new { url = new Uri(Disposition.BaseAddress, $"v1/dispositions/{Account}-enquire").ToString(), secret = WebhookSecret },
+        });
+        var answer = await emitted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(answer.GetProperty("statusCode").GetInt32(), Is.EqualTo(200), answer.ToString());
+    }
 
     /// <summary>Waits until the lead's delivery is delivered and the delivery shows on its timeline.</summary>
     public async Task WaitDeliveredAsync(Guid leadId)

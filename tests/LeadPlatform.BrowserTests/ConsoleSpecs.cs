@@ -276,6 +276,31 @@ public class ConsoleSpecs
     }
 
     [Test]
+    public async Task A_status_no_mapping_covers_is_listed_as_unmapped_and_shows_raw_on_the_timeline()
+    {
+        var raw = $"Gone Fishing {Run}";
+        await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                await _platform.PushStatusAsync(_acmeLead, raw);
+                return true;
+            }
+            catch (AssertionException)
+            {
+                return false; // disposition's integration catalog may not have seen the integration yet
+            }
+        }, TimeSpan.FromSeconds(15), "the CRM's push accepted");
+        var page = await SignedInAsync(ConsolePlatform.ViewerKey);
+        await page.ClickAsync("a:has-text('Unmapped values')");
+        Assert.That(await page.Locator("#unmapped").InnerTextAsync(), Does.Contain(raw).And.Contain("enquire"));
+        await ShootAsync(page, "unmapped");
+
+        await page.GotoAsync($"/Leads/{_acmeLead}");
+        Assert.That(await page.Locator("#timeline").InnerTextAsync(), Does.Contain(raw), "the raw value is kept on the timeline");
+    }
+
+    [Test]
     public async Task No_page_has_a_serious_or_critical_accessibility_violation()
     {
         var page = await NewPageAsync();
@@ -287,6 +312,7 @@ public class ConsoleSpecs
             ("lead", async () => await page.GotoAsync($"/Leads/{_acmeLead}")),
             ("failures", async () => await page.GotoAsync("/Failures")),
             ("error queues", async () => await page.GotoAsync("/ErrorQueues")),
+            ("unmapped", async () => await page.GotoAsync("/Unmapped")),
         };
         foreach (var (name, open) in pages)
         {
