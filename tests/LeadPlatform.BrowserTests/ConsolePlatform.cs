@@ -107,6 +107,31 @@ public sealed class ConsolePlatform : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
     }
 
+    /// <summary>Submits leads while the sandbox's Enquire is down and waits until each delivery is given up as failed.</summary>
+    public async Task<IReadOnlyList<Guid>> SubmitWhileCrmIsDownAsync(string accountId, params (string SourceLeadId, string Email)[] leads)
+    {
+        await Sandbox.FaultAsync(new { crm = "enquire", mode = "down" });
+        try
+        {
+            var ids = new List<Guid>();
+            foreach (var (sourceLeadId, email) in leads)
+            {
+                ids.Add(await SubmitAsync(accountId, sourceLeadId, email));
+            }
+            foreach (var leadId in ids)
+            {
+                await Eventually.UntilAsync(() => LeadAsync(leadId),
+                    l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() == "failed"),
+                    TimeSpan.FromSeconds(30), "the delivery to be given up as failed while the CRM is down");
+            }
+            return ids;
+        }
+        finally
+        {
+            await Sandbox.ClearFaultsAsync();
+        }
+    }
+
     /// <summary>The lead as ingestion's <c>GET /v1/leads/{id}</c> shows it to an admin.</summary>
     public Task<JsonElement> LeadAsync(Guid leadId) => Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}");
 

@@ -165,19 +165,7 @@ public class ConsoleSpecs
     public async Task A_failed_delivery_replayed_from_the_lead_page_ends_delivered_exactly_once()
     {
         var email = $"replay.{Run}@example.com";
-        await _platform.Sandbox.FaultAsync(new { crm = "enquire", mode = "down" });
-        Guid leadId;
-        try
-        {
-            leadId = await _platform.SubmitAsync(ConsolePlatform.Account, $"browser-{Run}-replay", email);
-            await Eventually.UntilAsync(() => _platform.LeadAsync(leadId),
-                l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() == "failed"),
-                TimeSpan.FromSeconds(30), "the delivery to be given up as failed while the CRM is down");
-        }
-        finally
-        {
-            await _platform.Sandbox.ClearFaultsAsync();
-        }
+        var leadId = (await _platform.SubmitWhileCrmIsDownAsync(ConsolePlatform.Account, ($"browser-{Run}-replay", email)))[0];
 
         var page = await SignedInAsync(ConsolePlatform.OperatorKey);
         await page.GotoAsync($"/Leads/{leadId}");
@@ -201,25 +189,8 @@ public class ConsoleSpecs
     public async Task Bulk_replay_previews_how_many_deliveries_it_touches_and_asks_before_replaying_them()
     {
         var emails = new[] { $"bulk0.{Run}@example.com", $"bulk1.{Run}@example.com" };
-        await _platform.Sandbox.FaultAsync(new { crm = "enquire", mode = "down" });
-        var leads = new List<Guid>();
-        try
-        {
-            foreach (var (email, i) in emails.Select((e, i) => (e, i)))
-            {
-                leads.Add(await _platform.SubmitAsync(ConsolePlatform.OtherAccount, $"browser-{Run}-bulk{i}", email));
-            }
-            foreach (var leadId in leads)
-            {
-                await Eventually.UntilAsync(() => _platform.LeadAsync(leadId),
-                    l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() == "failed"),
-                    TimeSpan.FromSeconds(30), "the deliveries to be given up as failed while the CRM is down");
-            }
-        }
-        finally
-        {
-            await _platform.Sandbox.ClearFaultsAsync();
-        }
+        await _platform.SubmitWhileCrmIsDownAsync(ConsolePlatform.OtherAccount,
+            ($"browser-{Run}-bulk0", emails[0]), ($"browser-{Run}-bulk1", emails[1]));
 
         var page = await SignedInAsync(ConsolePlatform.OperatorKey);
         await page.ClickAsync("a:has-text('Failed deliveries')");
