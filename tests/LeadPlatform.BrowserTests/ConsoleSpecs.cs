@@ -148,9 +148,12 @@ public class ConsoleSpecs
     [Test]
     public async Task An_account_viewer_cannot_open_another_accounts_lead_by_url_nor_find_it()
     {
-        var page = await SignedInAsync(ConsolePlatform.AccountViewerKey);
-        var own = await page.GotoAsync($"/Leads/{_acmeLead}");
-        Assert.That(own!.Status, Is.EqualTo(200));
+        var page = await NewPageAsync();
+        await page.GotoAsync($"/Leads/{_acmeLead}");
+        await page.FillAsync("#key", ConsolePlatform.AccountViewerKey);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"**/Leads/{_acmeLead}");
+        Assert.That(await page.Locator("#lead-id").InnerTextAsync(), Is.EqualTo(_acmeLead.ToString()), "signed in, back on the lead asked for");
 
         var other = await page.GotoAsync($"/Leads/{_otherLead}");
         Assert.That(other!.Status, Is.EqualTo(404));

@@ -15,7 +15,7 @@ public sealed class SignInModel(PlatformClient platform) : PageModel
 
     public void OnGet(bool expired = false) => Expired = expired;
 
-    public async Task<IActionResult> OnPostAsync(string? key, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(string? key, [FromQuery] string? returnUrl, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(key))
         {
@@ -51,6 +51,7 @@ public sealed class SignInModel(PlatformClient platform) : PageModel
         }
         var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
         await HttpContext.SignInAsync(new ClaimsPrincipal(identity));
-        return Redirect("/Leads");
+        // Back to the page that asked for a sign-in; only a local one, so the link cannot send anyone elsewhere.
+        return Redirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/Leads");
     }
 }
