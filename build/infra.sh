@@ -358,6 +358,10 @@ pg_tune() { # raise max_connections to PG_MAX_CONNECTIONS when lower (needs a re
 
 # --- main -------------------------------------------------------------------
 echo "=== infra.sh $(date -Is) ===" >>"$LOG"
+# The Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+if [[ ! -x /usr/bin/chromium ]]; then
+  if (( EUID == 0 )); then apt_install chromium; else log "chromium is missing (Browser tests need it): run build/infra.sh as root"; fi
+fi
 if docker_usable; then
   docker_path
 else

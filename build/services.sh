@@ -10,6 +10,7 @@ LP_SERVICES=(
   "connector-hubspot     services/Connectors/HubSpot      LeadPlatform.Connectors.HubSpot    5104"
   "connector-adf         services/Connectors/Adf          LeadPlatform.Connectors.Adf        5105"
   "notifications         services/Notifications           LeadPlatform.Notifications         5106"
+  "console               services/Console                 LeadPlatform.Console               5060"
 )
 LP_CONFIGURATION=${LP_CONFIGURATION:-Release}
 LP_RUN=${LP_RUN:-.run}

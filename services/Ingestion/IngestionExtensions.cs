@@ -1,4 +1,5 @@
 using MassTransit;
+using LeadPlatform.Ingestion.OperatorConsole;
 using LeadPlatform.Ingestion.Operations;
 using LeadPlatform.Ingestion.Privacy;
 using LeadPlatform.Integrations;
@@ -47,6 +48,7 @@ public static class IngestionExtensions
         app.MapIntakeAdmin();
         app.MapOperations();
         app.MapErasures();
+        app.MapConsoleApi();
         return app;
     }
 }
