@@ -23,7 +23,7 @@ public sealed class ConsolePlatform : IAsyncDisposable
     public const string AccountViewerKey = "browser-specs-acme-viewer-key-01";
     public const string Account = "acme-senior";
     public const string OtherAccount = "other-senior";
-    public const string WebhookSecret = "browser-specs-webhook-secret";
+    public const string WebhookSecret = "browser-specs-webhook-secret-0123456789abcdef";
     private const string RoobrikKey = "browser-specs-roobrik-api-key-1";
 
     private readonly List<InProcessService> _services = [];
