@@ -13,13 +13,16 @@ public static class OpsOptions
     public static readonly Option<Uri> Api = Url("--api", "LPOPS_API", "http://127.0.0.1:5080", "Ingestion API");
     public static readonly Option<Uri> Disposition = Url("--disposition", "LPOPS_DISPOSITION", "http://127.0.0.1:5090", "Disposition service");
 
-    public static readonly Option<string> AdminKey = new("--admin-key")
+    public static readonly Option<string?> AdminKey = new("--admin-key")
     {
         Description = "X-Admin-Key (env LPOPS_ADMIN_KEY, else .run/admin-key from build/up.sh)",
         HelpName = "KEY",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LPOPS_ADMIN_KEY") ?? MachineKey() ?? "dev-admin-key",
     };
+
+    /// <summary>Resolved when used, not as the option's default: help would otherwise print the key.</summary>
+    internal static string AdminKeyOrFallback(string? given) =>
+        given ?? Environment.GetEnvironmentVariable("LPOPS_ADMIN_KEY") ?? MachineKey() ?? "dev-admin-key";
 
     /// <summary>The key build/up.sh generated for this machine (<c>.run/admin-key</c> under the current directory), if any.</summary>
     private static string? MachineKey() =>
@@ -106,5 +109,5 @@ public static class OpsOptions
 public sealed record OpsSettings(Uri Api, string AdminKey, Uri Disposition)
 {
     public static OpsSettings From(ParseResult parse) =>
-        new(parse.GetRequiredValue(OpsOptions.Api), parse.GetRequiredValue(OpsOptions.AdminKey), parse.GetRequiredValue(OpsOptions.Disposition));
+        new(parse.GetRequiredValue(OpsOptions.Api), OpsOptions.AdminKeyOrFallback(parse.GetValue(OpsOptions.AdminKey)), parse.GetRequiredValue(OpsOptions.Disposition));
 }
