@@ -3,27 +3,32 @@
 # exchanges, so nobody but disposition can publish LeadStatusChanged, nobody but ingestion LeadConverted, and an
 # upstream publisher can write to nothing but the intake exchange. See docs/security.md, "Broker users".
 #
-# Not called by build/infra.sh and not wired into the services yet: tests run on per-fixture vhosts as guest.
+# Called by build/infra.sh (vhost "/"); build/up.sh hands each service its user (lp_broker_uri in build/services.sh).
 # Usage: build/broker-users.sh [vhost]   (default "/"; management API at RMQ_MGMT, admin RMQ_ADMIN_USER/PASS)
 # Passwords are generated once and kept in .run/broker-users.env (mode 600); re-running keeps them.
+# BROKER_USER_PREFIX (default "lp-") and BROKER_USERS_ENV (the passwords file) let tests make users of their own.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VHOST="${1:-/}"
 MGMT="${RMQ_MGMT:-http://127.0.0.1:15672}"
 ADMIN="${RMQ_ADMIN_USER:-guest}:${RMQ_ADMIN_PASS:-guest}"
-ENV_FILE="$REPO_ROOT/.run/broker-users.env"
-mkdir -p "$REPO_ROOT/.run"
+PREFIX="${BROKER_USER_PREFIX:-lp-}"
+ENV_FILE="${BROKER_USERS_ENV:-$REPO_ROOT/.run/broker-users.env}"
+mkdir -p "$(dirname "$ENV_FILE")"
 touch "$ENV_FILE" && chmod 600 "$ENV_FILE"
 vhost_enc="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$VHOST")"
 
 # Type exchanges are MassTransit's per message type; endpoint queues/exchanges carry the service's prefix; *_bus_* are
 # MassTransit's temporary bus endpoints (request responses). Configure on type exchanges is needed to declare them.
+# FAULT: MassTransit publishes Fault<T> when a consumer fails (nobody consumes them; a refused publish would close the
+# consumer's channel instead).
 C='LeadPlatform\.Contracts:.*'
 BUS='[^:]*_bus_.*'
+FAULT='MassTransit:Fault(--.*)?'
 
 put_user() { # name tags configure write read
-  local name="$1" tags="$2" password
+  local name="$PREFIX$1" tags="$2" password
   password="$(grep -E "^${name//-/_}=" "$ENV_FILE" | cut -d= -f2- || true)"
   if [[ -z "$password" ]]; then
     password="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)"
@@ -43,28 +48,28 @@ PY
 
 # ingestion: publishes LeadConverted, LeadUpdated, EraseLeadData; reads and drains every *_error queue (operations,
 # erasure: the management tag lists them); amq.default because a drain republishes to the source queue by name.
-put_user lp-ingestion management \
-  "^(ingestion-.*|$C|$BUS)\$" \
-  "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData)|$BUS|amq\.default)\$" \
-  "^(ingestion-.*|.*_error|$C|$BUS)\$"
+put_user ingestion management \
+  "^(ingestion-.*|$C|$FAULT|$BUS)\$" \
+  "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData)|$FAULT|$BUS|amq\.default)\$" \
+  "^(ingestion-.*|.*_error|$C|$FAULT|$BUS)\$"
 # each connector: its own queue, the shared delivery-erasure queue; publishes LeadDelivered, LeadDeliveryFailed.
 for crm in enquire alis salesforce hubspot adf; do
-  put_user "lp-connector-$crm" "" \
-    "^(connector-$crm.*|delivery-erasure.*|$C|$BUS)\$" \
-    "^(connector-$crm.*|delivery-erasure.*|LeadPlatform\.Contracts:(LeadDelivered|LeadDeliveryFailed)|$BUS)\$" \
-    "^(connector-$crm.*|delivery-erasure.*|$C|$BUS)\$"
+  put_user "connector-$crm" "" \
+    "^(connector-$crm.*|delivery-erasure.*|$C|$FAULT|$BUS)\$" \
+    "^(connector-$crm.*|delivery-erasure.*|LeadPlatform\.Contracts:(LeadDelivered|LeadDeliveryFailed)|$FAULT|$BUS)\$" \
+    "^(connector-$crm.*|delivery-erasure.*|$C|$FAULT|$BUS)\$"
 done
 # disposition: the only one who may say what a CRM said.
-put_user lp-disposition "" \
-  "^(disposition-.*|$C|$BUS)\$" \
-  "^(disposition-.*|LeadPlatform\.Contracts:(LeadStatusChanged|LeadActivityRecorded|LeadOpportunityUpdated)|$BUS)\$" \
-  "^(disposition-.*|$C|$BUS)\$"
+put_user disposition "" \
+  "^(disposition-.*|$C|$FAULT|$BUS)\$" \
+  "^(disposition-.*|LeadPlatform\.Contracts:(LeadStatusChanged|LeadActivityRecorded|LeadOpportunityUpdated)|$FAULT|$BUS)\$" \
+  "^(disposition-.*|$C|$FAULT|$BUS)\$"
 # notifications: publishes nothing.
-put_user lp-notifications "" \
-  "^(notifications-.*|$C|$BUS)\$" \
-  "^(notifications-.*|$BUS)\$" \
-  "^(notifications-.*|$C|$BUS)\$"
+put_user notifications "" \
+  "^(notifications-.*|$C|$FAULT|$BUS)\$" \
+  "^(notifications-.*|$FAULT|$BUS)\$" \
+  "^(notifications-.*|$C|$FAULT|$BUS)\$"
 # upstream lead publishers: write to the intake exchange only (MassTransit's exchange named after the queue), not to
 # amq.default (which would reach any queue by name). Each message still needs its source's X-Api-Key.
-put_user lp-intake "" "^\$" "^ingestion-submit-lead\$" "^\$"
+put_user intake "" "^\$" "^ingestion-submit-lead\$" "^\$"
 echo "passwords: $ENV_FILE"

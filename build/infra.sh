@@ -356,6 +356,12 @@ pg_tune() { # raise max_connections to PG_MAX_CONNECTIONS when lower (needs a re
     || die "role $APP_USER cannot log in after restart"
 }
 
+# One broker user per service on vhost "/" (docs/security.md, "Broker users"); build/up.sh hands them out.
+broker_users() {
+  "$REPO_ROOT/build/broker-users.sh" / >>"$LOG" 2>&1 || die "build/broker-users.sh failed (see $LOG)"
+  log "broker users per service: passwords in $RUN_DIR/broker-users.env"
+}
+
 # --- main -------------------------------------------------------------------
 echo "=== infra.sh $(date -Is) ===" >>"$LOG"
 # The Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
@@ -370,6 +376,7 @@ else
     # only fail if something actually needs doing.
     if tcp_open 127.0.0.1 "$RMQ_PORT" && rmq_mgmt_ok && pg_ready && have psql && app_login_ok; then
       log "rabbitmq and postgresql ready"
+      broker_users
       exit 0
     fi
     die "services are not (fully) running and starting them natively needs root; run as root"
@@ -378,3 +385,4 @@ else
   native_postgres
 fi
 log "rabbitmq and postgresql ready"
+broker_users

@@ -19,3 +19,12 @@ LP_RUN=${LP_RUN:-.run}
 # benchmark's services spent more CPU in the GC than in their own code. 64 MB, unless the environment says otherwise.
 # Only the environment can set it (runtimeconfig.json has no knob for it); infra/Dockerfile.service sets the same.
 export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}
+# The broker address a service connects with: its own user from $LP_RUN/broker-users.env (build/broker-users.sh, run
+# by build/infra.sh), or nothing for a service without broker (sandbox, console) or when the file has no such user.
+lp_broker_uri() { # service name
+  local key="lp_${1//-/_}" password
+  [ -s "$LP_RUN/broker-users.env" ] || return 0
+  password="$(grep -E "^$key=" "$LP_RUN/broker-users.env" | cut -d= -f2- || true)"
+  [ -n "$password" ] && echo "amqp://lp-$1:$password@127.0.0.1:5672/"
+  return 0
+}

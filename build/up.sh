@@ -38,8 +38,10 @@ for row in "${LP_SERVICES[@]}"; do
     echo "up: $name already running (pid $(cat "$pidfile"))"
   else
     dll="$project/bin/$LP_CONFIGURATION/net10.0/$assembly.dll"
+    broker_uri="$(lp_broker_uri "$name")"  # each service its own broker user (docs/security.md, "Broker users")
     (
       cd "$(dirname "$dll")"
+      [ -z "$broker_uri" ] || export ConnectionStrings__RabbitMq="$broker_uri"
       Urls="http://127.0.0.1:$port" \
       Integrations__File="$OLDPWD/infra/demo/integrations.json" \
       Admin__KeysFile="$OLDPWD/$admin_keys" \

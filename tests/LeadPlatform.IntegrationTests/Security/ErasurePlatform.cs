@@ -30,13 +30,14 @@ public sealed class ErasurePlatform : IAsyncDisposable
 
     public static async Task<ErasurePlatform> StartAsync()
     {
-        var platform = await InProcessPlatform.StartAsync("erasure");
+        // Each service as its own broker user: erasure and the whole flow run under the production permissions.
+        var platform = await InProcessPlatform.StartAsync("erasure", brokerUsers: true);
         var config = platform.Environment.ServiceConfiguration();
-        var disposition = await InProcessService.StartAsync("disposition", config,
+        var disposition = await InProcessService.StartAsync("disposition", InProcessPlatform.WithBrokerUser(config, platform.BrokerUsers, "disposition"),
             b => { b.AddServiceDefaults(); b.AddDisposition(); },
             a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
         var smtp = LocalSmtpServer.Start();
-        var notifications = await InProcessService.StartAsync("notifications", new Dictionary<string, string?>(config)
+        var notifications = await InProcessService.StartAsync("notifications", new Dictionary<string, string?>(InProcessPlatform.WithBrokerUser(config, platform.BrokerUsers, "notifications"))
             {
                 ["Notifications:Smtp:Host"] = "127.0.0.1",
                 ["Notifications:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

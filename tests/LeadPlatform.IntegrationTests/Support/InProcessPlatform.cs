@@ -22,21 +22,24 @@ public sealed class InProcessPlatform : IAsyncDisposable
     public required InProcessService Sandbox { get; init; }
     public required InProcessService Ingestion { get; init; }
     public required InProcessService Enquire { get; init; }
+    /// <summary>With <c>brokerUsers</c>: each service connects as its own user of <c>build/broker-users.sh</c>.</summary>
+    public BrokerUsers? BrokerUsers { get; init; }
     public SandboxClient SandboxApi => new(Sandbox.Client);
 
-    public static async Task<InProcessPlatform> StartAsync(string purpose, IDictionary<string, string?>? connectorSettings = null)
+    public static async Task<InProcessPlatform> StartAsync(string purpose, IDictionary<string, string?>? connectorSettings = null, bool brokerUsers = false)
     {
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
+        var users = brokerUsers ? await BrokerUsers.CreateAsync(environment) : null;
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
 
         var sandbox = await InProcessService.StartAsync("sandbox", config,
             b => { b.AddServiceDefaults(); b.AddSandbox(); },
             a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var ingestion = await InProcessService.StartAsync("ingestion", config,
+        var ingestion = await InProcessService.StartAsync("ingestion", WithBrokerUser(config, users, "ingestion"),
             b => { b.AddServiceDefaults(); b.AddIngestion(); },
             a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        var connectorConfig = new Dictionary<string, string?>(config)
+        var connectorConfig = new Dictionary<string, string?>(WithBrokerUser(config, users, "connector-enquire"))
         {
             ["Connector:RequestTimeout"] = "00:00:02",
             ["Connector:RetryBaseDelay"] = "00:00:01",
@@ -51,11 +54,22 @@ public sealed class InProcessPlatform : IAsyncDisposable
             b => { b.AddServiceDefaults(); b.AddConnector<EnquireConnector>(EnquireConnector.Name); },
             a => a.MapDefaultEndpoints());
 
-        var platform = new InProcessPlatform { Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Enquire = enquire };
+        var platform = new InProcessPlatform { Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Enquire = enquire, BrokerUsers = users };
         await platform.WaitReadyAsync();
         await platform.PutSourceKeyAsync("roobrik", RoobrikApiKey, "*");
         ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", RoobrikApiKey);
         return platform;
+    }
+
+    /// <summary>The configuration with the service's own broker user, when the platform has them.</summary>
+    public static Dictionary<string, string?> WithBrokerUser(IDictionary<string, string?> config, BrokerUsers? users, string role)
+    {
+        var own = new Dictionary<string, string?>(config);
+        if (users is not null)
+        {
+            own["ConnectionStrings:RabbitMq"] = users.Uri(role);
+        }
+        return own;
     }
 
     public async Task PutIntegrationAsync(string id, object integration)
@@ -100,5 +114,9 @@ public sealed class InProcessPlatform : IAsyncDisposable
         await Ingestion.DisposeAsync();
         await Sandbox.DisposeAsync();
         await Environment.DisposeAsync();
+        if (BrokerUsers is not null)
+        {
+            await BrokerUsers.DisposeAsync();
+        }
     }
 }
