@@ -14,6 +14,7 @@ public static class DispositionExtensions
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("disposition", typeof(DispositionApplier).Assembly);
         builder.Services.AddSingleton<LeadResolver>();
+        builder.Services.AddSingleton<PushAuthentication>();
         builder.Services.AddSingleton<DispositionApplier>();
         builder.Services.AddSingleton<TimelineAccess>();
         builder.Services.AddHttpClient(TimelineAccess.HttpClientName, c =>

@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using LeadPlatform.Disposition.Adapters;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
-using LeadPlatform.ServiceDefaults.Security;
 using MassTransit;
 
 namespace LeadPlatform.Disposition;
@@ -12,8 +10,6 @@ namespace LeadPlatform.Disposition;
 public static class PushEndpoints
 {
     public const int MaxBytes = 256 * 1024;
-
-    private static readonly string NobodysSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
     public static void MapPushEndpoints(this WebApplication app)
     {
@@ -25,7 +21,7 @@ public static class PushEndpoints
     }
 
     private static async Task<IResult> PushAsync(
-        string integrationId, HttpRequest request, IntegrationStore integrations, LeadResolver resolver,
+        string integrationId, HttpRequest request, PushAuthentication authentication, LeadResolver resolver,
         DispositionApplier applier, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
@@ -33,24 +29,15 @@ public static class PushEndpoints
         {
             return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
         }
-        var limiter = request.HttpContext.RequestServices.GetRequiredService<AuthFailureLimiter>();
-        if (limiter.Refusal(request.HttpContext) is { } tooMany)
+        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, crm: null, "webhookSecret",
+            (_, secret) => WebhookSignature.Verify(secret,
+                request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
+                request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow()),
+            Unauthorized, ct);
+        if (auth.Integration is not { } integration)
         {
-            return tooMany;
+            return auth.Refusal!;
         }
-        var found = await integrations.FindAsync(integrationId, ct);
-        // An unknown or disabled integration, or one without a secret, is checked against a secret nobody has: it answers
-        // exactly like a bad signature, so the answer does not tell which integration ids exist.
-        var secret = found is { Enabled: true } && found.Credential("webhookSecret") is { Length: > 0 } known ? known : NobodysSecret;
-        var check = WebhookSignature.Verify(secret,
-            request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
-            request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow());
-        if (check != SignatureCheck.Valid || ReferenceEquals(secret, NobodysSecret))
-        {
-            limiter.Failed(request.HttpContext);
-            return Unauthorized(check == SignatureCheck.Valid ? SignatureCheck.Mismatch : check);
-        }
-        var integration = found!;
         if (!integration.Directions.Contains(IntegrationDirections.InboundPush) || !CrmCapabilities.Supports(integration.Crm, IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);

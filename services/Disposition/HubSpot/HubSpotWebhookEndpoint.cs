@@ -24,10 +24,11 @@ public static class HubSpotWebhookEndpoint
         app.MapPost(Route, ReceiveAsync)
             .WithSummary("HubSpot webhook batches (contact property and association changes), signed X-HubSpot-Signature-v3")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem();
 
     private static async Task<IResult> ReceiveAsync(
-        string integrationId, HttpRequest request, IntegrationStore integrations, DispositionIntake intake,
+        string integrationId, HttpRequest request, PushAuthentication authentication, DispositionIntake intake,
         IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, PushEndpoints.MaxBytes, ct);
@@ -35,21 +36,17 @@ public static class HubSpotWebhookEndpoint
         {
             return Problems.Field("body", $"The body is larger than {PushEndpoints.MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
         }
-        // An integration that does not exist (or is not HubSpot) is answered like a bad signature, so the endpoint
-        // does not tell a caller which integration ids exist.
-        var integration = await integrations.FindAsync(integrationId, ct);
-        var known = integration is { Enabled: true } && integration.Crm.Equals("hubspot", StringComparison.OrdinalIgnoreCase);
-        var uri = (known ? integration!.SettingsAs<WebhookSettings>().WebhookUrl : null) ?? RequestUri(request);
-        // For an unknown integration a random secret is checked, so every answer matches the known-integration one.
-        var secret = known ? integration!.Credential("clientSecret") : Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var check = HubSpotSignature.Verify(secret, request.Method, uri, body,
-            request.Headers[HubSpotSignature.TimestampHeader].FirstOrDefault(), request.Headers[HubSpotSignature.SignatureHeader].FirstOrDefault(),
-            clock.GetUtcNow());
-        if (!known || check != SignatureCheck.Valid)
+        // Unknown or not HubSpot: answered like a bad signature (PushAuthentication), so ids are not revealed.
+        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, "hubspot", "clientSecret",
+            (known, secret) => HubSpotSignature.Verify(secret, request.Method, known?.SettingsAs<WebhookSettings>().WebhookUrl ?? RequestUri(request), body,
+                request.Headers[HubSpotSignature.TimestampHeader].FirstOrDefault(), request.Headers[HubSpotSignature.SignatureHeader].FirstOrDefault(),
+                clock.GetUtcNow()),
+            Unauthorized, ct);
+        if (auth.Integration is not { } integration)
         {
-            return Unauthorized(check == SignatureCheck.Valid ? SignatureCheck.Mismatch : check);
+            return auth.Refusal!;
         }
-        if (!integration!.Directions.Contains(IntegrationDirections.InboundPush))
+        if (!integration.Directions.Contains(IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
         }

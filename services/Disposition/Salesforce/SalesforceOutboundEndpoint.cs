@@ -28,10 +28,11 @@ public static class SalesforceOutboundEndpoint
         app.MapPost(Route, ReceiveAsync)
             .WithSummary("Salesforce Outbound Messaging notifications (SOAP), acknowledged with notificationsResponse/Ack")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem();
 
     private static async Task<IResult> ReceiveAsync(
-        string integrationId, string pathSecret, HttpRequest request, IntegrationStore integrations, DispositionIntake intake,
+        string integrationId, string pathSecret, HttpRequest request, PushAuthentication authentication, DispositionIntake intake,
         IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, PushEndpoints.MaxBytes, ct);
@@ -39,22 +40,24 @@ public static class SalesforceOutboundEndpoint
         {
             return Problems.Field("body", $"The body is larger than {PushEndpoints.MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
         }
-        var integration = await integrations.FindAsync(integrationId, ct);
-        var settings = integration?.SettingsAs<OutboundSettings>();
-        // Unknown integration, other CRM, wrong path secret: one answer for all, so ids are not revealed.
-        if (integration is not { Enabled: true } || !integration.Crm.Equals("salesforce", StringComparison.OrdinalIgnoreCase)
-            || !SameSecret(integration.Credential("outboundMessageSecret"), pathSecret))
+        // Unknown integration, other CRM, wrong path secret: one answer for all (PushAuthentication), so ids are not revealed.
+        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, "salesforce", "outboundMessageSecret",
+            (_, secret) => SameSecret(secret, pathSecret) ? SignatureCheck.Valid : SignatureCheck.Mismatch,
+            _ => Unauthorized("pathSecret", "The endpoint URL does not carry this integration's outbound message secret"), ct);
+        if (auth.Integration is not { } integration)
         {
-            return Unauthorized("pathSecret", "The endpoint URL does not carry this integration's outbound message secret");
+            return auth.Refusal!;
         }
+        var settings = integration.SettingsAs<OutboundSettings>();
         var (message, field, error) = OutboundMessage.Parse(body);
         if (message is null)
         {
             return Problems.Field(field!, error!);
         }
-        if (settings?.OrganizationId is not { Length: >= 15 } organizationId || !SameOrganization(organizationId, message.OrganizationId))
+        if (settings.OrganizationId is not { Length: >= 15 } organizationId || !SameOrganization(organizationId, message.OrganizationId))
         {
-            return Unauthorized("OrganizationId", "The message does not come from the organization configured on this integration");
+            return authentication.Refuse(request.HttpContext, integrationId,
+                Unauthorized("OrganizationId", "The message does not come from the organization configured on this integration"));
         }
         if (!integration.Directions.Contains(IntegrationDirections.InboundPush))
         {
