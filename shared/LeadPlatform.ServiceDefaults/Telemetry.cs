@@ -5,6 +5,7 @@ using MassTransit.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -27,8 +28,10 @@ public static class LeadPlatformTelemetry
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
-        // One JSON object a line: UTC timestamp, LogLevel, Message, and (in Scopes) the TraceId and SpanId of the active span.
-        builder.Logging.AddJsonConsole(o =>
+        // One JSON object a line: UTC timestamp, LogLevel, Message, and (in Scopes) the TraceId and SpanId of the active span;
+        // emails and phones masked, as in exported logs (every service, the console included).
+        builder.Logging.AddConsole(o => o.FormatterName = RedactingJsonConsoleFormatter.FormatterName);
+        builder.Logging.AddConsoleFormatter<RedactingJsonConsoleFormatter, JsonConsoleFormatterOptions>(o =>
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
