@@ -46,12 +46,12 @@ PY
   echo "broker user $name on vhost $VHOST"
 }
 
-# ingestion: publishes LeadConverted, LeadUpdated, EraseLeadData; reads and drains every *_error queue (operations,
+# ingestion: publishes LeadConverted, LeadUpdated, EraseLeadData; reads and drains every *_error queue, reads *_skipped (operations,
 # erasure: the management tag lists them); amq.default because a drain republishes to the source queue by name.
 put_user ingestion management \
   "^(ingestion-.*|$C|$FAULT|$BUS)\$" \
   "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData)|$FAULT|$BUS|amq\.default)\$" \
-  "^(ingestion-.*|.*_error|$C|$FAULT|$BUS)\$"
+  "^(ingestion-.*|.*_error|.*_skipped|$C|$FAULT|$BUS)\$"
 # each connector: its own queue, the shared delivery-erasure queue; publishes LeadDelivered, LeadDeliveryFailed.
 for crm in enquire alis salesforce hubspot adf; do
   put_user "connector-$crm" "" \

@@ -19,6 +19,10 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
         var m = context.Message;
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (await ErasedAsync(connection, m.LeadId, context.CancellationToken))
+        {
+            return;
+        }
         await KnowLeadAsync(connection, m.LeadId, m.Lead.AccountId, m.Lead.Prospect.Email ?? m.Lead.Contact?.Email, context.CancellationToken);
         await AddAsync(connection, m.LeadId, "converted", null, null, new { source = m.Lead.Source, deliveries = m.Deliveries.Count },
             m.AcceptedAt.ToUniversalTime(), $"converted:{m.LeadId}", context.CancellationToken);
@@ -31,6 +35,10 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await ErasedAsync(connection, m.LeadId, ct))
+        {
+            return;
+        }
         await KnowLeadAsync(connection, m.LeadId, null, null, ct);
         const string recordSql = """
             insert into disposition.crm_record (integration_id, record_id, record_kind, lead_id)
@@ -53,12 +61,21 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await ErasedAsync(connection, m.LeadId, ct))
+        {
+            return;
+        }
         await KnowLeadAsync(connection, m.LeadId, null, null, ct);
         await AddAsync(connection, m.LeadId, "delivery-failed", m.IntegrationId, m.Crm,
             new { crm = m.Crm, reason = m.Reason, permanent = m.Permanent, attempts = m.Attempts },
             m.FailedAt.ToUniversalTime(), $"failed:{m.LeadId}:{m.IntegrationId}:{m.FailedAt.UtcTicks}", ct);
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>An event of an erased lead still in flight (DispositionErasureConsumer keeps the ids): it adds nothing.</summary>
+    private static Task<bool> ErasedAsync(NpgsqlConnection connection, Guid leadId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from disposition.erased_lead where lead_id = @leadId)", new { leadId }, cancellationToken: ct));
 
     private static async Task KnowLeadAsync(NpgsqlConnection connection, Guid leadId, string? accountId, string? email, CancellationToken ct)
     {

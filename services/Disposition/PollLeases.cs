@@ -1,4 +1,5 @@
 using Dapper;
+using LeadPlatform.ServiceDefaults;
 using Npgsql;
 
 namespace LeadPlatform.Disposition;
@@ -61,6 +62,8 @@ public sealed class PollLeases(NpgsqlDataSource dataSource)
             """;
         // Not cancellable: a stopping host still hands its lease back rather than leaving it to run out.
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        // A CRM's error text can echo a person: emails and phones are masked before it is kept.
+        error = error is null ? null : TelemetryRedaction.MaskPersonalData(error);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { claim.IntegrationId, claim.Token, interval, error, notBefore }));
     }
 }

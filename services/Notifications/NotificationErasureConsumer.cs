@@ -22,6 +22,9 @@ public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : I
         var leadIds = new { leadIds = context.Message.LeadIds.ToArray() };
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        // Tombstones first: a LeadConverted of these leads still in flight is not kept again (NotificationLog).
+        await connection.ExecuteAsync(new CommandDefinition("insert into notifications.erased_lead (lead_id) select unnest(@leadIds) on conflict do nothing",
+            leadIds, transaction, cancellationToken: context.CancellationToken));
         var sent = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.sent where lead_id = any(@leadIds)",
             leadIds, transaction, cancellationToken: context.CancellationToken));
         var leads = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.lead where lead_id = any(@leadIds)",

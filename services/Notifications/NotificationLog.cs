@@ -30,7 +30,9 @@ public sealed class NotificationLog(NpgsqlDataSource dataSource)
     public async Task RecordLeadAsync(Guid leadId, string convertedJson, CancellationToken ct)
     {
         const string sql = """
-            insert into notifications.lead (lead_id, message) values (@leadId, cast(@convertedJson as jsonb))
+            insert into notifications.lead (lead_id, message)
+            select @leadId, cast(@convertedJson as jsonb)
+             where not exists (select 1 from notifications.erased_lead where lead_id = @leadId)
             on conflict (lead_id) do nothing
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -45,6 +45,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             select c.lead_id, c.integration_id, c.crm, 'in_progress', c.message::jsonb, c.trace_parent, now() + c.lease, gen_random_uuid()
               from unnest(@leadIds, @integrationIds, @crms, @messages, @traceParents, @leases)
                    as c(lead_id, integration_id, crm, message, trace_parent, lease)
+             where not exists (select 1 from delivery.erased_lead e where e.lead_id = c.lead_id)
             on conflict (lead_id, integration_id) do update
                set state = 'in_progress', lease_until = excluded.lease_until, lease_token = gen_random_uuid(), updated_at = now(),
                    may_exist = l.may_exist or l.state = 'in_progress'

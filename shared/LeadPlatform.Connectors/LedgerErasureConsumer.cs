@@ -12,7 +12,8 @@ namespace LeadPlatform.Connectors;
 /// connector shares (any one of them answers: the ledger is the pipeline's, not one CRM's). Rows stay as the
 /// deliveries' idempotency records, stripped: no lead in the message, no CRM error text. A delivery not finished yet
 /// is ended as failed (permanent, outcome marked sent) so no retry pushes the erased person again, and its lease is
-/// voided so a push in flight cannot record an outcome over it.
+/// voided so a push in flight cannot record an outcome over it. The lead ids are kept in <c>delivery.erased_lead</c> so
+/// a LeadConverted still in flight (queued, or published by the relay during the erasure) claims nothing later.
 /// </summary>
 public sealed class LedgerErasureConsumer(NpgsqlDataSource dataSource) : IConsumer<EraseLeadData>
 {
@@ -39,6 +40,10 @@ public sealed class LedgerErasureConsumer(NpgsqlDataSource dataSource) : IConsum
             returning l.lead_id as LeadId, l.integration_id as IntegrationId, l.crm as Crm, l.record_ids::text as RecordIds
             """;
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        // First the tombstones: a LeadConverted of these leads consumed from now on claims nothing (DeliveryLedger).
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into delivery.erased_lead (lead_id) select unnest(@leadIds) on conflict do nothing",
+            new { leadIds = context.Message.LeadIds.ToArray() }, cancellationToken: context.CancellationToken));
         var rows = (await connection.QueryAsync<Erased>(new CommandDefinition(sql,
             new { leadIds = context.Message.LeadIds.ToArray() }, cancellationToken: context.CancellationToken))).ToList();
         await context.RespondAsync(new LeadDataErased

@@ -32,6 +32,15 @@ public sealed class ErrorQueues(IConfiguration configuration, IHttpClientFactory
             .ToList();
     }
 
+    /// <summary>Every queue of the vhost whose name ends with one of the suffixes (erasure: <c>_error</c>, <c>_skipped</c>).</summary>
+    public async Task<IReadOnlyList<string>> QueuesEndingWithAsync(IReadOnlyList<string> suffixes, CancellationToken ct)
+    {
+        using var http = Management();
+        var queues = await http.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages", ct) ?? [];
+        return queues.Select(q => q.Name).Where(n => suffixes.Any(s => n.EndsWith(s, StringComparison.Ordinal) && n.Length > s.Length))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+
     public async Task<int?> DepthAsync(string queue, CancellationToken ct)
     {
         using var http = Management();

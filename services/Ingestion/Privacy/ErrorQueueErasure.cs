@@ -7,7 +7,7 @@ using RabbitMQ.Client;
 namespace LeadPlatform.Ingestion.Privacy;
 
 /// <summary>
-/// Drops the messages of erased leads from every <c>*_error</c> queue of the platform's virtual host. Each queue is
+/// Drops the messages of erased leads from every <c>*_error</c> and <c>*_skipped</c> queue of the platform's virtual host. Each queue is
 /// read to the end without acknowledging (so a crash returns everything): a message naming the person (an email or a
 /// lead id in its body or headers, JSON-escaped or not) is acknowledged, that is dropped; the rest are requeued
 /// untouched (headers, fault reason and all). Ingestion does this for every service because it already owns the
@@ -25,10 +25,11 @@ public sealed class ErrorQueueErasure(ErrorQueues queues, IConfiguration configu
         var dropped = new Dictionary<string, int>(StringComparer.Ordinal);
         var factory = new ConnectionFactory { Uri = _amqp, ClientProvidedName = "erasure" };
         await using var connection = await factory.CreateConnectionAsync(ct);
-        foreach (var queue in await queues.ListAsync(ct))
+        // Error queues, and _skipped ones (a message no consumer of that endpoint takes: a lead can sit there too).
+        foreach (var queue in await queues.QueuesEndingWithAsync([ErrorQueues.Suffix, "_skipped"], ct))
         {
             await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-            dropped[queue.Queue] = await EraseFromAsync(channel, queue.Queue, variants, ct);
+            dropped[queue] = await EraseFromAsync(channel, queue, variants, ct);
         }
         return dropped;
     }

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.IntegrationTests.Support;
 using LeadPlatform.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadPlatform.IntegrationTests.Security;
 
@@ -74,6 +77,17 @@ public class ErasureSpecs
         await Eventually.UntilAsync(() => _platform.Tap.PeekAsync(SubmitErrorQueue),
             all => all.Any(m => m.Body.Contains(email, StringComparison.Ordinal)) && all.Any(m => m.Body.Contains(bystander, StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), "both refused leads in the error queue");
+        // A message no consumer takes, naming the person, in the connector's _skipped queue; a CRM feed's last error
+        // echoing the person on a poll cursor.
+        await _platform.Tap.PublishRawAsync("connector-enquire", JsonSerializer.Serialize(new
+        {
+            messageType = new[] { "urn:message:Nobody:Consumes" },
+            message = new { email, lastName },
+        }), "application/vnd.masstransit+json");
+        await Eventually.UntilAsync(() => _platform.Environment.QueueDepthAsync("connector-enquire_skipped"), d => d >= 1,
+            TimeSpan.FromSeconds(20), "the person in the skipped queue");
+        await _platform.QueryAsync<int>("insert into disposition.poll_cursor (integration_id, last_error) values (@id, @error) returning 1",
+            new { id = $"erase-poll-{tag}", error = $"409 from CRM: contact {email} already exists" });
         Assert.That(string.Join("\n", await _platform.DumpDatabaseAsync()), Does.Contain(email).IgnoreCase, "the person is in the database before");
 
         using var erased = await _platform.EraseAsync(new { email = email.ToUpperInvariant() });
@@ -95,6 +109,8 @@ public class ErasureSpecs
             Assert.That(Erased("disposition", "disposition.timeline"), Is.GreaterThanOrEqualTo(3), "converted, delivered, status");
             Assert.That(Erased("notifications", "notifications.sent"), Is.EqualTo(1));
             Assert.That(Erased("error-queues", SubmitErrorQueue), Is.EqualTo(1), "the person's message only");
+            Assert.That(Erased("error-queues", "connector-enquire_skipped"), Is.EqualTo(1));
+            Assert.That(Erased("disposition", "disposition.poll_cursor"), Is.EqualTo(1));
         });
         var records = answer.GetProperty("crmRecords").EnumerateArray()
             .Select(r => (r.GetProperty("integrationId").GetString(), r.GetProperty("crm").GetString(), r.GetProperty("recordId").GetString())).ToList();
@@ -115,6 +131,51 @@ public class ErasureSpecs
         var logged = await _platform.QueryAsync<string>("select requested_by || ' ' || erased::text from ingestion.erasure_log where id = @id",
             new { id = answer.GetProperty("erasureId").GetGuid() });
         Assert.That(logged, Does.Contain("admin").And.Contain("\"ingestion.lead\": 1"));
+    }
+
+    [Test]
+    public async Task A_LeadConverted_still_in_flight_after_its_erasure_pushes_nobody_and_brings_nobody_back()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var email = $"inflight-{tag}@example.com";
+        var lastName = $"Inflight{tag}";
+        using var posted = await _platform.Platform.Ingestion.Client.PostAsJsonAsync("v1/leads", new
+        {
+            source = "roobrik", sourceLeadId = $"inflight-{tag}", accountId = ErasurePlatform.AccountId, conversion = "sales-opt-in",
+            prospect = new { firstName = "Ines", lastName, email },
+        });
+        var leadId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
+        await Eventually.UntilAsync(() => _platform.QueryAsync<long>("select count(*) from notifications.lead where lead_id = @leadId", new { leadId }),
+            count => count == 1, TimeSpan.FromSeconds(20), "every service to hold the lead");
+        using var erased = await _platform.EraseAsync(new { leadId });
+        Assert.That(erased.StatusCode, Is.EqualTo(HttpStatusCode.OK), await erased.Content.ReadAsStringAsync());
+        var records = await _platform.Platform.SandboxApi.RecordsAsync("enquire");
+
+        // The relay publishing the lead while the erasure ran, or a copy waiting in a queue: consumed only now, planned
+        // for a second integration the ledger holds no row for.
+        var bus = _platform.Platform.Ingestion.Services.GetRequiredService<IBus>();
+        await bus.Publish(new LeadConverted
+        {
+            LeadId = leadId, AcceptedAt = DateTimeOffset.UtcNow,
+            Lead = new Lead
+            {
+                Source = "roobrik", SourceLeadId = $"inflight-{tag}", AccountId = ErasurePlatform.AccountId, Conversion = Lead.SalesOptIn,
+                Prospect = new Person { FirstName = "Ines", LastName = lastName, Email = email },
+            },
+            Deliveries = [new PlannedDelivery { IntegrationId = ErasurePlatform.IntegrationId, Crm = "enquire" }, new PlannedDelivery { IntegrationId = "erase-enquire-2", Crm = "enquire" }],
+        });
+        foreach (var queue in new[] { "connector-enquire", "disposition-timeline", "notifications-lead-converted" })
+        {
+            await Eventually.UntilAsync(() => _platform.Environment.QueueDepthAsync(queue), depth => depth == 0, TimeSpan.FromSeconds(20), $"{queue} to take it");
+        }
+
+        var database = await _platform.DumpDatabaseAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(database.Where(r => r.Contains(email, StringComparison.OrdinalIgnoreCase) || r.Contains(lastName, StringComparison.OrdinalIgnoreCase)), Is.Empty);
+            Assert.That(await _platform.QueryAsync<long>("select count(*) from delivery.ledger where lead_id = @leadId", new { leadId }), Is.EqualTo(1), "no new delivery");
+            Assert.That(await _platform.Platform.SandboxApi.RecordsAsync("enquire"), Has.Count.EqualTo(records.Count), "nothing pushed to the CRM");
+        });
     }
 
     [Test]
