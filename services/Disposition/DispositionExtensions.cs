@@ -29,7 +29,7 @@ public static class DispositionExtensions
         builder.Services.AddHostedService<DispositionPoller>();
         builder.AddLeadPlatformBus(x =>
         {
-            x.AddConsumer<LeadTimelineConsumer>(c => c.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000)))
+            x.AddConsumer<LeadTimelineConsumer, LeadTimelineConsumerDefinition>()
                 .Endpoint(e => e.Name = "disposition-timeline");
             x.AddConsumer<DispositionErasureConsumer>().Endpoint(e => e.Name = "disposition-erasure");
         });

@@ -18,8 +18,9 @@ public sealed class DeliveredView(NpgsqlDataSource dataSource)
     {
         const string sql = """
             update ingestion.lead_delivery d
-               set state = 'delivered', attempts = m.attempts, record_ids = m.record_ids::jsonb, last_error = null, updated_at = now()
-              from unnest(@leadIds, @integrationIds, @attempts, @recordIds) as m(lead_id, integration_id, attempts, record_ids)
+               set state = 'delivered', attempts = m.attempts, record_ids = m.record_ids::jsonb, outcome = m.outcome,
+                   last_error = null, failed_at = null, updated_at = now()
+              from unnest(@leadIds, @integrationIds, @attempts, @recordIds, @outcomes) as m(lead_id, integration_id, attempts, record_ids, outcome)
              where d.lead_id = m.lead_id and d.integration_id = m.integration_id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -29,6 +30,7 @@ public sealed class DeliveredView(NpgsqlDataSource dataSource)
             integrationIds = delivered.Select(m => m.IntegrationId).ToArray(),
             attempts = delivered.Select(m => m.Attempts).ToArray(),
             recordIds = delivered.Select(m => JsonSerializer.Serialize(m.RecordIds, JsonDefaults.Options)).ToArray(),
+            outcomes = delivered.Select(m => m.Outcome).ToArray(),
         }, cancellationToken: ct));
         return delivered.Select(_ => true).ToList();
     }, linger: TimeSpan.FromMilliseconds(20));

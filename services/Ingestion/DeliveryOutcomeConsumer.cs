@@ -15,11 +15,11 @@ public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, Deliver
     {
         const string sql = """
             update ingestion.lead_delivery
-               set state = 'failed', attempts = @Attempts, last_error = @Reason, updated_at = now()
+               set state = 'failed', attempts = @Attempts, last_error = @Reason, failed_at = @FailedAt, updated_at = now()
              where lead_id = @LeadId and integration_id = @IntegrationId and state <> 'delivered'
             """;
         var m = context.Message;
-        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason }, context.CancellationToken);
+        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason, FailedAt = m.FailedAt.UtcDateTime }, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<LeadStatusChanged> context)

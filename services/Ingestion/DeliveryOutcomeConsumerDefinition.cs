@@ -19,7 +19,7 @@ public sealed class DeliveryOutcomeConsumerDefinition : ConsumerDefinition<Deliv
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<DeliveryOutcomeConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r =>
+        consumerConfigurator.UseMessageRetry(r =>
         {
             r.Handle<NpgsqlException>();
             r.Handle<TimeoutException>();

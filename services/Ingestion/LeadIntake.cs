@@ -43,7 +43,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
                 // The earlier lead went away between the skipped insert and the look-up: try again.
                 : await AcceptAsync(lead, idempotencyKey, ct);
         }
-        Activity.Current?.SetTag("lead.id", leadId);
+        Activity.Current?.SetTag(LeadPlatform.ServiceDefaults.LeadTags.LeadId, leadId);
         return new Acceptance(leadId, deliveries, Duplicate: false);
     }
 

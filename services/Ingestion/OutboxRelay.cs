@@ -174,7 +174,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         using var activity = LeadPlatformTelemetry.Source.StartActivity("outbox relay", ActivityKind.Producer, parent);
         if (entry.Message is LeadConverted converted)
         {
-            activity?.SetTag("lead.id", converted.LeadId);
+            activity?.SetTag(LeadTags.LeadId, converted.LeadId);
             activity?.SetTag("lead.source", converted.Lead.Source);
             activity?.SetTag("account.id", converted.Lead.AccountId);
         }

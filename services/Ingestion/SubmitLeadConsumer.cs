@@ -60,7 +60,7 @@ public sealed class SubmitLeadConsumerDefinition : ConsumerDefinition<SubmitLead
     {
         endpointConfigurator.DefaultContentType = new System.Net.Mime.ContentType("application/json");
         endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.All);
-        endpointConfigurator.UseMessageRetry(r =>
+        consumerConfigurator.UseMessageRetry(r =>
         {
             r.Intervals(200, 1000, 3000);
             r.Ignore<LeadRejectedException>();

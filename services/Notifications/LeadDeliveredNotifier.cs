@@ -51,7 +51,7 @@ public sealed class LeadDeliveredNotifierDefinition : ConsumerDefinition<LeadDel
         IConsumerConfigurator<LeadDeliveredNotifier> consumerConfigurator, IRegistrationContext context)
     {
         // An SMTP server down for a while: retry over a few minutes, then the message waits in the error queue for replay.
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(
+        consumerConfigurator.UseMessageRetry(r => r.Intervals(
             TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(3)));
     }
 }

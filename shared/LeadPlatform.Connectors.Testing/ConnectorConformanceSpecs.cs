@@ -92,11 +92,12 @@ public abstract class ConnectorConformanceSpecs
     [TearDown]
     public Task ClearFaults() => StandIn.ClearFaultsAsync();
 
-    /// <summary>A new account with an integration of this CRM, visible to the connector's catalog.</summary>
-    protected async Task<Integration> NewAccountAsync()
+    /// <summary>A new account with an integration of this CRM, visible to the connector's catalog; <paramref name="configure"/> adjusts it.</summary>
+    protected async Task<Integration> NewAccountAsync(Func<Integration, Integration>? configure = null)
     {
         var accountId = $"acct-{Guid.NewGuid():N}"[..17];
         var integration = NewIntegration($"{accountId}-{Crm}", accountId, StandIn) with { Crm = Crm, Enabled = true };
+        integration = configure?.Invoke(integration) ?? integration;
         var store = Connector.Services.GetRequiredService<IntegrationStore>();
         await store.UpsertAsync(integration);
         // The catalog caches for a moment: wait until the pipeline's own store sees the integration.

@@ -45,6 +45,8 @@ public static class ConnectorExtensions
             });
             // Erasure of ledger rows: one queue all connectors compete on, so one of them answers.
             x.AddConsumer<LedgerErasureConsumer>().Endpoint(e => e.Name = LedgerErasureConsumer.Queue);
+            // Operators' replays of failed deliveries, the same way.
+            x.AddConsumer<LedgerReplayConsumer>().Endpoint(e => e.Name = LedgerReplayConsumer.Queue);
             // Updates of delivered leads share the CRM's queue (and so its order and limits).
             x.AddConsumer<LeadUpdatedConsumer, LeadUpdatedConsumerDefinition>().Endpoint(e =>
             {

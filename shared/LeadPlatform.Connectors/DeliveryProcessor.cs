@@ -31,7 +31,7 @@ public sealed class DeliveryProcessor(
     {
         var message = entry.Converted ?? JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"deliver {entry.Crm}");
-        activity?.SetTag("lead.id", entry.LeadId);
+        activity?.SetTag(LeadTags.LeadId, entry.LeadId);
         activity?.SetTag("lead.source", message.Lead.Source);
         activity?.SetTag("account.id", message.Lead.AccountId);
         activity?.SetTag("integration.id", entry.IntegrationId);
@@ -126,17 +126,8 @@ public sealed class DeliveryProcessor(
             entry.LeadId, entry.IntegrationId, entry.Crm, result.Outcome, entry.Attempts + tries,
             string.Join(",", result.RecordIds.Select(r => $"{r.Key}={r.Value}")));
         activity?.SetTag("delivery.outcome", result.Outcome);
-        await PublishAsync(publisher, entry, new LeadDelivered
-        {
-            LeadId = entry.LeadId,
-            IntegrationId = entry.IntegrationId,
-            Crm = entry.Crm,
-            RecordIds = result.RecordIds,
-            Outcome = result.Outcome,
-            Attempts = entry.Attempts + tries,
-            AcceptedAt = message.AcceptedAt,
-            DeliveredAt = deliveredAt,
-        }, ct);
+        await PublishAsync(publisher, entry,
+            DeliveryOutcomes.Delivered(entry, result.RecordIds, result.Outcome, entry.Attempts + tries, message.AcceptedAt, deliveredAt), ct);
     }
 
     private async Task RetryLaterAsync(LedgerEntry entry, LeadConverted message, int tries, bool mayExist, Exception ex,
@@ -165,28 +156,12 @@ public sealed class DeliveryProcessor(
     public Task RepublishAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
     {
         var message = JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
+        var finishedAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero);
         object outcome = entry.State == LedgerStates.Delivered
-            ? new LeadDelivered
-            {
-                LeadId = entry.LeadId,
-                IntegrationId = entry.IntegrationId,
-                Crm = entry.Crm,
-                RecordIds = JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", JsonDefaults.Options)!,
-                Outcome = entry.Outcome ?? CrmResult.Created,
-                Attempts = entry.Attempts,
-                AcceptedAt = message.AcceptedAt,
-                DeliveredAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero),
-            }
-            : new LeadDeliveryFailed
-            {
-                LeadId = entry.LeadId,
-                IntegrationId = entry.IntegrationId,
-                Crm = entry.Crm,
-                Reason = entry.LastError ?? "unknown",
-                Permanent = entry.Permanent,
-                Attempts = entry.Attempts,
-                FailedAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero),
-            };
+            ? DeliveryOutcomes.Delivered(entry,
+                JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", JsonDefaults.Options)!,
+                entry.Outcome ?? CrmResult.Created, entry.Attempts, message.AcceptedAt, finishedAt)
+            : DeliveryOutcomes.Failed(entry, entry.LastError ?? "unknown", entry.Permanent, entry.Attempts, finishedAt);
         return PublishAsync(publisher, entry, outcome, ct);
     }
 
@@ -201,16 +176,7 @@ public sealed class DeliveryProcessor(
             return; // The lease was lost: the worker that took the delivery over records its outcome.
         }
         ConnectorMetrics.GaveUp(entry.Crm, permanent);
-        await PublishAsync(publisher, entry, new LeadDeliveryFailed
-        {
-            LeadId = entry.LeadId,
-            IntegrationId = entry.IntegrationId,
-            Crm = entry.Crm,
-            Reason = reason,
-            Permanent = permanent,
-            Attempts = entry.Attempts + tries,
-            FailedAt = failedAt,
-        }, ct);
+        await PublishAsync(publisher, entry, DeliveryOutcomes.Failed(entry, reason, permanent, entry.Attempts + tries, failedAt), ct);
     }
 
     /// <summary>Now, to the microsecond PostgreSQL stores, so the time read back from the ledger is the same.</summary>

@@ -77,7 +77,7 @@ public sealed class LeadUpdatedConsumer(
     private async Task ApplyAsync(LeadUpdated message, LedgerEntry entry, AppliedUpdateLock held, CancellationToken ct)
     {
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"update {entry.Crm}");
-        activity?.SetTag("lead.id", entry.LeadId);
+        activity?.SetTag(LeadTags.LeadId, entry.LeadId);
         activity?.SetTag("integration.id", entry.IntegrationId);
         activity?.SetTag("lead.update_version", message.Version);
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);

@@ -3,13 +3,13 @@ using System.Text.Json;
 
 namespace LeadPlatform.Ops;
 
-/// <summary><c>lpops lead &lt;leadId&gt;</c>: what ingestion knows, each delivery's ledger row, and the timeline if Disposition has one.</summary>
+/// <summary><c>lpops lead &lt;leadId&gt;</c>: what ingestion knows, each delivery's state, and the timeline if Disposition has one.</summary>
 public static class LeadCommand
 {
     public static Command Create(OpsContext context)
     {
         var leadId = new Argument<Guid?>("leadId") { Description = "The lead's id (a GUID)", CustomParser = OpsOptions.LeadId };
-        var command = new Command("lead", "A lead's deliveries (ledger and ingestion view) and its timeline") { leadId };
+        var command = new Command("lead", "A lead's deliveries and its timeline") { leadId };
         command.SetAction((parse, ct) => context.RunAsync(parse, (api, console) => RunAsync(api, console, parse.GetRequiredValue(leadId)!.Value, ct)));
         return command;
     }
@@ -29,7 +29,7 @@ public static class LeadCommand
             await output.LineAsync($"  source {OpsCli.Text(summary, "source")} ({OpsCli.Text(summary, "sourceLeadId")}), account {OpsCli.Text(summary, "accountId")}, " +
                 $"conversion {OpsCli.Text(summary, "conversion")}, status {OpsCli.Text(summary, "status")}, accepted {OpsCli.Text(summary, "acceptedAt")}");
         }
-        await output.LineAsync("Deliveries (ledger):");
+        await output.LineAsync("Deliveries:");
         var deliveries = lead.GetProperty("deliveries").EnumerateArray().ToList();
         if (deliveries.Count == 0)
         {
@@ -39,11 +39,6 @@ public static class LeadCommand
         {
             await output.LineAsync($"  {OpsCli.Text(d, "integrationId"),-24} {OpsCli.Text(d, "crm"),-12} {OpsCli.Text(d, "state"),-16} " +
                 $"attempts {OpsCli.Text(d, "attempts")}  {OpsCli.Text(d, "outcome")} {OpsCli.Text(d, "recordIds")} {OpsCli.Text(d, "lastError")}".TrimEnd());
-        }
-        await output.LineAsync("Ingestion view:");
-        foreach (var v in lead.GetProperty("view").EnumerateArray())
-        {
-            await output.LineAsync($"  {OpsCli.Text(v, "integrationId"),-24} {OpsCli.Text(v, "crm"),-12} {OpsCli.Text(v, "state"),-16} attempts {OpsCli.Text(v, "attempts")}");
         }
         await output.LineAsync("Timeline:");
         if (timeline is not { } found)

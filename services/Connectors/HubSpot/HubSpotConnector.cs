@@ -31,7 +31,7 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
         var existingId = HubSpotErrors.ExistingId(body);
         var path = existingId is not null
             ? $"{Contacts}/{existingId}"
-            : $"{Contacts}/{Uri.EscapeDataString(request.Lead.Prospect.Email ?? "")}?idProperty=email";
+            : $"{Contacts}/{Uri.EscapeDataString(Reachable.Email(request.Lead) ?? "")}?idProperty=email";
         var changes = contact.ForUpdate(settings.UsageProfile);
         if (changes.Count == 0 && existingId is not null)
         {

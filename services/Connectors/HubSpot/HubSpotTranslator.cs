@@ -50,6 +50,9 @@ public static class HubSpotTranslator
                 properties[name] = new CrmField(name, value, FieldKind.Fixed);
             }
         }
+        // On someone's behalf, with no way to reach the prospect: the submitter is who the CRM can reach.
+        Fixed("email", Reachable.SubmitterEmail(lead));
+        Fixed("phone", Reachable.SubmitterPhone(lead));
         Fixed("hs_lead_status", settings.LeadStatus);
         Fixed("lifecyclestage", settings.LifecycleStage ?? (profile.RecordsContacts ? null : "lead"));
         Fixed("hubspot_owner_id", lead.OwnerId);

@@ -6,17 +6,17 @@ namespace LeadPlatform.Connectors.Salesforce;
 /// what the integration's field-update policy allows; otherwise a new Lead (or Contact, by the usage profile) is
 /// created with the owner the rules pick.
 /// </summary>
-public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens) : ICrmConnector, ICrmUpdater
+public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens, SalesforceRateLimits limits) : ICrmConnector, ICrmUpdater
 {
     public const string Name = "salesforce";
 
     public async Task<CrmResult> DeliverAsync(DeliveryRequest request, CancellationToken ct)
     {
         var settings = request.Integration.SettingsAs<SalesforceSettings>();
-        var api = new SalesforceRestClient(http, tokens, request.Integration, settings);
+        var api = new SalesforceRestClient(http, tokens, limits, request.Integration, settings);
         var lead = request.Lead;
 
-        if (lead.Prospect.Email is { Length: > 0 } email)
+        if (Reachable.Email(lead) is { } email)
         {
             foreach (var sobject in new[] { SalesforceTranslator.Lead, SalesforceTranslator.Contact })
             {
@@ -52,7 +52,7 @@ public sealed class SalesforceConnector(HttpClient http, SalesforceTokens tokens
                 var changes = SalesforceTranslator.Translate(request.Lead, settings, sobject).ForUpdate(settings.UsageProfile);
                 if (changes.Count > 0)
                 {
-                    await new SalesforceRestClient(http, tokens, request.Integration, settings).UpdateAsync(sobject, id, changes, ct);
+                    await new SalesforceRestClient(http, tokens, limits, request.Integration, settings).UpdateAsync(sobject, id, changes, ct);
                 }
                 return;
             }

@@ -55,6 +55,8 @@ public static class SalesforceErrors
         return new CrmPermanentException(described);
     }
 
+    public static bool IsRequestLimitExceeded(string body) => Parse(body).Any(e => e.ErrorCode == RequestLimitExceeded);
+
     public static bool IsInvalidSession(HttpStatusCode status, string body) =>
         status == HttpStatusCode.Unauthorized && (Parse(body) is not { Count: > 0 } errors || errors.Any(e => e.ErrorCode == InvalidSession));
 

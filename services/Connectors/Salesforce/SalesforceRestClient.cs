@@ -6,9 +6,10 @@ namespace LeadPlatform.Connectors.Salesforce;
 
 /// <summary>
 /// Salesforce's REST API for one integration and one delivery: bearer token from the cache, refreshed once
-/// when Salesforce answers <c>INVALID_SESSION_ID</c>; assignment rules switched off on every write.
+/// when Salesforce answers <c>INVALID_SESSION_ID</c>; assignment rules switched off on every write; every call waits
+/// for the org's shared rate limit, and throttling pauses the org for every instance of the connector.
 /// </summary>
-public sealed class SalesforceRestClient(HttpClient http, SalesforceTokens tokens, Integration integration, SalesforceSettings settings)
+public sealed class SalesforceRestClient(HttpClient http, SalesforceTokens tokens, SalesforceRateLimits limits, Integration integration, SalesforceSettings settings)
 {
     /// <summary>The first record a query returns, or null.</summary>
     public async Task<JsonObject?> QueryFirstAsync(string soql, CancellationToken ct)
@@ -34,6 +35,7 @@ public sealed class SalesforceRestClient(HttpClient http, SalesforceTokens token
         for (var refreshed = false; ; refreshed = true)
         {
             var session = await tokens.GetAsync(http, integration, settings, ct);
+            await limits.WaitAsync(integration.Id, settings.MaxRequestsPerSecond, ct);
             using var request = new HttpRequestMessage(method, new Uri(session.InstanceUrl, $"/services/data/{settings.ApiVersion}/{path}"));
             request.Headers.Authorization = new("Bearer", session.AccessToken);
             request.Headers.Add("Sforce-Auto-Assign", "FALSE");
@@ -54,8 +56,12 @@ public sealed class SalesforceRestClient(HttpClient http, SalesforceTokens token
                 tokens.Invalidate(integration.Id, session);
                 continue;
             }
-            throw SalesforceErrors.ToException(response.StatusCode, text, CrmHttp.RetryAfter(response.Headers.RetryAfter),
-                TimeSpan.FromSeconds(settings.RequestLimitRetryAfterSeconds));
+            var retryAfter = CrmHttp.RetryAfter(response.Headers.RetryAfter);
+            if (SalesforceErrors.IsRequestLimitExceeded(text))
+            {
+                await limits.PauseAsync(integration.Id, retryAfter ?? TimeSpan.FromSeconds(settings.RequestLimitRetryAfterSeconds), ct);
+            }
+            throw SalesforceErrors.ToException(response.StatusCode, text, retryAfter, TimeSpan.FromSeconds(settings.RequestLimitRetryAfterSeconds));
         }
     }
 }

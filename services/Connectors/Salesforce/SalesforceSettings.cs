@@ -19,6 +19,8 @@ public sealed class SalesforceSettings
     public string? LeadSource { get; set; }
     /// <summary>For new Contacts (usage profile <c>recordAs: contact</c>): the Account they belong to.</summary>
     public string? AccountId { get; set; }
+    /// <summary>Calls per second to this org, shared by every instance of the connector; none when unset.</summary>
+    public int? MaxRequestsPerSecond { get; set; }
     /// <summary>How long to wait after <c>REQUEST_LIMIT_EXCEEDED</c> (Salesforce sends no Retry-After).</summary>
     public int RequestLimitRetryAfterSeconds { get; set; } = 300;
     /// <summary>Token lifetime when the token answer has no <c>expires_in</c> (Salesforce's usually has none).</summary>

@@ -70,6 +70,9 @@ public static class SalesforceTranslator
         {
             fields["Description"] = new CrmField("Description", notes, FieldKind.Supplier);
         }
+        // On someone's behalf, with no way to reach the prospect: the submitter is who the CRM can reach.
+        Fixed("Email", Reachable.SubmitterEmail(lead));
+        Fixed("Phone", Reachable.SubmitterPhone(lead));
         Fixed("LastName", NotProvided);
         if (sobject == Lead)
         {

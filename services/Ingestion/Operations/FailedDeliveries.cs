@@ -1,4 +1,6 @@
 using Dapper;
+using LeadPlatform.Contracts;
+using MassTransit;
 using Npgsql;
 
 namespace LeadPlatform.Ingestion.Operations;
@@ -6,7 +8,8 @@ namespace LeadPlatform.Ingestion.Operations;
 /// <summary>Which failed deliveries an operation is about: by CRM, integration, and when they failed.</summary>
 public sealed record DeliveryFilter(string? Crm, string? Integration, DateTimeOffset? Since, DateTimeOffset? Before);
 
-public sealed record LedgerRow
+/// <summary>One row of ingestion's delivery view, as the admin API shows it.</summary>
+public sealed record DeliveryRow
 {
     public Guid LeadId { get; init; }
     public string IntegrationId { get; init; } = "";
@@ -16,28 +19,27 @@ public sealed record LedgerRow
     public string? Outcome { get; init; }
     public string? RecordIds { get; init; }
     public string? LastError { get; init; }
-    public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
-    public DateTime? NextAttemptAt { get; init; }
+    /// <summary>When the delivery failed (from <see cref="LeadDeliveryFailed"/>); null unless failed.</summary>
     public DateTime? FinishedAt { get; init; }
 }
 
 /// <summary>
-/// Reads and replays rows of the connectors' delivery ledger (<c>delivery.ledger</c>). The table is created by the
-/// first connector that starts, so until then every read is empty and every replay finds nothing.
-/// A row whose message was purged (retention, erasure) holds no lead any more and is not replayed.
-/// A replay only puts a failed row back to <c>retry_scheduled</c>, due now, keeping its attempts: the connector's
-/// scheduled retries then claim it under their lease and deliver it once, looking it up first when an earlier try
-/// may have created it.
+/// Failed deliveries and their replay, from ingestion's own delivery view (<c>ingestion.lead_delivery</c>, kept from
+/// <see cref="LeadDelivered"/> and <see cref="LeadDeliveryFailed"/>): the delivery ledger is the connector pipeline's and
+/// is never read here. A replay marks the view's row <c>replaying</c> and asks the pipeline with
+/// <see cref="ReplayDelivery"/>; the pipeline replays only what its ledger holds as failed, so the lead is delivered
+/// once however often the request arrives, and the new outcome comes back through the same events. The request is
+/// published before the view's transaction commits: if the commit fails, the pipeline still replays and its outcome
+/// corrects the view; if publishing fails, nothing changed.
 /// </summary>
-public sealed class FailedDeliveries(NpgsqlDataSource dataSource)
+public sealed class FailedDeliveries(NpgsqlDataSource dataSource, IBus bus)
 {
-    private const string UndefinedTable = "42P01";
+    public const string Replaying = "replaying";
 
     private const string Columns = """
         lead_id as LeadId, integration_id as IntegrationId, crm as Crm, state as State, attempts as Attempts,
-        outcome as Outcome, record_ids::text as RecordIds, last_error as LastError, created_at as CreatedAt,
-        updated_at as UpdatedAt, next_attempt_at as NextAttemptAt, finished_at as FinishedAt
+        outcome as Outcome, record_ids::text as RecordIds, last_error as LastError, updated_at as UpdatedAt, failed_at as FinishedAt
         """;
 
     // Null filter values are typed so PostgreSQL can plan "is null" on them.
@@ -45,57 +47,59 @@ public sealed class FailedDeliveries(NpgsqlDataSource dataSource)
         state = 'failed'
         and (cast(@Crm as text) is null or crm = @Crm)
         and (cast(@Integration as text) is null or integration_id = @Integration)
-        and (cast(@Since as timestamptz) is null or finished_at >= @Since)
-        and (cast(@Before as timestamptz) is null or finished_at < @Before)
+        and (cast(@Since as timestamptz) is null or failed_at >= @Since)
+        and (cast(@Before as timestamptz) is null or failed_at < @Before)
         """;
 
-    public Task<IReadOnlyList<LedgerRow>> ForLeadAsync(Guid leadId, CancellationToken ct) =>
-        QueryAsync($"select {Columns} from delivery.ledger where lead_id = @leadId order by integration_id", new { leadId }, ct);
+    public Task<IReadOnlyList<DeliveryRow>> ForLeadAsync(Guid leadId, CancellationToken ct) =>
+        QueryAsync($"select {Columns} from ingestion.lead_delivery where lead_id = @leadId order by integration_id", new { leadId }, ct);
 
-    public Task<IReadOnlyList<LedgerRow>> FailedAsync(DeliveryFilter filter, int limit, CancellationToken ct) =>
-        QueryAsync($"select {Columns} from delivery.ledger where {Matches} order by finished_at limit @limit", Args(filter, limit), ct);
+    public Task<IReadOnlyList<DeliveryRow>> FailedAsync(DeliveryFilter filter, int limit, CancellationToken ct) =>
+        QueryAsync($"select {Columns} from ingestion.lead_delivery where {Matches} order by failed_at limit @limit", Args(filter, limit), ct);
 
     public async Task<int> CountFailedAsync(DeliveryFilter filter, CancellationToken ct)
     {
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                $"select count(*)::int from delivery.ledger where {Matches}", Args(filter, 0), cancellationToken: ct));
-        }
-        catch (PostgresException ex) when (ex.SqlState == UndefinedTable)
-        {
-            return 0;
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"select count(*)::int from ingestion.lead_delivery where {Matches}", Args(filter, 0), cancellationToken: ct));
     }
 
     /// <summary>The one delivery, if it is failed; null when there is no such row or it is not failed.</summary>
-    public async Task<LedgerRow?> ReplayAsync(Guid leadId, string integrationId, CancellationToken ct)
+    public async Task<DeliveryRow?> ReplayAsync(Guid leadId, string integrationId, CancellationToken ct)
     {
         var sql = $"""
-            update delivery.ledger
-               set state = 'retry_scheduled', next_attempt_at = now(), finished_at = null, outcome_published_at = null, updated_at = now()
-             where lead_id = @leadId and integration_id = @integrationId and state = 'failed' and purged_at is null
+            update ingestion.lead_delivery set state = '{Replaying}', updated_at = now()
+             where lead_id = @leadId and integration_id = @integrationId and state = 'failed'
             returning {Columns}
             """;
-        return (await QueryAsync(sql, new { leadId, integrationId }, ct)).SingleOrDefault();
+        return (await ReplayWhereAsync(sql, new { leadId, integrationId }, ct)).SingleOrDefault();
     }
 
     /// <summary>Up to <paramref name="limit"/> failed deliveries matching the filter, oldest failure first.</summary>
-    public Task<IReadOnlyList<LedgerRow>> ReplayAsync(DeliveryFilter filter, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<DeliveryRow>> ReplayAsync(DeliveryFilter filter, int limit, CancellationToken ct)
     {
         var sql = $"""
-            update delivery.ledger l
-               set state = 'retry_scheduled', next_attempt_at = now(), finished_at = null, outcome_published_at = null, updated_at = now()
-              from (select lead_id as picked_lead, integration_id as picked_integration from delivery.ledger
-                     where {Matches} and purged_at is null
-                     order by finished_at
+            update ingestion.lead_delivery d set state = '{Replaying}', updated_at = now()
+              from (select lead_id as picked_lead, integration_id as picked_integration from ingestion.lead_delivery
+                     where {Matches}
+                     order by failed_at
                      limit @limit
                      for update skip locked) picked
-             where l.lead_id = picked.picked_lead and l.integration_id = picked.picked_integration
+             where d.lead_id = picked.picked_lead and d.integration_id = picked.picked_integration
             returning {Columns}
             """;
-        return QueryAsync(sql, Args(filter, limit), ct);
+        return ReplayWhereAsync(sql, Args(filter, limit), ct);
+    }
+
+    private async Task<IReadOnlyList<DeliveryRow>> ReplayWhereAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var rows = (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(sql, args, tx, cancellationToken: ct))).ToList();
+        var now = DateTimeOffset.UtcNow;
+        await bus.PublishBatch(rows.Select(r => new ReplayDelivery { LeadId = r.LeadId, IntegrationId = r.IntegrationId, RequestedAt = now }), ct);
+        await tx.CommitAsync(ct);
+        return rows;
     }
 
     /// <summary>Npgsql wants UTC DateTimes for timestamptz.</summary>
@@ -108,16 +112,9 @@ public sealed class FailedDeliveries(NpgsqlDataSource dataSource)
         limit,
     };
 
-    private async Task<IReadOnlyList<LedgerRow>> QueryAsync(string sql, object args, CancellationToken ct)
+    private async Task<IReadOnlyList<DeliveryRow>> QueryAsync(string sql, object args, CancellationToken ct)
     {
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            return (await connection.QueryAsync<LedgerRow>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
-        }
-        catch (PostgresException ex) when (ex.SqlState == UndefinedTable)
-        {
-            return [];
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 }

@@ -19,7 +19,7 @@ public static class OperationsEndpoints
         // Reads: viewer and above (a viewer of one account reads only its leads); replay and drain: operator and above.
         var admin = app.MapGroup("/v1/admin").WithTags("Operations");
         admin.MapGet("/leads/{leadId:guid}", LeadAsync).RequireRole(AdminRole.Viewer, accountScoped: true)
-            .WithSummary("A lead's ingestion view and its delivery ledger rows");
+            .WithSummary("A lead's ingestion view and its deliveries");
         admin.MapGet("/deliveries/failed", FailedAsync).RequireRole(AdminRole.Viewer)
             .WithSummary("Failed deliveries by crm, integration, since, before (ISO 8601), limit");
         admin.MapPost("/deliveries/{leadId:guid}/{integrationId}/replay", ReplayOneAsync).RequireRole(AdminRole.Operator)
@@ -46,62 +46,47 @@ public static class OperationsEndpoints
         public DateTime AcceptedAt { get; init; }
     }
 
-    private sealed record ViewRow
-    {
-        public string IntegrationId { get; init; } = "";
-        public string Crm { get; init; } = "";
-        public string State { get; init; } = "";
-        public int Attempts { get; init; }
-        public string? LastError { get; init; }
-        public DateTime UpdatedAt { get; init; }
-    }
-
-    private static async Task<IResult> LeadAsync(Guid leadId, HttpContext http, NpgsqlDataSource dataSource, FailedDeliveries ledger, CancellationToken ct)
+    private static async Task<IResult> LeadAsync(Guid leadId, HttpContext http, NpgsqlDataSource dataSource, FailedDeliveries failures, CancellationToken ct)
     {
         const string leadSql = """
             select id as LeadId, source as Source, source_lead_id as SourceLeadId, account_id as AccountId,
                    conversion as Conversion, status as Status, accepted_at as AcceptedAt
               from ingestion.lead where id = @leadId
             """;
-        const string viewSql = """
-            select integration_id as IntegrationId, crm as Crm, state as State, attempts as Attempts,
-                   last_error as LastError, updated_at as UpdatedAt
-              from ingestion.lead_delivery where lead_id = @leadId order by integration_id
-            """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var lead = await connection.QuerySingleOrDefaultAsync<LeadSummary>(new CommandDefinition(leadSql, new { leadId }, cancellationToken: ct));
-        var view = (await connection.QueryAsync<ViewRow>(new CommandDefinition(viewSql, new { leadId }, cancellationToken: ct))).ToList();
         if (AdminKeyFilter.Authenticate(http) is { AccountId: not null } scoped && (lead is null || !scoped.Sees(lead.AccountId)))
         {
             // A viewer of one account: other accounts' leads do not exist for it.
             return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
         }
-        var deliveries = await ledger.ForLeadAsync(leadId, ct);
-        return lead is null && deliveries.Count == 0
+        // From ingestion's delivery view (the ledger is the pipeline's); "view" repeats it for clients written before.
+        var deliveries = await failures.ForLeadAsync(leadId, ct);
+        return lead is null
             ? Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found")
-            : Results.Ok(new { leadId, lead, view, deliveries });
+            : Results.Ok(new { leadId, lead, view = deliveries, deliveries });
     }
 
-    private static async Task<IResult> FailedAsync(HttpRequest request, FailedDeliveries ledger, CancellationToken ct)
+    private static async Task<IResult> FailedAsync(HttpRequest request, FailedDeliveries failures, CancellationToken ct)
     {
         var (filter, limit, problem) = ReadFilter(request, defaultLimit: 100);
         if (problem is not null)
         {
             return problem;
         }
-        var rows = await ledger.FailedAsync(filter!, limit, ct);
-        return Results.Ok(new { total = await ledger.CountFailedAsync(filter!, ct), deliveries = rows });
+        var rows = await failures.FailedAsync(filter!, limit, ct);
+        return Results.Ok(new { total = await failures.CountFailedAsync(filter!, ct), deliveries = rows });
     }
 
-    private static async Task<IResult> ReplayOneAsync(Guid leadId, string integrationId, FailedDeliveries ledger, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> ReplayOneAsync(Guid leadId, string integrationId, FailedDeliveries failures, ILoggerFactory logs, CancellationToken ct)
     {
-        var replayed = await ledger.ReplayAsync(leadId, integrationId, ct);
+        var replayed = await failures.ReplayAsync(leadId, integrationId, ct);
         if (replayed is not null)
         {
             logs.CreateLogger(nameof(OperationsEndpoints)).LogInformation("Replay of lead {LeadId} to {IntegrationId} scheduled", leadId, integrationId);
             return Results.Accepted(value: new { replayed = 1, deliveries = new[] { replayed } });
         }
-        var current = (await ledger.ForLeadAsync(leadId, ct)).FirstOrDefault(r => r.IntegrationId == integrationId);
+        var current = (await failures.ForLeadAsync(leadId, ct)).FirstOrDefault(r => r.IntegrationId == integrationId);
         return current is null
             ? Problems.Status(StatusCodes.Status404NotFound, $"No delivery of lead {leadId} to {integrationId}")
             : Problems.Status(StatusCodes.Status409Conflict, $"The delivery is {current.State}, not failed: only failed deliveries are replayed");
@@ -111,17 +96,17 @@ public static class OperationsEndpoints
     /// One batch (at most <c>limit</c>); callers loop until <c>replayed</c> is 0. Pass <c>before</c> = when the replay
     /// began, so a delivery that fails again during the replay is not picked up a second time.
     /// </summary>
-    private static async Task<IResult> ReplayBatchAsync(HttpRequest request, FailedDeliveries ledger, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> ReplayBatchAsync(HttpRequest request, FailedDeliveries failures, ILoggerFactory logs, CancellationToken ct)
     {
         var (filter, limit, problem) = ReadFilter(request, defaultLimit: 100);
         if (problem is not null)
         {
             return problem;
         }
-        var replayed = await ledger.ReplayAsync(filter!, limit, ct);
+        var replayed = await failures.ReplayAsync(filter!, limit, ct);
         logs.CreateLogger(nameof(OperationsEndpoints)).LogInformation("Replay of {Count} failed deliveries scheduled (crm {Crm}, integration {Integration})",
             replayed.Count, filter!.Crm, filter.Integration);
-        return Results.Ok(new { replayed = replayed.Count, remaining = await ledger.CountFailedAsync(filter, ct), deliveries = replayed });
+        return Results.Ok(new { replayed = replayed.Count, remaining = await failures.CountFailedAsync(filter, ct), deliveries = replayed });
     }
 
     private static async Task<IResult> DrainAsync(string queue, HttpRequest request, ErrorQueues queues, CancellationToken ct)

@@ -1,13 +1,13 @@
+using System.Text.Json;
 using LeadPlatform.Connectors.HubSpot;
 using LeadPlatform.Connectors.Testing;
-using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using Microsoft.AspNetCore.Builder;
 
 namespace LeadPlatform.IntegrationTests.Conformance;
 
 [TestFixture]
-public class HubSpotConformance : ConnectorConformanceSpecs
+public class HubSpotConformance : UpdatingConnectorConformanceSpecs
 {
     protected override string Crm => HubSpotConnector.Name;
 
@@ -23,13 +23,8 @@ public class HubSpotConformance : ConnectorConformanceSpecs
         Credentials = new Dictionary<string, string> { ["accessToken"] = "sandbox-hubspot-token" },
     };
 
-    /// <summary>
-    /// A chat CRM records the visitor, not a submitter: the connector ignores <c>Lead.Contact</c>, so the on-behalf
-    /// lead gives the prospect the submitter's email (the person the CRM can reach).
-    /// </summary>
-    protected override Lead OnBehalfLead(string accountId, string email)
+    protected override JsonElement SettingsWithFieldUpdates(string policy) => Settings(new
     {
-        var lead = base.OnBehalfLead(accountId, email);
-        return lead with { Prospect = lead.Prospect with { Email = email } };
-    }
+        usageProfile = new { fieldUpdates = policy, customFieldsInNotes = true },
+    });
 }

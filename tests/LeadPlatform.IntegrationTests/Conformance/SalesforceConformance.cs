@@ -1,13 +1,13 @@
+using System.Text.Json;
 using LeadPlatform.Connectors.Salesforce;
 using LeadPlatform.Connectors.Testing;
-using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using Microsoft.AspNetCore.Builder;
 
 namespace LeadPlatform.IntegrationTests.Conformance;
 
 [TestFixture]
-public class SalesforceConformance : ConnectorConformanceSpecs
+public class SalesforceConformance : UpdatingConnectorConformanceSpecs
 {
     protected override string Crm => SalesforceConnector.Name;
 
@@ -29,13 +29,9 @@ public class SalesforceConformance : ConnectorConformanceSpecs
         Settings = Settings(new { teamUserId = "005TEAM" }),
     };
 
-    /// <summary>
-    /// A chat CRM records the visitor, not a submitter: the connector ignores <c>Lead.Contact</c>, so the on-behalf
-    /// lead gives the prospect the submitter's email (the person the CRM can reach).
-    /// </summary>
-    protected override Lead OnBehalfLead(string accountId, string email)
+    protected override JsonElement SettingsWithFieldUpdates(string policy) => Settings(new
     {
-        var lead = base.OnBehalfLead(accountId, email);
-        return lead with { Prospect = lead.Prospect with { Email = email } };
-    }
+        teamUserId = "005TEAM",
+        usageProfile = new { fieldUpdates = policy, customFieldsInNotes = true, fieldMapping = new Dictionary<string, string> { ["budget"] = "Budget__c" } },
+    });
 }

@@ -23,9 +23,12 @@ public sealed class CrmApiPlatform : IAsyncDisposable
     public required InProcessService Ingestion { get; init; }
     public required InProcessService Salesforce { get; init; }
     public required InProcessService HubSpot { get; init; }
+    /// <summary>Salesforce connector instances beyond the first (<c>salesforceInstances</c>), on the same queue and database.</summary>
+    public IReadOnlyList<InProcessService> MoreSalesforce { get; init; } = [];
     public SandboxClient SandboxApi => new(Sandbox.Client);
 
-    public static async Task<CrmApiPlatform> StartAsync(string purpose, IDictionary<string, string?>? sandboxSettings = null)
+    public static async Task<CrmApiPlatform> StartAsync(string purpose, IDictionary<string, string?>? sandboxSettings = null,
+        int salesforceInstances = 1, IDictionary<string, string?>? connectorSettings = null)
     {
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var config = environment.ServiceConfiguration();
@@ -49,17 +52,31 @@ public sealed class CrmApiPlatform : IAsyncDisposable
             ["Connector:RetryPollInterval"] = "00:00:00.500",
             ["Connector:Lease"] = "00:00:10",
         };
+        foreach (var (key, value) in connectorSettings ?? new Dictionary<string, string?>())
+        {
+            connectorConfig[key] = value;
+        }
         var salesforce = await InProcessService.StartAsync("connector-salesforce", connectorConfig,
             b => { b.AddServiceDefaults(); b.AddSalesforceConnector(); },
             a => a.MapDefaultEndpoints());
         var hubspot = await InProcessService.StartAsync("connector-hubspot", connectorConfig,
             b => { b.AddServiceDefaults(); b.AddHubSpotConnector(); },
             a => a.MapDefaultEndpoints());
+        var moreSalesforce = new List<InProcessService>();
+        for (var i = 2; i <= salesforceInstances; i++)
+        {
+            moreSalesforce.Add(await InProcessService.StartAsync($"connector-salesforce-{i}", connectorConfig,
+                b => { b.AddServiceDefaults(); b.AddSalesforceConnector(); },
+                a => a.MapDefaultEndpoints()));
+        }
 
         // Tests submit as a trusted caller: the admin key is accepted on the lead endpoints like a source key.
         ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
-        var platform = new CrmApiPlatform { Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Salesforce = salesforce, HubSpot = hubspot };
-        foreach (var service in new[] { sandbox, ingestion, salesforce, hubspot })
+        var platform = new CrmApiPlatform
+        {
+            Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Salesforce = salesforce, HubSpot = hubspot, MoreSalesforce = moreSalesforce,
+        };
+        foreach (var service in new[] { sandbox, ingestion, salesforce, hubspot }.Concat(moreSalesforce))
         {
             await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
                 TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
@@ -121,6 +138,10 @@ public sealed class CrmApiPlatform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var instance in MoreSalesforce)
+        {
+            await instance.DisposeAsync();
+        }
         await HubSpot.DisposeAsync();
         await Salesforce.DisposeAsync();
         await Ingestion.DisposeAsync();

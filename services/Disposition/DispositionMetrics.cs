@@ -1,4 +1,6 @@
-namespace LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults;
+
+namespace LeadPlatform.Disposition;
 
 /// <summary>
 /// Dispositions coming back from CRMs, by provider: for the Disposition service to call when it applies a
