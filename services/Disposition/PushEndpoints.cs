@@ -28,32 +28,18 @@ public static class PushEndpoints
         string integrationId, HttpRequest request, IntegrationStore integrations, LeadResolver resolver,
         DispositionApplier applier, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
-        if (body is null)
+        var (integration, body, refused) = await VerifySignedAsync(integrationId, request, integrations, clock, ct);
+        if (refused is not null)
         {
-            return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
+            return refused;
         }
-        var limiter = request.HttpContext.RequestServices.GetRequiredService<AuthFailureLimiter>();
-        if (limiter.Refusal(request.HttpContext) is { } tooMany)
-        {
-            return tooMany;
-        }
-        var found = await integrations.FindAsync(integrationId, ct);
-        // An unknown or disabled integration, or one without a secret, is checked against a secret nobody has: it answers
-        // exactly like a bad signature, so the answer does not tell which integration ids exist.
-        var secret = found is { Enabled: true } && found.Credential("webhookSecret") is { Length: > 0 } known ? known : NobodysSecret;
-        var check = WebhookSignature.Verify(secret,
-            request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
-            request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow());
-        if (check != SignatureCheck.Valid || ReferenceEquals(secret, NobodysSecret))
-        {
-            limiter.Failed(request.HttpContext);
-            return Unauthorized(check == SignatureCheck.Valid ? SignatureCheck.Mismatch : check);
-        }
-        var integration = found!;
         if (!integration.Directions.Contains(IntegrationDirections.InboundPush) || !CrmCapabilities.Supports(integration.Crm, IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
+        }
+        if (integration.Crm.Equals("adf", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Field("integrationId", $"A dealer integration pushes to /v1/dispositions/{integrationId}/dealer", StatusCodes.Status403Forbidden);
         }
         JsonElement json;
         try
@@ -96,6 +82,38 @@ public static class PushEndpoints
             duplicates += outcome.Duplicates;
         }
         return Results.Ok(new { applied, duplicates, leads = resolved.Select(r => r.LeadId).Distinct() });
+    }
+
+    /// <summary>
+    /// The integration a signed push is from, and its body; or the refusal (413, 429, 401). Every push route (the
+    /// generic one, the dealer one) checks the same way.
+    /// </summary>
+    internal static async Task<(Integration Integration, byte[] Body, IResult? Refused)> VerifySignedAsync(
+        string integrationId, HttpRequest request, IntegrationStore integrations, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
+        if (body is null)
+        {
+            return (null!, [], Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
+        }
+        var limiter = request.HttpContext.RequestServices.GetRequiredService<AuthFailureLimiter>();
+        if (limiter.Refusal(request.HttpContext) is { } tooMany)
+        {
+            return (null!, [], tooMany);
+        }
+        var found = await integrations.FindAsync(integrationId, ct);
+        // An unknown or disabled integration, or one without a secret, is checked against a secret nobody has: it answers
+        // exactly like a bad signature, so the answer does not tell which integration ids exist.
+        var secret = found is { Enabled: true } && found.Credential("webhookSecret") is { Length: > 0 } known ? known : NobodysSecret;
+        var check = WebhookSignature.Verify(secret,
+            request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
+            request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow());
+        if (check != SignatureCheck.Valid || ReferenceEquals(secret, NobodysSecret))
+        {
+            limiter.Failed(request.HttpContext);
+            return (null!, [], Unauthorized(check == SignatureCheck.Valid ? SignatureCheck.Mismatch : check));
+        }
+        return (found!, body, null);
     }
 
     private static IResult Unauthorized(SignatureCheck check) => Results.Problem(
