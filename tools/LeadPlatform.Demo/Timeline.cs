@@ -12,7 +12,12 @@ public static class Timeline
         var now = DateTimeOffset.UtcNow;
         await PushAsync(sandbox, new { crm = "enquire", recordId = prospectId, status = "Contacted", activity = new { type = "Call", details = "first call" }, occurredAt = now, push });
         await PushAsync(sandbox, new { crm = "enquire", recordId = prospectId, status = "Tour Scheduled", activity = new { type = "Appointment", details = "tour on Friday" }, occurredAt = now.AddSeconds(1), push });
+        await PrintAsync(disposition, leadId, "Tour Scheduled");
+    }
 
+    /// <summary>Prints the lead's timeline once it shows <paramref name="awaited"/> (or after 15 s).</summary>
+    public static async Task PrintAsync(HttpClient disposition, string leadId, string awaited)
+    {
         Console.WriteLine();
         Console.WriteLine($"Timeline of lead {leadId}");
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -22,7 +27,7 @@ public static class Timeline
             timeline = await disposition.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline");
             await Task.Delay(200);
         }
-        while (!timeline.GetRawText().Contains("Tour Scheduled", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        while (!timeline.GetRawText().Contains(awaited, StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
         foreach (var entry in timeline.GetProperty("entries").EnumerateArray())
         {
