@@ -74,6 +74,13 @@ public static class PushEndpoints
             }
             resolved.Add((e, leadId));
         }
+        return await ApplyAllAsync(integration, resolved, applier, publish, ct);
+    }
+
+    /// <summary>Applies a resolved batch of pushed events and answers <c>{ applied, duplicates, leads }</c>.</summary>
+    internal static async Task<IResult> ApplyAllAsync(
+        Integration integration, IReadOnlyList<(DispositionEvent Event, Guid LeadId)> resolved, DispositionApplier applier, IPublishEndpoint publish, CancellationToken ct)
+    {
         int applied = 0, duplicates = 0;
         foreach (var (e, leadId) in resolved)
         {

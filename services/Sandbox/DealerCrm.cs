@@ -4,33 +4,14 @@ using System.Text.Json.Nodes;
 namespace LeadPlatform.Sandbox;
 
 /// <summary>
-/// The dealer CRM stand-in's state: what each provider's dealer CRM received by ADF, and the changes its salespeople
-/// made since, in order (the feed). The feed's shape per provider comes from the provider catalog the platform ships
-/// (<c>DealerProviders/Catalog/*.json</c>, embedded): the stand-in answers as that entry documents.
+/// The dealer CRM stand-in's helpers. Its leads are records of CRM <c>dealer-{provider}</c> and its changes go onto the
+/// sandbox's <see cref="DispositionFeed"/> under the same name; the feed's shape per provider comes from the provider
+/// catalog the platform ships (<c>DealerProviders/Catalog/*.json</c>, embedded): the stand-in answers as that entry documents.
 /// </summary>
-public sealed class DealerCrm
+public static class DealerCrm
 {
-    private readonly List<(long Sequence, string Provider, JsonObject Change)> _changes = [];
-    private long _sequence;
-
-    public long Append(string provider, JsonObject change)
-    {
-        lock (_changes)
-        {
-            var sequence = ++_sequence;
-            _changes.Add((sequence, provider, change));
-            return sequence;
-        }
-    }
-
-    public (IReadOnlyList<JsonObject> Changes, long Cursor) Since(string provider, long since, int limit)
-    {
-        lock (_changes)
-        {
-            var page = _changes.Where(c => c.Provider == provider && c.Sequence > since).Take(limit).ToList();
-            return (page.Select(c => (JsonObject)c.Change.DeepClone()).ToList(), page.Count == 0 ? since : page[^1].Sequence);
-        }
-    }
+    /// <summary>The sandbox "CRM" a provider's dealer leads and feed are kept under.</summary>
+    public static string Crm(string provider) => $"dealer-{provider.ToLowerInvariant()}";
 
     /// <summary>A provider's feed description (<c>feed</c> of its catalog entry); null when it has none.</summary>
     public static JsonObject? FeedOf(string provider)

@@ -18,7 +18,7 @@ namespace LeadPlatform.Sandbox;
 /// </summary>
 public static class DealerCrmApi
 {
-    private static string Crm(string provider) => $"dealer-{provider.ToLowerInvariant()}";
+    private static string Crm(string provider) => DealerCrm.Crm(provider);
 
     public sealed record WorkRequest(string? Status, List<SandboxActivity>? Activities, PushTarget? Push, DateTimeOffset? OccurredAt);
 
@@ -59,7 +59,7 @@ public static class DealerCrmApi
     }
 
     private static async Task<IResult> WorkAsync(
-        string provider, string id, WorkRequest work, SandboxStore store, DealerCrm crm, IHttpClientFactory http, CancellationToken ct)
+        string provider, string id, WorkRequest work, SandboxStore store, DispositionFeed feeds, IHttpClientFactory http, CancellationToken ct)
     {
         if (store.Find(Crm(provider), id) is not { } lead)
         {
@@ -104,11 +104,11 @@ public static class DealerCrmApi
             activities.Add(item);
         }
         DealerCrm.Set(change, Text(feed, "activitiesPath"), activities);
-        var cursor = crm.Append(provider.ToLowerInvariant(), change);
+        var cursor = feeds.Append(Crm(provider), change);
         return Results.Ok(new { delivered = "feed", cursor = DealerCrm.Cursor(cursor), change });
     }
 
-    private static IResult Feed(string provider, string? feedPath, HttpRequest request, DealerCrm crm)
+    private static IResult Feed(string provider, string? feedPath, HttpRequest request, DispositionFeed feeds)
     {
         if (DealerCrm.FeedOf(provider) is not { } feed)
         {
@@ -116,7 +116,7 @@ public static class DealerCrmApi
         }
         var since = request.Query[Text(feed, "cursorParam") ?? "since"].FirstOrDefault();
         var from = long.TryParse(since, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var (changes, cursor) = crm.Since(provider.ToLowerInvariant(), from, 50);
+        var (changes, cursor) = feeds.Since(Crm(provider), from, 50);
         var answer = new JsonObject();
         DealerCrm.Set(answer, Text(feed, "itemsPath"), new JsonArray(changes.Select(c => (JsonNode)c).ToArray()));
         DealerCrm.Set(answer, Text(feed, "cursorPath"), DealerCrm.Cursor(cursor));

@@ -8,7 +8,6 @@ public static class SandboxExtensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddBodyFraming();
         builder.AddDispositionFeed();
-        builder.Services.AddSingleton<DealerCrm>();
         return builder;
     }
 

@@ -75,25 +75,6 @@ public static class DealerDemo
         return null;
     }
 
-    /// <summary>Retries for a few seconds: Disposition may not have consumed the delivery (and so the record id) yet.</summary>
-    private static async Task WorkAsync(HttpClient sandbox, string recordId, object work)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            using var response = await sandbox.PostAsJsonAsync($"dealer/{Provider}/leads/{recordId}/work", work);
-            var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-            var status = answer.TryGetProperty("statusCode", out var code) ? code.GetInt32() : (int)response.StatusCode;
-            if (status is >= 200 and < 300)
-            {
-                return;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Console.WriteLine($"  (the dealer push was refused: {status} {answer})");
-                return;
-            }
-            await Task.Delay(300);
-        }
-    }
+    private static Task WorkAsync(HttpClient sandbox, string recordId, object work) =>
+        Timeline.PostUntilAcceptedAsync(sandbox, $"dealer/{Provider}/leads/{recordId}/work", work);
 }

@@ -36,13 +36,18 @@ public static class Timeline
         Console.WriteLine($"  current status: {Text(timeline, "status")}");
     }
 
-    /// <summary>Retries for a few seconds: the disposition service may not have consumed the delivery (and so the CRM record id) yet.</summary>
-    private static async Task PushAsync(HttpClient sandbox, object change)
+    private static Task PushAsync(HttpClient sandbox, object change) => PostUntilAcceptedAsync(sandbox, "sandbox/dispositions", change);
+
+    /// <summary>
+    /// Has the sandbox CRM push a change, retrying for a few seconds: the disposition service may not have consumed the
+    /// delivery (and so the CRM record id) yet.
+    /// </summary>
+    public static async Task PostUntilAcceptedAsync(HttpClient sandbox, string path, object change)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            using var response = await sandbox.PostAsJsonAsync("sandbox/dispositions", change);
+            using var response = await sandbox.PostAsJsonAsync(path, change);
             var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
             var status = answer.TryGetProperty("statusCode", out var code) ? code.GetInt32() : (int)response.StatusCode;
             if (status is >= 200 and < 300)

@@ -61,14 +61,7 @@ public static class DealerPushEndpoint
             // The lead is part of the event: two leads' identical statuses at the same time are two events.
             resolved.Add((dealer.Event with { LeadId = leadId }, leadId));
         }
-        int applied = 0, duplicates = 0;
-        foreach (var (e, leadId) in resolved)
-        {
-            var outcome = await applier.ApplyAsync(integration, leadId, e, "push", publish, ct);
-            applied += outcome.Applied;
-            duplicates += outcome.Duplicates;
-        }
-        return Results.Ok(new { applied, duplicates, leads = resolved.Select(r => r.LeadId).Distinct() });
+        return await PushEndpoints.ApplyAllAsync(integration, resolved, applier, publish, ct);
     }
 
     /// <summary>Why this integration may not push here; null when it may.</summary>
