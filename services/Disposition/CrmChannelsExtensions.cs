@@ -12,6 +12,7 @@ public static class CrmChannelsExtensions
         builder.Services.AddSingleton<DispositionIntake>();
         builder.Services.AddSingleton<ICrmChangeSource, HubSpotChangeSource>();
         builder.Services.AddSingleton<ICrmChangeSource, SalesforceChangeSource>();
+        builder.Services.AddSingleton<ICrmChangeSource, Dealer.DealerFeedSource>();
         return builder;
     }
 
@@ -19,6 +20,7 @@ public static class CrmChannelsExtensions
     {
         app.MapHubSpotWebhook();
         app.MapSalesforceOutboundMessages();
+        Dealer.DealerPushEndpoint.MapDealerPush(app);
         return app;
     }
 }

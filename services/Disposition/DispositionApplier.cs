@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
+using LeadPlatform.Integrations.DealerProviders;
 using LeadPlatform.ServiceDefaults;
 using MassTransit;
 using Npgsql;
@@ -16,14 +17,17 @@ public sealed record ApplyOutcome(int Applied, int Duplicates);
 /// Applies one normalized disposition event to a lead, once: each timeline row carries a key made of the
 /// integration and the provider's event id (or a content hash), so a redelivered event inserts nothing.
 /// </summary>
-public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<DispositionApplier> logger)
+public sealed class DispositionApplier(NpgsqlDataSource dataSource, DealerProviderCatalog dealerProviders, ILogger<DispositionApplier> logger)
 {
     public async Task<ApplyOutcome> ApplyAsync(
         Integration integration, Guid leadId, DispositionEvent e, string source, IPublishEndpoint publish, CancellationToken ct)
     {
         // timestamptz takes UTC offsets only.
         e = e with { OccurredAt = e.OccurredAt.ToUniversalTime() };
-        var normalizer = Normalizer.For(integration);
+        var dealerProvider = await DealerProviderOfAsync(integration, ct);
+        var normalizer = Normalizer.For(integration, dealerProvider);
+        // A dealer's values are listed per provider ("adf:dx1"): that is the vocabulary someone would extend.
+        var provider = dealerProvider is null ? integration.Crm : $"{integration.Crm}:{dealerProvider.Id}";
         var eventKey = $"{integration.Id}:{e.EventId ?? ContentHash(e)}";
         var messages = new List<object>();
         int applied = 0, duplicates = 0;
@@ -39,13 +43,13 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
         if (e.Status is { } rawStatus)
         {
             var status = normalizer.Status(rawStatus);
-            if (await InsertAsync(connection, leadId, "status", source, integration, status, null, e.OccurredAt, $"{eventKey}:status", ct))
+            if (await InsertAsync(connection, leadId, "status", source, integration, provider, status, null, e.OccurredAt, $"{eventKey}:status", ct))
             {
                 applied++;
                 await MoveStatusAsync(connection, leadId, status, e.OccurredAt, ct);
                 messages.Add(new LeadStatusChanged
                 {
-                    LeadId = leadId, IntegrationId = integration.Id, Provider = integration.Crm,
+                    LeadId = leadId, IntegrationId = integration.Id, Provider = provider,
                     RawStatus = status.Raw, Status = status.Value, OccurredAt = e.OccurredAt,
                 });
             }
@@ -59,12 +63,12 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
             var input = e.Activities[i];
             var activity = normalizer.Activity(input.Type);
             var occurredAt = input.OccurredAt?.ToUniversalTime() ?? e.OccurredAt;
-            if (await InsertAsync(connection, leadId, "activity", source, integration, activity, input.Details, occurredAt, $"{eventKey}:activity:{i}", ct))
+            if (await InsertAsync(connection, leadId, "activity", source, integration, provider, activity, input.Details, occurredAt, $"{eventKey}:activity:{i}", ct))
             {
                 applied++;
                 messages.Add(new LeadActivityRecorded
                 {
-                    LeadId = leadId, IntegrationId = integration.Id, Provider = integration.Crm,
+                    LeadId = leadId, IntegrationId = integration.Id, Provider = provider,
                     RawType = activity.Raw, Activity = activity.Value, Details = input.Details, OccurredAt = occurredAt,
                 });
             }
@@ -104,7 +108,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
     }
 
     private static async Task<bool> InsertAsync(
-        NpgsqlConnection connection, Guid leadId, string kind, string source, Integration integration,
+        NpgsqlConnection connection, Guid leadId, string kind, string source, Integration integration, string provider,
         Normalized value, string? details, DateTimeOffset occurredAt, string dedupeKey, CancellationToken ct)
     {
         const string sql = """
@@ -115,7 +119,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
             """;
         var inserted = await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
-            leadId, kind, source, integrationId = integration.Id, provider = integration.Crm, raw = value.Raw,
+            leadId, kind, source, integrationId = integration.Id, provider, raw = value.Raw,
             value = value.Value, mapped = value.Mapped,
             details = details is null ? null : JsonSerializer.Serialize(new { details }, JsonDefaults.Options),
             occurredAt, dedupeKey,
@@ -131,10 +135,16 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, ILogger<Disp
                 insert into disposition.unmapped (provider, kind, raw_value, seen) values (@provider, @kind, @raw, 1)
                 on conflict (provider, kind, raw_value) do update set seen = unmapped.seen + 1, last_seen_at = now()
                 """;
-            await connection.ExecuteAsync(new CommandDefinition(unmapped, new { provider = integration.Crm, kind, raw = value.Raw }, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(unmapped, new { provider, kind, raw = value.Raw }, cancellationToken: ct));
         }
         return inserted;
     }
+
+    /// <summary>The dealer provider an ADF integration names (settings.dealerProvider); null for every other integration.</summary>
+    private async Task<DealerProvider?> DealerProviderOfAsync(Integration integration, CancellationToken ct) =>
+        integration.Crm.Equals("adf", StringComparison.OrdinalIgnoreCase) && DealerProviderCatalog.ProviderIdOf(integration) is { } id
+            ? await dealerProviders.FindAsync(id, ct)
+            : null;
 
     /// <summary>Opportunity information flows back to the supplier only where the integration says so (<c>settings.shareOpportunities</c>).</summary>
     public static bool SharesOpportunities(Integration integration) => integration.SettingsAs<OpportunitySettings>().ShareOpportunities;

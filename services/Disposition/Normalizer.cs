@@ -1,4 +1,5 @@
 using LeadPlatform.Integrations;
+using LeadPlatform.Integrations.DealerProviders;
 
 namespace LeadPlatform.Disposition;
 
@@ -10,23 +11,24 @@ public sealed record Normalized(string Raw, string? Value)
 
 /// <summary>
 /// Maps one integration's raw statuses and activity types: its own <c>settings.statusMap</c> /
-/// <c>settings.activityMap</c> first, then its provider's defaults.
+/// <c>settings.activityMap</c> first, then its dealer provider's vocabulary (ADF integrations), then its CRM's defaults.
 /// </summary>
 public sealed class Normalizer
 {
     private readonly IReadOnlyDictionary<string, string> _statuses;
     private readonly IReadOnlyDictionary<string, string> _activities;
 
-    public Normalizer(string provider, IReadOnlyDictionary<string, string>? statusMap = null, IReadOnlyDictionary<string, string>? activityMap = null)
+    public Normalizer(string provider, IReadOnlyDictionary<string, string>? statusMap = null, IReadOnlyDictionary<string, string>? activityMap = null,
+        DealerProvider? dealerProvider = null)
     {
-        _statuses = WithOverrides(DefaultMappings.StatusesFor(provider), statusMap, Vocabulary.Status);
-        _activities = WithOverrides(DefaultMappings.ActivitiesFor(provider), activityMap, Vocabulary.Activity);
+        _statuses = WithOverrides(WithOverrides(DefaultMappings.StatusesFor(provider), dealerProvider?.Statuses, Vocabulary.Status), statusMap, Vocabulary.Status);
+        _activities = WithOverrides(WithOverrides(DefaultMappings.ActivitiesFor(provider), dealerProvider?.Activities, Vocabulary.Activity), activityMap, Vocabulary.Activity);
     }
 
-    public static Normalizer For(Integration integration)
+    public static Normalizer For(Integration integration, DealerProvider? dealerProvider = null)
     {
         var settings = integration.SettingsAs<MappingSettings>();
-        return new Normalizer(integration.Crm, settings.StatusMap, settings.ActivityMap);
+        return new Normalizer(integration.Crm, settings.StatusMap, settings.ActivityMap, dealerProvider);
     }
 
     public Normalized Status(string raw) => new(raw, _statuses.GetValueOrDefault(Vocabulary.Key(raw)));

@@ -24,23 +24,18 @@ public static class PushEndpoints
         string integrationId, HttpRequest request, PushAuthentication authentication, LeadResolver resolver,
         DispositionApplier applier, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
-        if (body is null)
+        var (integration, body, refused) = await VerifySignedAsync(integrationId, request, authentication, clock, ct);
+        if (refused is not null)
         {
-            return Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
-        }
-        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, crm: null, "webhookSecret",
-            (_, secret) => WebhookSignature.Verify(secret,
-                request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
-                request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow()),
-            Unauthorized, ct);
-        if (auth.Integration is not { } integration)
-        {
-            return auth.Refusal!;
+            return refused;
         }
         if (!integration.Directions.Contains(IntegrationDirections.InboundPush) || !CrmCapabilities.Supports(integration.Crm, IntegrationDirections.InboundPush))
         {
             return Problems.Field("integrationId", $"Integration {integrationId} does not take pushed dispositions", StatusCodes.Status403Forbidden);
+        }
+        if (integration.Crm.Equals("adf", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Field("integrationId", $"A dealer integration pushes to /v1/dispositions/{integrationId}/dealer", StatusCodes.Status403Forbidden);
         }
         JsonElement json;
         try
@@ -75,6 +70,13 @@ public static class PushEndpoints
             }
             resolved.Add((e, leadId));
         }
+        return await ApplyAllAsync(integration, resolved, applier, publish, ct);
+    }
+
+    /// <summary>Applies a resolved batch of pushed events and answers <c>{ applied, duplicates, leads }</c>.</summary>
+    internal static async Task<IResult> ApplyAllAsync(
+        Integration integration, IReadOnlyList<(DispositionEvent Event, Guid LeadId)> resolved, DispositionApplier applier, IPublishEndpoint publish, CancellationToken ct)
+    {
         int applied = 0, duplicates = 0;
         foreach (var (e, leadId) in resolved)
         {
@@ -83,6 +85,26 @@ public static class PushEndpoints
             duplicates += outcome.Duplicates;
         }
         return Results.Ok(new { applied, duplicates, leads = resolved.Select(r => r.LeadId).Distinct() });
+    }
+
+    /// <summary>
+    /// The integration a signed push is from, and its body; or the refusal (413, 429, 401). Every push route (the
+    /// generic one, the dealer one) checks the same way.
+    /// </summary>
+    internal static async Task<(Integration Integration, byte[] Body, IResult? Refused)> VerifySignedAsync(
+        string integrationId, HttpRequest request, PushAuthentication authentication, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
+        if (body is null)
+        {
+            return (null!, [], Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
+        }
+        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, crm: null, "webhookSecret",
+            (_, secret) => WebhookSignature.Verify(secret,
+                request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
+                request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow()),
+            Unauthorized, ct);
+        return auth.Integration is { } integration ? (integration, body, null) : (null!, [], auth.Refusal);
     }
 
     private static IResult Unauthorized(SignatureCheck check) => Results.Problem(

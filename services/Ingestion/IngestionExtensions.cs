@@ -45,6 +45,7 @@ public static class IngestionExtensions
         app.MapLeadEndpoints();
         app.MapIntegrationAdmin();
         app.MapSettingsSchemas();
+        app.MapDealerProviders();
         app.MapIntakeAdmin();
         app.MapOperations();
         app.MapErasures();

@@ -19,7 +19,8 @@ public static class IntegrationAdminEndpoints
             await store.DeleteAsync(id, ct) ? Results.NoContent() : Problems.Status(404, $"Integration {id} not found"));
     }
 
-    private static async Task<IResult> PutAsync(string id, HttpRequest request, IntegrationStore store, CancellationToken ct)
+    private static async Task<IResult> PutAsync(
+        string id, HttpRequest request, IntegrationStore store, LeadPlatform.Integrations.DealerProviders.DealerProviderCatalog dealerProviders, CancellationToken ct)
     {
         var (integration, problem) = await JsonBody.ReadAsync<Integration>(request, ct);
         if (problem is not null)
@@ -27,6 +28,7 @@ public static class IntegrationAdminEndpoints
             return problem;
         }
         var errors = IntegrationValidator.Validate(integration! with { Id = id });
+        await DealerDirections.CheckAsync(integration with { Id = id }, dealerProviders, errors, ct);
         var (candidate, maskErrors) = IntegrationSecrets.Merge(integration with { Id = id }, await store.FindAsync(id, ct));
         foreach (var (field, messages) in maskErrors)
         {

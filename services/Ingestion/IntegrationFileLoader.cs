@@ -11,7 +11,7 @@ namespace LeadPlatform.Ingestion;
 /// </summary>
 public sealed class IntegrationFileLoader(
     IConfiguration configuration, IntegrationStore store, SourceKeys sourceKeys, ProgramRules programRules, FileSeeds seeds,
-    ILogger<IntegrationFileLoader> logger)
+    LeadPlatform.Integrations.DealerProviders.DealerProviderCatalog dealerProviders, ILogger<IntegrationFileLoader> logger)
     : IHostedService
 {
     public sealed record IntakeFile
@@ -34,7 +34,9 @@ public sealed class IntegrationFileLoader(
         foreach (var integration in content.Integrations)
         {
             // The mask means "keep what is stored", and a seed has nothing stored: a file must carry real values.
-            Require(path, $"Integration {integration.Id}", IntegrationValidator.Validate(integration));
+            var errors = IntegrationValidator.Validate(integration);
+            await DealerDirections.CheckAsync(integration, dealerProviders, errors, ct);
+            Require(path, $"Integration {integration.Id}", errors);
             Require(path, $"Integration {integration.Id}", IntegrationSecrets.Merge(integration, stored: null).Errors);
             seeded += await seeds.SeedAsync(FileSeeds.Integration, integration.Id,
                 async () => await store.FindAsync(integration.Id, ct) is not null,

@@ -54,7 +54,7 @@ public static class AdfApi
         return Results.Json(new { id = record.Id }, statusCode: 201);
     }
 
-    private static JsonObject Parse(XElement prospect)
+    internal static JsonObject Parse(XElement prospect)
     {
         var firstId = prospect.Elements("id").FirstOrDefault();
         var vehicle = prospect.Element("vehicle");

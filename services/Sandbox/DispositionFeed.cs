@@ -109,6 +109,6 @@ public static class DispositionFeedApi
     }
 
     /// <summary>HMAC-SHA256 of <c>timestamp + "." + body</c>, as the platform's push API expects.</summary>
-    private static string Sign(string secret, string timestamp, byte[] body) =>
+    internal static string Sign(string secret, string timestamp, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), (byte[])[.. Encoding.UTF8.GetBytes(timestamp + "."), .. body]));
 }

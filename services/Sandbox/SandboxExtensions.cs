@@ -25,6 +25,7 @@ public static class SandboxExtensions
         app.MapHubSpotWebhookSender();
         app.MapHubSpotCrmSearchApi();
         app.MapAdfApi();
+        app.MapDealerCrm();
         return app;
     }
 }

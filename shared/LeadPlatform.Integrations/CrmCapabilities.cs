@@ -15,8 +15,9 @@ public static class CrmCapabilities
         ["alis"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPoll],
         ["salesforce"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush, IntegrationDirections.InboundPoll],
         ["hubspot"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush, IntegrationDirections.InboundPoll],
-        // ADF is a one-way lead format (email or HTTP POST into the dealer's system): nothing comes back.
-        ["adf"] = [IntegrationDirections.Outbound],
+        // ADF itself is one-way; what comes back depends on the dealer CRM provider the integration names
+        // (settings.dealerProvider, see DealerProviders): inbound directions are checked against that provider.
+        ["adf"] = [IntegrationDirections.Outbound, IntegrationDirections.InboundPush, IntegrationDirections.InboundPoll],
     };
 
     /// <summary>The channel behind each inbound direction, per CRM (docs/disposition.md tells how to set each up).</summary>
@@ -34,7 +35,7 @@ public static class CrmCapabilities
             [IntegrationDirections.InboundPush] = ["hubspot-webhook-v3", "generic-push"],
             [IntegrationDirections.InboundPoll] = ["hubspot-crm-search"],
         },
-        ["adf"] = [],
+        ["adf"] = new() { [IntegrationDirections.InboundPush] = ["dealer-push"], [IntegrationDirections.InboundPoll] = ["dealer-feed"] },
     };
 
     public static IReadOnlyCollection<string> KnownCrms => Supported.Keys;

@@ -18,6 +18,7 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
     [
         ("/v1/leads", [ApiKey, AdminKey]),
         ("/v1/integrations", [AdminKey]),
+        ("/v1/dealer-providers", [AdminKey]),
         ("/v1/source-keys", [AdminKey]),
         ("/v1/program-rules", [AdminKey]),
         ("/v1/admin", [AdminKey]),

@@ -12,7 +12,12 @@ public static class Timeline
         var now = DateTimeOffset.UtcNow;
         await PushAsync(sandbox, new { crm = "enquire", recordId = prospectId, status = "Contacted", activity = new { type = "Call", details = "first call" }, occurredAt = now, push });
         await PushAsync(sandbox, new { crm = "enquire", recordId = prospectId, status = "Tour Scheduled", activity = new { type = "Appointment", details = "tour on Friday" }, occurredAt = now.AddSeconds(1), push });
+        await PrintAsync(disposition, leadId, "Tour Scheduled");
+    }
 
+    /// <summary>Prints the lead's timeline once it shows <paramref name="awaited"/> (or after 15 s).</summary>
+    public static async Task PrintAsync(HttpClient disposition, string leadId, string awaited)
+    {
         Console.WriteLine();
         Console.WriteLine($"Timeline of lead {leadId}");
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -22,7 +27,7 @@ public static class Timeline
             timeline = await disposition.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline");
             await Task.Delay(200);
         }
-        while (!timeline.GetRawText().Contains("Tour Scheduled", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        while (!timeline.GetRawText().Contains(awaited, StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
         foreach (var entry in timeline.GetProperty("entries").EnumerateArray())
         {
@@ -31,13 +36,18 @@ public static class Timeline
         Console.WriteLine($"  current status: {Text(timeline, "status")}");
     }
 
-    /// <summary>Retries for a few seconds: the disposition service may not have consumed the delivery (and so the CRM record id) yet.</summary>
-    private static async Task PushAsync(HttpClient sandbox, object change)
+    private static Task PushAsync(HttpClient sandbox, object change) => PostUntilAcceptedAsync(sandbox, "sandbox/dispositions", change);
+
+    /// <summary>
+    /// Has the sandbox CRM push a change, retrying for a few seconds: the disposition service may not have consumed the
+    /// delivery (and so the CRM record id) yet.
+    /// </summary>
+    public static async Task PostUntilAcceptedAsync(HttpClient sandbox, string path, object change)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            using var response = await sandbox.PostAsJsonAsync("sandbox/dispositions", change);
+            using var response = await sandbox.PostAsJsonAsync(path, change);
             var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
             var status = answer.TryGetProperty("statusCode", out var code) ? code.GetInt32() : (int)response.StatusCode;
             if (status is >= 200 and < 300)
