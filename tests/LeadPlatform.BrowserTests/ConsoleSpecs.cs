@@ -12,7 +12,7 @@ namespace LeadPlatform.BrowserTests;
 /// </summary>
 [TestFixture]
 [Category("Browser")]
-public class ConsoleSpecs
+public partial class ConsoleSpecs
 {
     private const string Chromium = "/usr/bin/chromium";
     private const float Timeout = 15_000;
