@@ -24,6 +24,7 @@ public static class QueryEndpoints
         public string? RawStatus { get; init; }
         public DateTime? StatusAt { get; init; }
         public string? AccountId { get; init; }
+        public string? TraceParent { get; init; }
     }
 
     private sealed record EntryRow
@@ -44,7 +45,7 @@ public static class QueryEndpoints
     {
         const string leadSql = """
             select lead_id as LeadId, status as Status, raw_status as RawStatus, status_at as StatusAt,
-                   account_id as AccountId
+                   account_id as AccountId, trace_parent as TraceParent
               from disposition.lead where lead_id = @leadId
             """;
         const string entriesSql = """
@@ -71,6 +72,8 @@ public static class QueryEndpoints
             status = lead.Status ?? "Pending",
             lead.RawStatus,
             statusAt = Utc(lead.StatusAt),
+            // The trace the lead was accepted in (W3C traceparent "00-<trace id>-<span id>-<flags>"), to open in a trace viewer.
+            traceId = lead.TraceParent?.Split('-') is [_, var traceId, _, _] ? traceId : null,
             entries = entries.Select(e => new
             {
                 e.Kind,
