@@ -47,6 +47,8 @@ public partial class ConsoleSpecs
         Assert.That(page.Url, Does.Contain("/Jobs/"));
         Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("messages moved back"));
         Assert.That(await page.Locator("#job-steps").InnerTextAsync(), Does.Contain("console-faults_error: moved 2 to console-faults"));
+        await AssertAccessibleAsync(page, "job");
+        await ShootAsync(page, "job-drain-all");
         await Eventually.UntilAsync(async () => await _platform.Environment.QueueDepthAsync("console-faults") == 2,
             TimeSpan.FromSeconds(20), "the 2 messages back in their source queue");
     }
