@@ -39,20 +39,31 @@ public sealed class PlatformClient(IHttpClientFactory clients, IHttpContextAcces
     public Task<Answer> PostAsync(string service, string path, CancellationToken ct) =>
         SendSignedInAsync(service, HttpMethod.Post, path, ct);
 
-    private async Task<Answer> SendSignedInAsync(string service, HttpMethod method, string path, CancellationToken ct)
+    /// <summary>A POST with a key captured earlier: for a background job, which outlives the request that started it.</summary>
+    public async Task<Answer> PostWithKeyAsync(string service, string path, string key, CancellationToken ct)
     {
-        var key = http.HttpContext?.User.Key() ?? throw new KeyRefusedException();
-        var answer = await SendAsync(service, method, path, key, ct);
+        var answer = await SendAsync(service, HttpMethod.Post, path, key, ct);
         return answer.Status == HttpStatusCode.Unauthorized ? throw new KeyRefusedException() : answer;
     }
 
-    private async Task<Answer> SendAsync(string service, HttpMethod method, string path, string key, CancellationToken ct)
+    /// <summary>Sends <paramref name="body"/> as JSON (POST or PUT).</summary>
+    public Task<Answer> SendJsonAsync(string service, HttpMethod method, string path, object body, CancellationToken ct) =>
+        SendSignedInAsync(service, method, path, ct, body);
+
+    private async Task<Answer> SendSignedInAsync(string service, HttpMethod method, string path, CancellationToken ct, object? body = null)
+    {
+        var key = http.HttpContext?.User.Key() ?? throw new KeyRefusedException();
+        var answer = await SendAsync(service, method, path, key, ct, body);
+        return answer.Status == HttpStatusCode.Unauthorized ? throw new KeyRefusedException() : answer;
+    }
+
+    private async Task<Answer> SendAsync(string service, HttpMethod method, string path, string key, CancellationToken ct, object? content = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add(AdminKeyHeader, key);
-        if (method == HttpMethod.Post)
+        if (content is not null || method == HttpMethod.Post)
         {
-            request.Content = JsonContent.Create(new { });
+            request.Content = JsonContent.Create(content ?? new { });
         }
         using var response = await clients.CreateClient(service).SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);

@@ -41,6 +41,7 @@ public static class DispositionExtensions
         app.MapPushEndpoints();
         app.MapCrmChannels();
         app.MapQueryEndpoints();
+        app.MapMappingEndpoints();
         return app;
     }
 }

@@ -14,7 +14,7 @@ public static class QueryEndpoints
         app.MapGet("/v1/leads/{leadId:guid}/timeline", TimelineAsync)
             .WithSummary("Everything that happened to a lead, in occurrence order (X-Admin-Key, viewer; or X-Api-Key of the lead's source)");
         app.MapGet("/v1/dispositions/unmapped", UnmappedAsync).RequireRole(AdminRole.Viewer)
-            .WithSummary("Raw statuses and activity types no mapping covers, per provider, with counts (X-Admin-Key, viewer)");
+            .WithSummary("Raw statuses and activity types no mapping covers, per provider, with counts and the integrations with entries waiting (X-Admin-Key, viewer)");
     }
 
     private sealed record LeadRow
@@ -24,6 +24,7 @@ public static class QueryEndpoints
         public string? RawStatus { get; init; }
         public DateTime? StatusAt { get; init; }
         public string? AccountId { get; init; }
+        public string? TraceParent { get; init; }
     }
 
     private sealed record EntryRow
@@ -44,7 +45,7 @@ public static class QueryEndpoints
     {
         const string leadSql = """
             select lead_id as LeadId, status as Status, raw_status as RawStatus, status_at as StatusAt,
-                   account_id as AccountId
+                   account_id as AccountId, trace_parent as TraceParent
               from disposition.lead where lead_id = @leadId
             """;
         const string entriesSql = """
@@ -71,6 +72,8 @@ public static class QueryEndpoints
             status = lead.Status ?? "Pending",
             lead.RawStatus,
             statusAt = Utc(lead.StatusAt),
+            // The trace the lead was accepted in (W3C traceparent "00-<trace id>-<span id>-<flags>"), to open in a trace viewer.
+            traceId = lead.TraceParent?.Split('-') is [_, var traceId, _, _] ? traceId : null,
             entries = entries.Select(e => new
             {
                 e.Kind,
@@ -95,14 +98,18 @@ public static class QueryEndpoints
         public long Seen { get; init; }
         public DateTime FirstSeenAt { get; init; }
         public DateTime LastSeenAt { get; init; }
+        public string[] Integrations { get; init; } = [];
     }
 
     private static async Task<IResult> UnmappedAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         const string sql = """
             select provider as Provider, kind as Kind, raw_value as RawValue, seen as Seen,
-                   first_seen_at as FirstSeenAt, last_seen_at as LastSeenAt
-              from disposition.unmapped order by provider, kind, seen desc, raw_value
+                   first_seen_at as FirstSeenAt, last_seen_at as LastSeenAt,
+                   array(select distinct t.integration_id from disposition.timeline t
+                          where t.provider = u.provider and t.kind = u.kind and t.raw_value = u.raw_value
+                            and not t.mapped and t.integration_id is not null order by 1) as Integrations
+              from disposition.unmapped u order by provider, kind, seen desc, raw_value
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<UnmappedRow>(new CommandDefinition(sql, cancellationToken: ct));
@@ -117,7 +124,11 @@ public static class QueryEndpoints
         });
     }
 
-    private static object View(UnmappedRow r) => new { raw = r.RawValue, count = r.Seen, firstSeenAt = Utc(r.FirstSeenAt), lastSeenAt = Utc(r.LastSeenAt) };
+    /// <summary><c>integrations</c>: those with entries waiting on this raw value, the ones a mapping can be saved into.</summary>
+    private static object View(UnmappedRow r) => new
+    {
+        raw = r.RawValue, count = r.Seen, firstSeenAt = Utc(r.FirstSeenAt), lastSeenAt = Utc(r.LastSeenAt), integrations = r.Integrations,
+    };
 
     private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }

@@ -94,6 +94,29 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         integration.Enabled,
     };
 
+    /// <summary>
+    /// Sets one raw -> common entry of the integration's <c>settings.statusMap</c> or <c>settings.activityMap</c> in one
+    /// statement (no read-modify-write race with a concurrent edit of other settings); false when there is no such integration.
+    /// </summary>
+    public async Task<bool> SetMappingAsync(string id, string map, string raw, string value, CancellationToken ct = default)
+    {
+        if (map is not ("statusMap" or "activityMap"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(map), map, "statusMap or activityMap");
+        }
+        const string sql = """
+            update integrations.integration
+               set settings = jsonb_set(coalesce(settings, '{}'::jsonb), array[@map],
+                                        coalesce(settings -> @map, '{}'::jsonb) || jsonb_build_object(@raw::text, @value::text)),
+                   updated_at = now()
+             where id = @id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(sql, new { id, map, raw, value }, cancellationToken: ct)) > 0;
+        _snapshot = null;
+        return updated;
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
     {
         const string sql = "delete from integrations.integration where id = @id";

@@ -24,6 +24,7 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
         ("/v1/admin", [AdminKey]),
         ("/v1/erasures", [AdminKey]),
         ("/v1/crms", []),
+        ("/v1/dispositions/unmapped", [AdminKey]),
     ];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

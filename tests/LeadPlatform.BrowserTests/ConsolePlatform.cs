@@ -24,6 +24,7 @@ public sealed class ConsolePlatform : IAsyncDisposable
     public const string Account = "acme-senior";
     public const string OtherAccount = "other-senior";
     public const string WebhookSecret = "browser-specs-webhook-secret-0123456789abcdef";
+    public const string TraceViewerUrl = "http://traces.example.test/trace/{traceId}";
     private const string RoobrikKey = "browser-specs-roobrik-api-key-1";
 
     private readonly List<InProcessService> _services = [];
@@ -64,6 +65,7 @@ public sealed class ConsolePlatform : IAsyncDisposable
         {
             ["Console:IngestionUrl"] = ingestion.BaseAddress.ToString(),
             ["Console:DispositionUrl"] = platform.Disposition.BaseAddress.ToString(),
+            ["Console:TraceViewerUrl"] = TraceViewerUrl,
         };
         // Named after its assembly: MVC finds Razor Pages in the application's own assembly.
         await platform.StartAsync("LeadPlatform.Console", consoleConfig, b => b.AddOperatorConsole(), a => a.MapOperatorConsole());

@@ -12,7 +12,7 @@ namespace LeadPlatform.BrowserTests;
 /// </summary>
 [TestFixture]
 [Category("Browser")]
-public class ConsoleSpecs
+public partial class ConsoleSpecs
 {
     private const string Chromium = "/usr/bin/chromium";
     private const float Timeout = 15_000;
@@ -205,13 +205,16 @@ public class ConsoleSpecs
         await ShootAsync(page, "failures-confirm");
         Assert.That(await _platform.EnquireRecordsAsync(emails[0]), Is.Zero, "nothing replayed before the confirmation");
         await page.ClickAsync("button:has-text('Confirm: replay 2 deliveries')");
+        Assert.That(page.Url, Does.Contain("/Jobs/"), "the replay runs as a job with a progress page");
+        await ShootAsync(page, "failures-progress");
         Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Replay of 2 failed deliveries scheduled"));
+        Assert.That(await page.Locator("#job-steps").InnerTextAsync(), Does.Contain("Batch 1: 2 replayed"));
 
         foreach (var email in emails)
         {
             await Eventually.UntilAsync(async () => await _platform.EnquireRecordsAsync(email) > 0, TimeSpan.FromSeconds(20), $"{email} delivered");
         }
-        await page.ReloadAsync();
+        await page.ClickAsync("a:has-text('Back')");
         Assert.That(await page.Locator("#total").InnerTextAsync(), Does.StartWith("0 failed deliveries"));
         await ShootAsync(page, "failures");
         foreach (var email in emails)

@@ -42,30 +42,39 @@ public sealed class FailuresModel(PlatformClient platform) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReplayAsync(DateTimeOffset before, CancellationToken ct)
+    /// <summary>Runs the replay as a background job, batch after batch, and shows its progress while it runs.</summary>
+    public IActionResult OnPostReplay(DateTimeOffset before, [FromServices] ConsoleJobs jobs)
     {
-        if (!User.MayReplay())
+        if (!User.MayReplay() || User.Key() is not { } key)
         {
             return Forbid();
         }
-        var replayed = 0;
-        for (var batch = 0; batch < MaxBatches; batch++)
+        var path = Query("v1/admin/deliveries/replay", Batch, before);
+        var back = QueryHelpers.AddQueryString("/Failures", new Dictionary<string, string?> { ["crm"] = Crm, ["integration"] = Integration }
+            .Where(q => !string.IsNullOrWhiteSpace(q.Value)).ToDictionary());
+        var job = jobs.Start("Bulk replay of failed deliveries", User.Identity?.Name ?? "", back, async (running, ct) =>
         {
-            var answer = await platform.PostAsync(PlatformClient.Ingestion, Query("v1/admin/deliveries/replay", Batch, before), ct);
-            if (!answer.Ok)
+            var replayed = 0;
+            for (var batch = 1; batch <= MaxBatches; batch++)
             {
-                Notice = $"Replay stopped after {replayed}: {answer.Problem}";
-                return RedirectToPage(new { Crm, Integration });
+                var answer = await platform.PostWithKeyAsync(PlatformClient.Ingestion, path, key, ct);
+                if (!answer.Ok)
+                {
+                    running.Failed = true;
+                    return $"Replay stopped after {replayed}: {answer.Problem}";
+                }
+                var count = answer.Body.GetProperty("replayed").GetInt32();
+                replayed += count;
+                running.Progress = $"{replayed} replayed so far (batch {batch})";
+                if (count == 0)
+                {
+                    break;
+                }
+                running.Step($"Batch {batch}: {count} replayed");
             }
-            var count = answer.Body.GetProperty("replayed").GetInt32();
-            replayed += count;
-            if (count == 0)
-            {
-                break;
-            }
-        }
-        Notice = $"Replay of {replayed} failed deliveries scheduled.";
-        return RedirectToPage(new { Crm, Integration });
+            return $"Replay of {replayed} failed deliveries scheduled.";
+        });
+        return RedirectToPage("/Job", new { id = job.Id });
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -13,7 +13,7 @@ public sealed record ErrorQueue(string Queue, string SourceQueue, int Messages);
 /// RabbitMQ management API, drained back to <c>{queue}</c> over AMQP once the cause is fixed. MassTransit keeps the
 /// original message (body and headers) in the error queue, so moving it back replays it as it first arrived.
 /// </summary>
-public sealed class ErrorQueues(IConfiguration configuration, IHttpClientFactory httpClients)
+public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClientFactory httpClients)
 {
     public const string Suffix = "_error";
 

@@ -30,6 +30,8 @@ public static class OperationsEndpoints
             .RequireRole(AdminRole.Viewer).WithSummary("Unpublished outbox rows and the age of the oldest");
         admin.MapGet("/error-queues", async (ErrorQueues queues, CancellationToken ct) => Results.Ok(await queues.ListAsync(ct)))
             .RequireRole(AdminRole.Viewer).WithSummary("The *_error queues and their depth");
+        admin.MapGet("/error-queues/{queue}/messages", PeekAsync).RequireRole(AdminRole.Viewer)
+            .WithSummary("The first messages (limit, 1-100, default 20) of an error queue with their fault reason (MT-Fault-* headers, no body); left in the queue");
         admin.MapPost("/error-queues/{queue}/drain", DrainAsync).RequireRole(AdminRole.Operator)
             .WithSummary("Move an error queue's messages back to their source queue");
         return app;
@@ -164,4 +166,21 @@ public static class OperationsEndpoints
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static async Task<IResult> PeekAsync(string queue, int? limit, ErrorQueues queues, CancellationToken ct)
+    {
+        if (!ErrorQueues.IsErrorQueue(queue))
+        {
+            return Problems.Field("queue", $"must be an error queue (ending in {ErrorQueues.Suffix})");
+        }
+        if (limit is < 1 or > 100)
+        {
+            return Problems.Field("limit", "must be between 1 and 100");
+        }
+        if (await queues.DepthAsync(queue, ct) is null)
+        {
+            return Problems.Field("queue", $"No queue {queue}", StatusCodes.Status404NotFound);
+        }
+        return Results.Ok(new { queue, messages = await queues.PeekAsync(queue, limit ?? 20, ct) });
+    }
 }

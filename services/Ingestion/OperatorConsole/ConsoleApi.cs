@@ -7,6 +7,7 @@ public static class ConsoleApi
     {
         app.MapLeadSearch();
         app.MapAdminIdentity();
+        app.MapOverview();
         return app;
     }
 }

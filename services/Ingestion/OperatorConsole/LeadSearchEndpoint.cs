@@ -9,13 +9,15 @@ namespace LeadPlatform.Ingestion.OperatorConsole;
 
 /// <summary>
 /// <c>GET /v1/leads/search</c>: leads newest first, filtered by account, source, source lead id, prospect email
-/// (case-insensitive) and acceptance time, paged by keyset: each page ends with <c>next</c>, an opaque cursor to pass as
+/// (case-insensitive), status, delivery state and acceptance time, paged by keyset: each page ends with <c>next</c>, an opaque cursor to pass as
 /// <c>after</c>; no offset, so a page costs the same however deep it is (indexes in 0090_lead_search_indexes.sql).
 /// Admin key, viewer and above; a viewer of one account finds only that account's leads.
 /// </summary>
 public static class LeadSearchEndpoint
 {
     public const int MaxLimit = 200;
+    public static readonly IReadOnlyList<string> Statuses = ["Pending", "Viewed", "Assigned", "Working", "Sold", "Lost", "Abandoned"];
+    public static readonly IReadOnlyList<string> DeliveryStates = ["planned", "delivered", "failed"];
 
     public sealed record Found
     {
@@ -34,7 +36,7 @@ public static class LeadSearchEndpoint
         app.MapGet("/v1/leads/search", SearchAsync)
             .RequireRole(AdminRole.Viewer, accountScoped: true)
             .WithTags("Leads")
-            .WithSummary("Search leads by accountId, source, sourceLeadId, email, from, to (ISO 8601); keyset paging with after and limit (X-Admin-Key, viewer)");
+            .WithSummary("Search leads by accountId, source, sourceLeadId, email, status, deliveryState (planned, delivered, failed), from, to (ISO 8601); keyset paging with after and limit (X-Admin-Key, viewer)");
 
     private static async Task<IResult> SearchAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -51,6 +53,16 @@ public static class LeadSearchEndpoint
         if (Blank(query["after"]) is not null && after is null)
         {
             errors["after"] = ["must be the next cursor of an earlier page"];
+        }
+        var status = Blank(query["status"]) is { } rawStatus ? Statuses.FirstOrDefault(v => string.Equals(v, rawStatus, StringComparison.OrdinalIgnoreCase)) ?? "" : null;
+        if (status == "")
+        {
+            errors["status"] = [$"must be one of {string.Join(", ", Statuses)}"];
+        }
+        var deliveryState = Blank(query["deliveryState"]) is { } rawState ? DeliveryStates.FirstOrDefault(v => string.Equals(v, rawState, StringComparison.OrdinalIgnoreCase)) ?? "" : null;
+        if (deliveryState == "")
+        {
+            errors["deliveryState"] = [$"must be one of {string.Join(", ", DeliveryStates)}"];
         }
         var accountId = Blank(query["accountId"]);
         var scope = AdminKeyFilter.Authenticate(http)?.AccountId;
@@ -77,6 +89,10 @@ public static class LeadSearchEndpoint
         Filter(Blank(query["source"]), "source", "source = @source");
         Filter(Blank(query["sourceLeadId"]), "sourceLeadId", "source_lead_id = @sourceLeadId");
         Filter(Blank(query["email"])?.ToLowerInvariant(), "email", "lower(payload -> 'prospect' ->> 'email') = @email");
+        Filter(status, "status", "status = @status");
+        // Any of the lead's deliveries in that state (a lead goes to several integrations).
+        Filter(deliveryState, "deliveryState",
+            "exists (select 1 from ingestion.lead_delivery d where d.lead_id = lead.id and d.state = @deliveryState)");
         if (from is not null)
         {
             where.Append(" and accepted_at >= @from");

@@ -15,6 +15,8 @@ public sealed class IndexModel(PlatformClient platform) : PageModel
     [BindProperty(SupportsGet = true)] public string? Source { get; set; }
     [BindProperty(SupportsGet = true)] public string? SourceLeadId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Email { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Status { get; set; }
+    [BindProperty(SupportsGet = true)] public string? DeliveryState { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
     [BindProperty(SupportsGet = true)] public string? After { get; set; }
@@ -28,6 +30,7 @@ public sealed class IndexModel(PlatformClient platform) : PageModel
         var filters = new Dictionary<string, string?>
         {
             ["accountId"] = AccountId, ["source"] = Source, ["sourceLeadId"] = SourceLeadId, ["email"] = Email,
+            ["status"] = Status, ["deliveryState"] = DeliveryState,
             ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             // A date range names whole days: "to" includes its day.
             ["to"] = To?.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -9,12 +9,20 @@ namespace LeadPlatform.OperatorConsole.Pages.Leads;
 /// One lead: ingestion's <c>GET /v1/leads/{id}</c> (fields, deliveries) and disposition's timeline. A lead the key may
 /// not read answers 404 from ingestion, and so here, exactly like a lead that does not exist.
 /// </summary>
-public sealed class LeadModel(PlatformClient platform) : PageModel
+public sealed class LeadModel(PlatformClient platform, Microsoft.Extensions.Options.IOptions<ConsoleOptions> options) : PageModel
 {
     public Guid LeadId { get; private set; }
     public JsonElement Lead { get; private set; }
     public JsonElement? Timeline { get; private set; }
     public string? TimelineNote { get; private set; }
+
+    /// <summary>The trace the lead was accepted in (from the timeline), when it is a W3C trace id: 32 hex digits.</summary>
+    public string? TraceId => Timeline is { } t && t.TryGetProperty("traceId", out var id) && id.GetString() is { Length: 32 } hex
+        && hex.All(char.IsAsciiHexDigit) ? hex : null;
+
+    /// <summary>The trace viewer's page for <see cref="TraceId"/>, when <c>Console:TraceViewerUrl</c> is configured.</summary>
+    public string? TraceLink => TraceId is { } id && options.Value.TraceViewerUrl is { Length: > 0 } template
+        ? template.Replace("{traceId}", id, StringComparison.Ordinal) : null;
 
     [TempData] public string? Notice { get; set; }
     [TempData] public string? Failure { get; set; }
