@@ -8,6 +8,7 @@ public static class SandboxExtensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddBodyFraming();
         builder.AddDispositionFeed();
+        builder.AddMailSink();
         return builder;
     }
 
@@ -25,6 +26,7 @@ public static class SandboxExtensions
         app.MapHubSpotWebhookSender();
         app.MapHubSpotCrmSearchApi();
         app.MapAdfApi();
+        app.MapMailApi();
         return app;
     }
 }
