@@ -10,8 +10,17 @@ public sealed class LeadOpportunities(NpgsqlDataSource dataSource)
     public sealed record Opportunity(
         string OpportunityId, string IntegrationId, string Crm, string? Stage, decimal? Amount, DateOnly? CloseDate, string? MatchedBy, DateTimeOffset UpdatedAt);
 
-    private sealed record Row(
-        string OpportunityId, string IntegrationId, string Crm, string? Stage, decimal? Amount, DateTime? CloseDate, string? MatchedBy, DateTime UpdatedAt);
+    private sealed record Row
+    {
+        public string OpportunityId { get; init; } = "";
+        public string IntegrationId { get; init; } = "";
+        public string Crm { get; init; } = "";
+        public string? Stage { get; init; }
+        public decimal? Amount { get; init; }
+        public string? CloseDate { get; init; }
+        public string? MatchedBy { get; init; }
+        public DateTime UpdatedAt { get; init; }
+    }
 
     /// <summary>
     /// Keeps the update when it is not older than what is stored; the same update twice, or an older one arriving late,
@@ -22,7 +31,7 @@ public sealed class LeadOpportunities(NpgsqlDataSource dataSource)
         const string sql = """
             insert into ingestion.lead_opportunity
                 (lead_id, integration_id, opportunity_id, crm, stage, amount, close_date, matched_by, updated_at)
-            select @LeadId, @IntegrationId, @opportunityId, @Provider, @Stage, @Amount, @closeDate, @MatchedBy, @OccurredAt
+            select @LeadId, @IntegrationId, @opportunityId, @Provider, @Stage, @Amount, cast(@closeDate as date), @MatchedBy, @OccurredAt
              where exists (select 1 from ingestion.lead where id = @LeadId)
             on conflict (lead_id, integration_id, opportunity_id) do update
                set stage = excluded.stage, amount = excluded.amount, close_date = excluded.close_date,
@@ -41,11 +50,11 @@ public sealed class LeadOpportunities(NpgsqlDataSource dataSource)
     {
         const string sql = """
             select opportunity_id as OpportunityId, integration_id as IntegrationId, crm as Crm, stage as Stage, amount as Amount,
-                   close_date as CloseDate, matched_by as MatchedBy, updated_at as UpdatedAt
+                   to_char(close_date, 'YYYY-MM-DD') as CloseDate, matched_by as MatchedBy, updated_at as UpdatedAt
               from ingestion.lead_opportunity where lead_id = @leadId order by updated_at desc, opportunity_id
             """;
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, new { leadId }, cancellationToken: ct));
         return rows.Select(r => new Opportunity(r.OpportunityId, r.IntegrationId, r.Crm, r.Stage, r.Amount,
-            r.CloseDate is { } d ? DateOnly.FromDateTime(d) : null, r.MatchedBy, new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))).ToList();
+            r.CloseDate is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null, r.MatchedBy, new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))).ToList();
     }
 }

@@ -6,7 +6,7 @@ namespace LeadPlatform.Sandbox;
 /// <summary>
 /// What HubSpot offers for polling dispositions, in its published shapes: engagements and deals
 /// (<c>POST /crm/v3/objects/{calls|emails|meetings|notes|tasks|deals}</c> with <c>associations</c> to contacts;
-/// <c>PATCH /crm/v3/objects/deals/{id}</c>), the CRM
+/// <c>PATCH /crm/v3/objects/deals/{id}</c>, <c>POST /crm/v3/objects/deals/batch/read</c>), the CRM
 /// search API (<c>POST /crm/v3/objects/{type}/search</c>: one filter group on <c>lastmodifieddate</c> /
 /// <c>hs_lastmodifieddate</c> GT/GTE Unix ms, sorted ascending, <c>limit</c> and <c>after</c> paging) and batch
 /// association reads (<c>POST /crm/v4/associations/{type}/contacts/batch/read</c>). Each search is kept as a
@@ -40,6 +40,7 @@ public static class HubSpotCrmSearchApi
         });
         group.MapPost("/crm/v3/objects/{objectType}", (string objectType, JsonObject body, SandboxStore store) => CreateEngagement(objectType, body, store));
         group.MapPost("/crm/v3/objects/{objectType}/search", (string objectType, JsonObject body, SandboxStore store) => Search(objectType, body, store));
+        group.MapPost("/crm/v3/objects/deals/batch/read", (JsonObject body, SandboxStore store) => ReadDeals(body, store));
         group.MapPatch("/crm/v3/objects/deals/{id}", (string id, JsonObject body, SandboxStore store) => UpdateDeal(id, body, store));
         group.MapPost("/crm/v4/associations/{objectType}/contacts/batch/read", (string objectType, JsonObject body, SandboxStore store) => Associations(objectType, body, store));
     }
@@ -93,6 +94,17 @@ public static class HubSpotCrmSearchApi
         var page = matching.Skip(after).Take(limit).Select(r => View(r, requested)).ToList();
         var next = after + limit < matching.Count ? new { next = new { after = (after + limit).ToString(CultureInfo.InvariantCulture) } } : null;
         return Results.Ok(new { total = matching.Count, results = page, paging = next });
+    }
+
+    /// <summary><c>{ properties, inputs: [ { id } ] }</c>: the deals that exist, with the properties asked for.</summary>
+    private static IResult ReadDeals(JsonObject body, SandboxStore store)
+    {
+        var requested = (body["properties"] as JsonArray)?.Select(p => p!.ToString()).ToArray();
+        var results = (body["inputs"] as JsonArray ?? [])
+            .Select(input => input?["id"]?.ToString() is { } id ? store.Find(HubSpotApi.Crm, id) : null)
+            .Where(r => r is { Kind: "deals" })
+            .Select(r => View(r!, requested)).ToList();
+        return Results.Ok(new { status = "COMPLETE", results });
     }
 
     /// <summary>A CRM user moving a deal on: its properties change, its contacts stay.</summary>

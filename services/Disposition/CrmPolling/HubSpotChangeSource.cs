@@ -123,6 +123,19 @@ public sealed class HubSpotChangeSource(IHttpClientFactory http, DispositionInta
         return changes;
     }
 
+    /// <summary>Deals read by id (a webhook named them): their opportunity events, with the same ids polling gives.</summary>
+    public async Task<List<CrmChange>> DealChangesAsync(Integration integration, IReadOnlyList<string> dealIds, CancellationToken ct)
+    {
+        if (dealIds.Count == 0)
+        {
+            return [];
+        }
+        var answer = await SendAsync(integration, HttpMethod.Post, "crm/v3/objects/deals/batch/read",
+            new { properties = HubSpotDeals.Properties, inputs = dealIds.Select(id => new { id }) }, ct);
+        var results = answer.TryGetProperty("results", out var r) && r.ValueKind == JsonValueKind.Array ? r.EnumerateArray().ToList() : [];
+        return HubSpotDeals.Changes(results, await ContactsOfAsync(integration, "deals", results, ct));
+    }
+
     /// <summary>The contacts each record is associated with (v4 associations batch read).</summary>
     private async Task<Dictionary<string, List<string>>> ContactsOfAsync(
         Integration integration, string objectType, List<JsonElement> results, CancellationToken ct)
