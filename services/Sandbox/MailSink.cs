@@ -32,10 +32,10 @@ public sealed class MailSinkStore
     public void Clear() => _messages.Clear();
 }
 
-/// <summary>Where the sink listens: <c>Sandbox:Mail:Port</c> on 127.0.0.1 (2525 by default; 0 turns the sink off).</summary>
+/// <summary>Where the sink listens: <c>Sandbox:Mail:Port</c> on 127.0.0.1; 0 (the default) leaves it off. build/up.sh sets 2525.</summary>
 public sealed class MailSinkOptions
 {
-    public int Port { get; set; } = 2525;
+    public int Port { get; set; }
 }
 
 /// <summary>
