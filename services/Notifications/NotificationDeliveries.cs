@@ -13,7 +13,8 @@ public sealed class NotificationDeliveries(NpgsqlDataSource dataSource)
     public const string Retrying = "retrying";
     public const string Failed = "failed";
 
-    public sealed record Row(Guid LeadId, string IntegrationId, string State, int Attempts, int Recipients, string? LastError, DateTimeOffset UpdatedAt);
+    /// <summary>One email's state; <see cref="UpdatedAt"/> is UTC (timestamptz, as Npgsql reads it).</summary>
+    public sealed record Row(Guid LeadId, string IntegrationId, string State, int Attempts, int Recipients, string? LastError, DateTime UpdatedAt);
 
     public async Task RecordAsync(Guid leadId, string integrationId, string state, int recipients, string? lastError, CancellationToken ct)
     {

@@ -34,9 +34,15 @@ public sealed class OpportunityPlatform : IAsyncDisposable
         return new OpportunityPlatform { Crm = crm, Disposition = disposition };
     }
 
-    /// <summary>Straight into the catalog: the outbound-message settings are not in the PUT schema yet.</summary>
-    public Task PutIntegrationAsync(Integration integration) =>
-        Crm.Ingestion.Services.GetRequiredService<IntegrationStore>().UpsertAsync(integration);
+    /// <summary>
+    /// Straight into the catalog (the outbound-message settings are not in the PUT schema yet), through both services'
+    /// stores so each one's cache shows it at once.
+    /// </summary>
+    public async Task PutIntegrationAsync(Integration integration)
+    {
+        await Crm.Ingestion.Services.GetRequiredService<IntegrationStore>().UpsertAsync(integration);
+        await Disposition.Services.GetRequiredService<IntegrationStore>().UpsertAsync(integration);
+    }
 
     /// <summary>Posts a lead, waits until it is delivered and Disposition knows its CRM record; returns the lead id and the record ids.</summary>
     public async Task<(string LeadId, JsonElement RecordIds)> DeliveredLeadAsync(object lead)
@@ -85,7 +91,8 @@ public sealed class OpportunityPlatform : IAsyncDisposable
             ["grant_type"] = "client_credentials", ["client_id"] = "sandbox-sf-client", ["client_secret"] = "sandbox-sf-secret",
         }));
         var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        // Salesforce field names are PascalCase: no camel-casing of the anonymous objects.
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: new JsonSerializerOptions()) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await Sandbox.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
