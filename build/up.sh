@@ -29,6 +29,10 @@ chmod 600 "$admin_keys" "$LP_RUN/admin-key"
 [ -s "$LP_RUN/data-protection.key" ] || (umask 077; head -c 48 /dev/urandom | base64 -w0 >"$LP_RUN/data-protection.key")
 export DataProtection__Key="$(cat "$LP_RUN/data-protection.key")"
 echo "up: credentials encrypted at rest under the key in $LP_RUN/data-protection.key"
+# No mail server on a fresh machine: the sandbox runs a mail sink on 127.0.0.1:2525 and the notification email goes
+# there (read it back at http://127.0.0.1:5070/sandbox/mail). Set these to use a real SMTP server instead.
+export Sandbox__Mail__Port="${Sandbox__Mail__Port:-2525}"
+export Notifications__Smtp__Port="${Notifications__Smtp__Port:-2525}" Notifications__Smtp__Tls="${Notifications__Smtp__Tls:-none}"
 started=()
 for row in "${LP_SERVICES[@]}"; do
   read -r name project assembly port <<<"$row"

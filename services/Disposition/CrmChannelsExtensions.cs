@@ -10,7 +10,8 @@ public static class CrmChannelsExtensions
     public static IHostApplicationBuilder AddCrmChannels(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DispositionIntake>();
-        builder.Services.AddSingleton<ICrmChangeSource, HubSpotChangeSource>();
+        builder.Services.AddSingleton<HubSpotChangeSource>(); // also reads the deals a HubSpot webhook names
+        builder.Services.AddSingleton<ICrmChangeSource>(sp => sp.GetRequiredService<HubSpotChangeSource>());
         builder.Services.AddSingleton<ICrmChangeSource, SalesforceChangeSource>();
         builder.Services.AddSingleton<ICrmChangeSource, Dealer.DealerFeedSource>();
         return builder;

@@ -86,6 +86,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, DealerProvid
                 {
                     LeadId = leadId, IntegrationId = integration.Id, Provider = integration.Crm,
                     Stage = opportunity.Stage, Amount = opportunity.Amount, CloseDate = opportunity.CloseDate, OccurredAt = e.OccurredAt,
+                    OpportunityId = opportunity.Id, MatchedBy = e.RecordId is null && e.LeadId is null && e.ContactEmail is not null ? "email" : "record",
                 });
             }
             else

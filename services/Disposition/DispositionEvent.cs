@@ -17,7 +17,8 @@ public sealed record DispositionEvent
 
 public sealed record ActivityInput(string Type, string? Details, DateTimeOffset? OccurredAt);
 
-public sealed record OpportunityInput(string? Stage, decimal? Amount, DateOnly? CloseDate);
+/// <summary>An opportunity's state; <paramref name="Id"/> is the CRM's id of it (one lead may have several).</summary>
+public sealed record OpportunityInput(string? Stage, decimal? Amount, DateOnly? CloseDate, string? Id = null);
 
 /// <summary>What an adapter read: the events, or the fields that were wrong.</summary>
 public sealed record AdapterResult(IReadOnlyList<DispositionEvent> Events, IDictionary<string, string[]> Errors)

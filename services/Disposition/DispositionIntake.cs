@@ -29,7 +29,15 @@ public sealed class DispositionIntake(LeadResolver resolver, DispositionApplier 
         foreach (var (original, property) in changes)
         {
             var e = original;
-            if (await resolver.ResolveAsync(integration, e, ct) is not { } leadId)
+            var resolved = await resolver.ResolveAsync(integration, e, ct);
+            if (resolved is null && e.RecordId is not null && e.ContactEmail is not null)
+            {
+                // A record we did not deliver (an opportunity on a contact the CRM user created): its contact's email
+                // may still match a lead delivered through this integration.
+                e = e with { RecordId = null };
+                resolved = await resolver.ResolveAsync(integration, e, ct);
+            }
+            if (resolved is not { } leadId)
             {
                 skipped++;
                 continue;

@@ -24,6 +24,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<OutboxHandoff>();
         builder.Services.AddSingleton<DeliveredView>();
         builder.Services.AddSingleton<LeadUpdates>();
+        builder.Services.AddSingleton<LeadOpportunities>();
         builder.Services.AddSingleton<SourceKeys>();
         builder.Services.AddSingleton<ProgramRules>();
         builder.Services.AddSingleton<LeadSubmission>();
@@ -36,6 +37,7 @@ public static class IngestionExtensions
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
+            x.AddConsumer<LeadOpportunityConsumer>(typeof(LeadOpportunityConsumerDefinition));
         });
         return builder;
     }

@@ -23,7 +23,7 @@ public static class LeadEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Submit a lead (X-Api-Key of its source; optional Idempotency-Key)");
-        leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries and its current status");
+        leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries, its current status and the opportunities its CRMs reported");
         leads.MapLeadLookup();
         leads.MapAdfIntake();
         leads.MapLeadPatch();
@@ -81,6 +81,7 @@ public static class LeadEndpoints
             return Problems.Status(StatusCodes.Status404NotFound, $"Lead {leadId} not found");
         }
         var deliveries = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(deliveriesSql, new { leadId }, cancellationToken: ct));
+        var opportunities = await LeadOpportunities.ListAsync(connection, leadId, ct);
         return Results.Ok(new
         {
             leadId = lead.Id,
@@ -97,6 +98,7 @@ public static class LeadEndpoints
                 d.LastError,
                 updatedAt = new DateTimeOffset(d.UpdatedAt, TimeSpan.Zero),
             }),
+            opportunities,
         });
     }
 }

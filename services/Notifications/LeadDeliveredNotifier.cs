@@ -14,6 +14,7 @@ namespace LeadPlatform.Notifications;
 public sealed class LeadDeliveredNotifier(
     IntegrationStore integrations,
     NotificationLog log,
+    NotificationDeliveries deliveries,
     IOptions<NotificationOptions> options,
     ILogger<LeadDeliveredNotifier> logger) : IConsumer<LeadDelivered>
 {
@@ -36,8 +37,27 @@ public sealed class LeadDeliveredNotifier(
         message.From.Add(MailboxAddress.Parse(options.Value.From));
         message.To.AddRange(recipients.Select(MailboxAddress.Parse));
         // Sent, then recorded: a crash in between resends with the same Message-ID, which mail clients collapse.
-        await SmtpMailer.SendAsync(message, options.Value.Smtp, ct);
+        try
+        {
+            await SmtpMailer.SendAsync(message, options.Value.Smtp, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Visible like a delivery: retrying with the SMTP server's answer, or failed when it refused for good
+            // (not retried) or the retries ran out (the message then waits in the error queue for replay).
+            var final = !SmtpMailer.IsTransient(ex) || context.GetRetryAttempt() >= LeadDeliveredNotifierDefinition.Retries;
+            await deliveries.RecordAsync(delivered.LeadId, delivered.IntegrationId,
+                final ? NotificationDeliveries.Failed : NotificationDeliveries.Retrying, recipients.Count, SmtpMailer.Describe(ex), ct);
+            logger.LogWarning("Lead notification for lead {LeadId} via {IntegrationId} not sent: {Reason}",
+                delivered.LeadId, delivered.IntegrationId, SmtpMailer.Describe(ex));
+            if (SmtpMailer.IsTransient(ex))
+            {
+                throw;
+            }
+            return;
+        }
         await log.RecordSentAsync(delivered.LeadId, delivered.IntegrationId, recipients.Count, message.MessageId ?? "", ct);
+        await deliveries.RecordAsync(delivered.LeadId, delivered.IntegrationId, NotificationDeliveries.Sent, recipients.Count, null, ct);
         logger.LogInformation("Lead notification for lead {LeadId} via {IntegrationId} sent to {Recipients} recipient(s)",
             delivered.LeadId, delivered.IntegrationId, recipients.Count);
     }
@@ -45,6 +65,9 @@ public sealed class LeadDeliveredNotifier(
 
 public sealed class LeadDeliveredNotifierDefinition : ConsumerDefinition<LeadDeliveredNotifier>
 {
+    /// <summary>Retries after the first attempt; the last one failing leaves the message in the error queue.</summary>
+    public const int Retries = 5;
+
     public LeadDeliveredNotifierDefinition() => EndpointName = "notifications-lead-delivered";
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

@@ -7,7 +7,7 @@ namespace LeadPlatform.Notifications;
 
 /// <summary>
 /// Notifications' part of an erasure (store <c>notifications</c>, queue <c>notifications-erasure</c>): the sent records
-/// of the leads and this service's own copy of them.
+/// and delivery states of the leads and this service's own copy of them.
 /// </summary>
 public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : IConsumer<EraseLeadData>
 {
@@ -27,6 +27,8 @@ public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : I
             leadIds, transaction, cancellationToken: context.CancellationToken));
         var sent = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.sent where lead_id = any(@leadIds)",
             leadIds, transaction, cancellationToken: context.CancellationToken));
+        var states = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.delivery where lead_id = any(@leadIds)",
+            leadIds, transaction, cancellationToken: context.CancellationToken));
         var leads = await connection.ExecuteAsync(new CommandDefinition("delete from notifications.lead where lead_id = any(@leadIds)",
             leadIds, transaction, cancellationToken: context.CancellationToken));
         await transaction.CommitAsync(context.CancellationToken);
@@ -34,7 +36,7 @@ public sealed class NotificationErasureConsumer(NpgsqlDataSource dataSource) : I
         {
             ErasureId = context.Message.ErasureId,
             Store = Store,
-            Erased = new Dictionary<string, int> { ["notifications.sent"] = sent, ["notifications.lead"] = leads },
+            Erased = new Dictionary<string, int> { ["notifications.sent"] = sent, ["notifications.lead"] = leads, ["notifications.delivery"] = states },
         });
     }
 }

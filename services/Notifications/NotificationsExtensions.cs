@@ -1,5 +1,6 @@
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
 
 namespace LeadPlatform.Notifications;
 
@@ -12,6 +13,8 @@ public static class NotificationsExtensions
         builder.AddIntegrationCatalog();
         builder.AddLeadPlatformDatabase("notifications", typeof(NotificationLog).Assembly);
         builder.Services.AddSingleton<NotificationLog>();
+        builder.Services.AddSingleton<NotificationDeliveries>();
+        builder.AddAdminKeys();
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<NotifiedLeadRecorder>(typeof(NotifiedLeadRecorderDefinition));

@@ -7,4 +7,5 @@ builder.AddNotifications();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapNotifications();
 app.Run();

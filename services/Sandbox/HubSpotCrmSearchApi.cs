@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace LeadPlatform.Sandbox;
 
 /// <summary>
-/// What HubSpot offers for polling dispositions, in its published shapes: engagements
-/// (<c>POST /crm/v3/objects/{calls|emails|meetings|notes|tasks}</c> with <c>associations</c> to contacts), the CRM
+/// What HubSpot offers for polling dispositions, in its published shapes: engagements and deals
+/// (<c>POST /crm/v3/objects/{calls|emails|meetings|notes|tasks|deals}</c> with <c>associations</c> to contacts;
+/// <c>PATCH /crm/v3/objects/deals/{id}</c>, <c>POST /crm/v3/objects/deals/batch/read</c>), the CRM
 /// search API (<c>POST /crm/v3/objects/{type}/search</c>: one filter group on <c>lastmodifieddate</c> /
 /// <c>hs_lastmodifieddate</c> GT/GTE Unix ms, sorted ascending, <c>limit</c> and <c>after</c> paging) and batch
 /// association reads (<c>POST /crm/v4/associations/{type}/contacts/batch/read</c>). Each search is kept as a
@@ -15,6 +16,9 @@ namespace LeadPlatform.Sandbox;
 public static class HubSpotCrmSearchApi
 {
     public static readonly IReadOnlySet<string> EngagementTypes = new HashSet<string>(StringComparer.Ordinal) { "calls", "emails", "meetings", "notes", "tasks" };
+
+    /// <summary>Objects created with associations to contacts: the engagements, and deals (opportunities).</summary>
+    private static bool Associated(string objectType) => EngagementTypes.Contains(objectType) || objectType == "deals";
 
     public static void MapHubSpotCrmSearchApi(this WebApplication app)
     {
@@ -36,6 +40,8 @@ public static class HubSpotCrmSearchApi
         });
         group.MapPost("/crm/v3/objects/{objectType}", (string objectType, JsonObject body, SandboxStore store) => CreateEngagement(objectType, body, store));
         group.MapPost("/crm/v3/objects/{objectType}/search", (string objectType, JsonObject body, SandboxStore store) => Search(objectType, body, store));
+        group.MapPost("/crm/v3/objects/deals/batch/read", (JsonObject body, SandboxStore store) => ReadDeals(body, store));
+        group.MapPatch("/crm/v3/objects/deals/{id}", (string id, JsonObject body, SandboxStore store) => UpdateDeal(id, body, store));
         group.MapPost("/crm/v4/associations/{objectType}/contacts/batch/read", (string objectType, JsonObject body, SandboxStore store) => Associations(objectType, body, store));
     }
 
@@ -43,7 +49,7 @@ public static class HubSpotCrmSearchApi
 
     private static IResult CreateEngagement(string objectType, JsonObject body, SandboxStore store)
     {
-        if (!EngagementTypes.Contains(objectType))
+        if (!Associated(objectType))
         {
             return Error(404, "OBJECT_NOT_FOUND", "resource not found");
         }
@@ -66,7 +72,7 @@ public static class HubSpotCrmSearchApi
 
     private static IResult Search(string objectType, JsonObject body, SandboxStore store)
     {
-        if (objectType != "contacts" && !EngagementTypes.Contains(objectType))
+        if (objectType != "contacts" && !Associated(objectType))
         {
             return Error(404, "OBJECT_NOT_FOUND", "resource not found");
         }
@@ -88,6 +94,27 @@ public static class HubSpotCrmSearchApi
         var page = matching.Skip(after).Take(limit).Select(r => View(r, requested)).ToList();
         var next = after + limit < matching.Count ? new { next = new { after = (after + limit).ToString(CultureInfo.InvariantCulture) } } : null;
         return Results.Ok(new { total = matching.Count, results = page, paging = next });
+    }
+
+    /// <summary><c>{ properties, inputs: [ { id } ] }</c>: the deals that exist, with the properties asked for.</summary>
+    private static IResult ReadDeals(JsonObject body, SandboxStore store)
+    {
+        var requested = (body["properties"] as JsonArray)?.Select(p => p!.ToString()).ToArray();
+        var results = (body["inputs"] as JsonArray ?? [])
+            .Select(input => input?["id"]?.ToString() is { } id ? store.Find(HubSpotApi.Crm, id) : null)
+            .Where(r => r is { Kind: "deals" })
+            .Select(r => View(r!, requested)).ToList();
+        return Results.Ok(new { status = "COMPLETE", results });
+    }
+
+    /// <summary>A CRM user moving a deal on: its properties change, its contacts stay.</summary>
+    private static IResult UpdateDeal(string id, JsonObject body, SandboxStore store)
+    {
+        if (store.Find(HubSpotApi.Crm, id) is not { Kind: "deals" } deal)
+        {
+            return Error(404, "OBJECT_NOT_FOUND", "resource not found");
+        }
+        return Results.Ok(View(store.Update(deal, (JsonObject)(body["properties"] as JsonObject ?? []).DeepClone()), null));
     }
 
     private static IResult Associations(string objectType, JsonObject body, SandboxStore store)

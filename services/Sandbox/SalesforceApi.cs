@@ -111,7 +111,10 @@ public static partial class SalesforceApi
         {
             return Errors(404, "NOT_FOUND", "The requested resource does not exist");
         }
-        string[] required = kind switch { "lead" => ["LastName", "Company"], "contact" => ["LastName"], _ => [] };
+        string[] required = kind switch
+        {
+            "lead" => ["LastName", "Company"], "contact" => ["LastName"], "opportunity" => ["Name", "StageName", "CloseDate"], _ => [],
+        };
         var missing = required.Where(f => string.IsNullOrWhiteSpace(Text(body, f))).ToArray();
         if (missing.Length > 0)
         {
@@ -178,12 +181,16 @@ public static partial class SalesforceApi
         "contact" => "contact",
         "task" => "task",
         "event" => "event",
+        "opportunity" => "opportunity",
         _ => null,
     };
 
-    private static string IdPrefix(string kind) => kind switch { "lead" => "00Q", "contact" => "003", "task" => "00T", _ => "00U" };
+    private static string IdPrefix(string kind) => kind switch { "lead" => "00Q", "contact" => "003", "task" => "00T", "opportunity" => "006", _ => "00U" };
 
-    private static string TypeName(string kind) => kind switch { "lead" => "Lead", "contact" => "Contact", "task" => "Task", _ => "Event" };
+    private static string TypeName(string kind) => kind switch
+    {
+        "lead" => "Lead", "contact" => "Contact", "task" => "Task", "opportunity" => "Opportunity", _ => "Event",
+    };
 
     private static JsonObject View(SandboxRecord record, HttpContext http, string[]? fields)
     {

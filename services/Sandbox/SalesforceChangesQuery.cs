@@ -11,6 +11,8 @@ namespace LeadPlatform.Sandbox;
 /// Salesforce way: <c>done: false</c> and a <c>nextRecordsUrl</c> (<c>/services/data/vNN.N/query/01g…-n</c>) while
 /// records remain. The batch size is Salesforce's default 2000, or what <c>Sforce-Query-Options: batchSize=n</c> asks
 /// (the sandbox takes any n, so tests can page small sets). Each such query is kept as a <c>query</c> record.
+/// <c>Contact.Email</c> on an Opportunity is answered the way Salesforce answers a relationship field: a nested
+/// <c>Contact</c> object, from the contact its <c>ContactId</c> names.
 /// </summary>
 public static partial class SalesforceApi
 {
@@ -31,7 +33,7 @@ public static partial class SalesforceApi
             .Where(r => inclusive ? r.UpdatedAt >= since : r.UpdatedAt > since)
             .Where(r => !match.Groups["who"].Success || r.Fields["WhoId"] is not null)
             .OrderBy(r => r.UpdatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Select(r => WithStamps(View(r, http, fields), r, fields))
+            .Select(r => WithContact(WithStamps(View(r, http, fields), r, fields), r, fields, store))
             .ToList();
         var options = http.Request.Headers["Sforce-Query-Options"].ToString();
         var batchSize = BatchSizePattern().Match(options) is { Success: true } b ? Math.Max(1, int.Parse(b.Groups[1].Value, CultureInfo.InvariantCulture)) : 2000;
@@ -74,7 +76,21 @@ public static partial class SalesforceApi
         return view;
     }
 
-    [GeneratedRegex(@"^\s*SELECT\s+(?<fields>[\w\s,]+?)\s+FROM\s+(?<type>Lead|Contact|Task|Event)\s+WHERE\s+(?<stamp>SystemModstamp|LastModifiedDate)\s*(?<op>>=|>)\s*(?<since>[0-9T:.\-+Z]+)(?<who>\s+AND\s+WhoId\s*!=\s*null)?\s+ORDER\s+BY\s+\k<stamp>(?:\s+ASC)?\s*$", RegexOptions.IgnoreCase)]
+    private static JsonObject WithContact(JsonObject view, SandboxRecord record, string[] fields, SandboxStore store)
+    {
+        if (fields.Contains("Contact.Email", StringComparer.OrdinalIgnoreCase) && record.Fields["ContactId"] is JsonValue id
+            && id.TryGetValue<string>(out var contactId) && store.Find(Crm, contactId) is { } contact)
+        {
+            view["Contact"] = new JsonObject
+            {
+                ["attributes"] = new JsonObject { ["type"] = "Contact" },
+                ["Email"] = contact.Fields["Email"]?.DeepClone(),
+            };
+        }
+        return view;
+    }
+
+    [GeneratedRegex(@"^\s*SELECT\s+(?<fields>[\w\s,.]+?)\s+FROM\s+(?<type>Lead|Contact|Task|Event|Opportunity)\s+WHERE\s+(?<stamp>SystemModstamp|LastModifiedDate)\s*(?<op>>=|>)\s*(?<since>[0-9T:.\-+Z]+)(?<who>\s+AND\s+WhoId\s*!=\s*null)?\s+ORDER\s+BY\s+\k<stamp>(?:\s+ASC)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ChangesPattern();
 
     [GeneratedRegex(@"batchSize\s*=\s*(\d+)", RegexOptions.IgnoreCase)]

@@ -61,10 +61,16 @@ public static class SalesforceOutboundSender
             {
                 foreach (var (name, value) in record.Fields)
                 {
-                    if (!name.StartsWith('_') && value is JsonValue v && v.TryGetValue<string>(out var text))
+                    if (!name.StartsWith('_') && value is JsonValue v)
                     {
-                        fields[name] = text;
+                        fields[name] = v.TryGetValue<string>(out var text) ? text : v.ToJsonString();
                     }
+                }
+                // An org sends an Opportunity's contact email through a formula field (outbound messages carry no related fields).
+                if (record.Kind == "opportunity" && record.Fields["ContactId"] is JsonValue contactId
+                    && store.Find(SalesforceApi.Crm, contactId.ToString()) is { } contact && contact.Fields["Email"] is JsonValue email)
+                {
+                    fields["Contact_Email__c"] = email.ToString();
                 }
                 fields["LastModifiedDate"] = record.UpdatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
             }

@@ -8,6 +8,7 @@ public static class SandboxExtensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddBodyFraming();
         builder.AddDispositionFeed();
+        builder.AddMailSink();
         return builder;
     }
 
@@ -26,6 +27,7 @@ public static class SandboxExtensions
         app.MapHubSpotCrmSearchApi();
         app.MapAdfApi();
         app.MapDealerCrm();
+        app.MapMailApi();
         return app;
     }
 }

@@ -23,6 +23,7 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
         ("/v1/program-rules", [AdminKey]),
         ("/v1/admin", [AdminKey]),
         ("/v1/erasures", [AdminKey]),
+        ("/v1/notifications", [AdminKey]),
         ("/v1/crms", []),
         ("/v1/dispositions/unmapped", [AdminKey]),
     ];

@@ -9,6 +9,8 @@ var sandbox = new HttpClient { BaseAddress = new Uri(Arg("--sandbox", "http://12
 var disposition = new HttpClient { BaseAddress = new Uri(Arg("--disposition", "http://127.0.0.1:5090/")) };
 string? firstLeadId = null;
 string? firstEnquireProspect = null;
+var deliveredLeads = new List<string>();
+var notificationsExpected = 0;
 var runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
 var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 var apiKey = Arg("--api-key", "");
@@ -56,10 +58,17 @@ foreach (var lead in DemoLeads.Create(runId))
         {
             firstEnquireProspect = r.GetProperty("prospect").GetString();
         }
+        if (delivery.GetProperty("state").GetString() == "delivered")
+        {
+            deliveredLeads.Add(leadId);
+            notificationsExpected++; // both demo integrations name notification recipients
+        }
         Console.WriteLine($"      {delivery.GetProperty("crm").GetString()} via {delivery.GetProperty("integrationId").GetString()}: " +
             $"{delivery.GetProperty("state").GetString()} after {delivery.GetProperty("attempts").GetInt32()} attempt(s) {ids}");
     }
 }
+
+await NotificationMail.ShowAsync(sandbox, deliveredLeads, notificationsExpected);
 
 if (firstLeadId is not null && firstEnquireProspect is not null)
 {

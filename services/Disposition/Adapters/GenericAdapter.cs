@@ -6,7 +6,7 @@ namespace LeadPlatform.Disposition.Adapters;
 /// <summary>
 /// The platform's own shape, one object or an array of them:
 /// <c>{ eventId, leadId | recordId | contactEmail, status, activities: [{ type, details, occurredAt }],
-/// opportunity: { stage, amount, closeDate }, occurredAt }</c>.
+/// opportunity: { id, stage, amount, closeDate }, occurredAt }</c>.
 /// The polling feed uses it too.
 /// </summary>
 public sealed class GenericAdapter : IDispositionAdapter

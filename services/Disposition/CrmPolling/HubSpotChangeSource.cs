@@ -10,7 +10,8 @@ namespace LeadPlatform.Disposition.CrmPolling;
 /// <c>crm.objects.contacts.read</c> and the engagement objects' read scopes): contacts modified since the cursor
 /// (sorted by <c>lastmodifieddate</c>) give their <c>hs_lead_status</c>; calls, emails, meetings, notes and tasks
 /// modified since their cursors, with their contacts read through the v4 associations batch API, give activities on
-/// the contacts the platform delivered. Cursors are per object, in Unix ms, searched with GTE: a record re-read at
+/// the contacts the platform delivered; deals (where the integration shares opportunities) give opportunities on their
+/// associated contacts (<see cref="HubSpotDeals"/>). Cursors are per object, in Unix ms, searched with GTE: a record re-read at
 /// the boundary is applied once all the same (event ids, unchanged statuses skipped).
 /// </summary>
 public sealed class HubSpotChangeSource(IHttpClientFactory http, DispositionIntake intake, TimeProvider clock) : ICrmChangeSource
@@ -38,6 +39,11 @@ public sealed class HubSpotChangeSource(IHttpClientFactory http, DispositionInta
             string[] properties = details is null ? ["hs_timestamp"] : ["hs_timestamp", details];
             applied += await ObjectAsync(integration, poll, positions, objectType, properties, start, settings,
                 (i, results, c) => EngagementChangesAsync(i, objectType, type, details, results, c), ct);
+        }
+        if (DispositionApplier.SharesOpportunities(integration))
+        {
+            applied += await ObjectAsync(integration, poll, positions, "deals", HubSpotDeals.Properties, start, settings,
+                async (i, results, c) => HubSpotDeals.Changes(results, await ContactsOfAsync(i, "deals", results, c)), ct);
         }
         return applied;
     }
@@ -94,18 +100,7 @@ public sealed class HubSpotChangeSource(IHttpClientFactory http, DispositionInta
     private async Task<List<CrmChange>> EngagementChangesAsync(
         Integration integration, string objectType, string type, string? detailsProperty, List<JsonElement> results, CancellationToken ct)
     {
-        var ids = results.Select(e => CrmHttp.Text(e, "id")).OfType<string>().ToList();
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        var associations = await SendAsync(integration, HttpMethod.Post, $"crm/v4/associations/{objectType}/contacts/batch/read",
-            new { inputs = ids.Select(id => new { id }) }, ct);
-        var contactsOf = associations.TryGetProperty("results", out var r) && r.ValueKind == JsonValueKind.Array
-            ? r.EnumerateArray().ToDictionary(
-                x => CrmHttp.Text(x.GetProperty("from"), "id") ?? "",
-                x => x.TryGetProperty("to", out var to) ? to.EnumerateArray().Select(t => CrmHttp.Text(t, "toObjectId")).OfType<string>().ToList() : [])
-            : [];
+        var contactsOf = await ContactsOfAsync(integration, objectType, results, ct);
         var changes = new List<CrmChange>();
         foreach (var engagement in results)
         {
@@ -126,6 +121,37 @@ public sealed class HubSpotChangeSource(IHttpClientFactory http, DispositionInta
             }
         }
         return changes;
+    }
+
+    /// <summary>Deals read by id (a webhook named them): their opportunity events, with the same ids polling gives.</summary>
+    public async Task<List<CrmChange>> DealChangesAsync(Integration integration, IReadOnlyList<string> dealIds, CancellationToken ct)
+    {
+        if (dealIds.Count == 0)
+        {
+            return [];
+        }
+        var answer = await SendAsync(integration, HttpMethod.Post, "crm/v3/objects/deals/batch/read",
+            new { properties = HubSpotDeals.Properties, inputs = dealIds.Select(id => new { id }) }, ct);
+        var results = answer.TryGetProperty("results", out var r) && r.ValueKind == JsonValueKind.Array ? r.EnumerateArray().ToList() : [];
+        return HubSpotDeals.Changes(results, await ContactsOfAsync(integration, "deals", results, ct));
+    }
+
+    /// <summary>The contacts each record is associated with (v4 associations batch read).</summary>
+    private async Task<Dictionary<string, List<string>>> ContactsOfAsync(
+        Integration integration, string objectType, List<JsonElement> results, CancellationToken ct)
+    {
+        var ids = results.Select(e => CrmHttp.Text(e, "id")).OfType<string>().ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var associations = await SendAsync(integration, HttpMethod.Post, $"crm/v4/associations/{objectType}/contacts/batch/read",
+            new { inputs = ids.Select(id => new { id }) }, ct);
+        return associations.TryGetProperty("results", out var r) && r.ValueKind == JsonValueKind.Array
+            ? r.EnumerateArray().ToDictionary(
+                x => CrmHttp.Text(x.GetProperty("from"), "id") ?? "",
+                x => x.TryGetProperty("to", out var to) ? to.EnumerateArray().Select(t => CrmHttp.Text(t, "toObjectId")).OfType<string>().ToList() : [])
+            : [];
     }
 
     private async Task<JsonElement> SendAsync(Integration integration, HttpMethod method, string path, object body, CancellationToken ct)

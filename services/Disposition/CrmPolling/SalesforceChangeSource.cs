@@ -11,7 +11,8 @@ namespace LeadPlatform.Disposition.CrmPolling;
 /// <summary>
 /// Polls Salesforce with SOQL through the REST query resource, as the integration's API user (connected app,
 /// <c>credentials.clientId</c>/<c>clientSecret</c>, client-credentials grant, or <c>refreshToken</c>): Leads (their
-/// Status; Contacts too when <c>settings.contactStatusField</c> names a field) and Tasks and Events with a WhoId,
+/// Status; Contacts too when <c>settings.contactStatusField</c> names a field), Tasks and Events with a WhoId, and
+/// Opportunities where the integration shares them (<see cref="SalesforceOpportunities"/>),
 /// each <c>WHERE SystemModstamp &gt;= cursor ORDER BY SystemModstamp</c>, following <c>nextRecordsUrl</c> page by
 /// page. Records the platform did not deliver are skipped. <c>403 REQUEST_LIMIT_EXCEEDED</c> and 429 are the org's
 /// API limits: the poll stops and backs off instead of spending more of the daily allowance.
@@ -49,6 +50,10 @@ public sealed class SalesforceChangeSource(IHttpClientFactory http, DispositionI
         }
         queries.Add(("Task", "Id, WhoId, Subject, TaskSubtype, Type, ActivityDate, CreatedDate, SystemModstamp", TaskChange));
         queries.Add(("Event", "Id, WhoId, Subject, StartDateTime, SystemModstamp", EventChange));
+        if (DispositionApplier.SharesOpportunities(integration))
+        {
+            queries.Add(("Opportunity", SalesforceOpportunities.PollFields, OpportunityChange));
+        }
         foreach (var (sObject, fields, change) in queries)
         {
             var since = positions.GetValueOrDefault(sObject) ?? start;
@@ -93,6 +98,10 @@ public sealed class SalesforceChangeSource(IHttpClientFactory http, DispositionI
                 Activities = [new ActivityInput(type, SalesforceActivities.Details(name => CrmHttp.Text(record, name)), when)],
             })
             : null;
+
+    private static CrmChange? OpportunityChange(JsonElement record) =>
+        SalesforceOpportunities.Change(name => CrmHttp.Text(record, name),
+            record.TryGetProperty("Contact", out var contact) ? CrmHttp.Text(contact, "Email") : null, Time(record, "SystemModstamp"));
 
     private static DateTimeOffset? Time(JsonElement record, string name) => record.TryGetProperty(name, out var v) ? CrmHttp.Time(v) : null;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeadPlatform.Disposition.Adapters;
+using LeadPlatform.Disposition.CrmPolling;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 using MassTransit;
@@ -8,7 +9,8 @@ namespace LeadPlatform.Disposition.HubSpot;
 
 /// <summary>
 /// <c>POST /v1/dispositions/{integrationId}/hubspot</c>: the target URL of a HubSpot app's webhook subscriptions,
-/// verified with HubSpot's v3 signature and the app's client secret (<c>credentials.clientSecret</c>).
+/// verified with HubSpot's v3 signature and the app's client secret (<c>credentials.clientSecret</c>). Deal events
+/// (where the integration shares opportunities) are read back from HubSpot with <c>credentials.accessToken</c>.
 /// </summary>
 public static class HubSpotWebhookEndpoint
 {
@@ -29,7 +31,7 @@ public static class HubSpotWebhookEndpoint
 
     private static async Task<IResult> ReceiveAsync(
         string integrationId, HttpRequest request, PushAuthentication authentication, DispositionIntake intake,
-        IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
+        IPublishEndpoint publish, TimeProvider clock, HubSpotChangeSource hubSpot, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, PushEndpoints.MaxBytes, ct);
         if (body is null)
@@ -63,6 +65,11 @@ public static class HubSpotWebhookEndpoint
         if (errors is not null)
         {
             return Problems.Validation(errors, "The HubSpot webhook batch is not valid.");
+        }
+        if (DispositionApplier.SharesOpportunities(integration) && HubSpotDealWebhook.DealIds(json) is { Count: > 0 } dealIds)
+        {
+            // A failure reading the deals answers 5xx: HubSpot retries the batch, and what was applied stays applied once.
+            changes = [.. changes, .. await hubSpot.DealChangesAsync(integration, dealIds, ct)];
         }
         var outcome = await intake.ApplyAsync(integration, changes, "push", publish, ct);
         return Results.Ok(new { applied = outcome.Applied, duplicates = outcome.Duplicates, skipped = outcome.Skipped, leads = outcome.Leads });

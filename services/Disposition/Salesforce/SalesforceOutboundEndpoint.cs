@@ -68,10 +68,14 @@ public static class SalesforceOutboundEndpoint
         return Results.Text(OutboundMessage.Ack(true), "text/xml; charset=utf-8", Encoding.UTF8);
     }
 
-    /// <summary>A Lead (or Contact) status, a Task or an Event on a Lead/Contact; anything else carries nothing for us.</summary>
+    /// <summary>A Lead (or Contact) status, a Task or an Event on a Lead/Contact, an Opportunity; anything else carries nothing for us.</summary>
     private static CrmChange? Change(OutboundNotification n, OutboundSettings settings, DateTimeOffset now)
     {
         var occurredAt = n.Time("LastModifiedDate") ?? n.Time("SystemModstamp") ?? now;
+        if (n.ObjectType == "Opportunity")
+        {
+            return SalesforceOpportunities.Change(n.Field, n.Field(SalesforceOpportunities.EmailFormulaField), occurredAt);
+        }
         var statusField = n.ObjectType.ToLowerInvariant() switch
         {
             "lead" => SalesforceActivities.LeadStatusField,

@@ -1,0 +1,33 @@
+using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Security;
+
+namespace LeadPlatform.Notifications;
+
+/// <summary><c>GET /v1/notifications</c>: the notification emails' states (sent, retrying, failed) with attempts and the last SMTP error.</summary>
+public static class NotificationEndpoints
+{
+    private static readonly string[] States = [NotificationDeliveries.Sent, NotificationDeliveries.Retrying, NotificationDeliveries.Failed];
+
+    public static WebApplication MapNotifications(this WebApplication app)
+    {
+        app.MapGet("/v1/notifications", ListAsync).RequireRole(AdminRole.Viewer)
+            .WithSummary("Lead notification emails and their state, newest first; filter by leadId or state (X-Admin-Key, viewer)")
+            .Produces<IReadOnlyList<NotificationDeliveries.Row>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(Guid? leadId, string? state, int? limit, NotificationDeliveries deliveries, CancellationToken ct)
+    {
+        if (state is not null && !States.Contains(state))
+        {
+            return Problems.Field("state", $"state is one of {string.Join(", ", States)}");
+        }
+        if (limit is < 1 or > 500)
+        {
+            return Problems.Field("limit", "limit is between 1 and 500");
+        }
+        return Results.Ok(await deliveries.ListAsync(leadId, state, limit ?? 100, ct));
+    }
+}
