@@ -1,0 +1,39 @@
+using System.Text.Json;
+using LeadPlatform.Contracts;
+using LeadPlatform.Ingestion.Operations;
+
+namespace LeadPlatform.Ingestion;
+
+/// <summary>
+/// The answers that Ingestion's handlers build as anonymous objects, named so the OpenAPI document describes them
+/// (<c>.Produces&lt;T&gt;()</c>). Same property names as the handlers write; camelCase on the wire.
+/// </summary>
+public static class IngestionResponses
+{
+    /// <summary><c>GET /v1/leads/{leadId}</c>.</summary>
+    public sealed record LeadView(Guid LeadId, string Status, DateTimeOffset AcceptedAt, Lead Lead, IReadOnlyList<LeadDeliveryView> Deliveries);
+
+    public sealed record LeadDeliveryView(string IntegrationId, string Crm, string State, int Attempts, JsonElement? RecordIds, string? LastError, DateTimeOffset UpdatedAt);
+
+    /// <summary><c>GET /v1/admin/me</c>.</summary>
+    public sealed record AdminIdentity(string Name, string Role, string? AccountId);
+
+    /// <summary><c>GET /v1/leads/search</c>: a page, and the cursor of the next (null on the last).</summary>
+    public sealed record LeadSearchPage(IReadOnlyList<LeadSearchHit> Leads, string? Next);
+
+    public sealed record LeadSearchHit(Guid LeadId, string AccountId, string Source, string SourceLeadId, string Status,
+        DateTimeOffset AcceptedAt, string? FirstName, string? LastName, string? Email);
+
+    /// <summary><c>GET /v1/admin/leads/{leadId}</c>: ingestion's row (null if only the ledger knows it), its view and the ledger.</summary>
+    public sealed record AdminLeadView(Guid LeadId, OperationsEndpoints.LeadSummary? Lead, IReadOnlyList<OperationsEndpoints.ViewRow> View,
+        IReadOnlyList<LedgerRow> Deliveries);
+
+    /// <summary><c>GET /v1/admin/deliveries/failed</c>.</summary>
+    public sealed record FailedDeliveriesPage(int Total, IReadOnlyList<LedgerRow> Deliveries);
+
+    /// <summary>The replay routes; <c>remaining</c> only on a batch.</summary>
+    public sealed record ReplayOutcome(int Replayed, int? Remaining, IReadOnlyList<LedgerRow> Deliveries);
+
+    /// <summary><c>POST /v1/admin/error-queues/{queue}/drain</c>.</summary>
+    public sealed record DrainOutcome(string Queue, string SourceQueue, int Moved, int? Left);
+}
