@@ -26,21 +26,12 @@ public partial class ComposeFileSpecs
     private static IEnumerable<(string Name, YamlMappingNode Service)> Each(YamlMappingNode compose) =>
         Services(compose).Children.Select(c => (((YamlScalarNode)c.Key).Value!, (YamlMappingNode)c.Value));
 
-    private static IReadOnlyList<string> PlatformServices()
-    {
-        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "build", "services.sh"));
-        var start = Array.FindIndex(lines, l => l.StartsWith("LP_SERVICES=(", StringComparison.Ordinal));
-        return lines.Skip(start + 1).TakeWhile(l => l.Trim() != ")")
-            .Select(l => l.Trim().Trim('"').Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(parts => parts.Length >= 2).Select(parts => parts[0]).ToList();
-    }
-
     [Test]
     public void Every_service_is_in_the_compose_file_and_exports_to_the_collector_in_the_observability_override()
     {
         var compose = Services(Load("docker-compose.yml"));
         var observability = Services(Load("infra/compose.observability.yml"));
-        var services = PlatformServices();
+        var services = ServicesScript.Rows().Select(r => r.Name).ToList();
         Assert.That(services, Is.Not.Empty);
 
         Assert.That(services.Where(s => !compose.Children.ContainsKey(s)), Is.Empty, "services of build/services.sh missing in docker-compose.yml");
