@@ -2,9 +2,12 @@
 # Run the platform on this machine: RabbitMQ and PostgreSQL (installed if needed), every service and the
 # CRM sandbox in the background (logs in .run/logs/), the demo integrations, a few demo leads, and a
 # summary of where they landed. Leaves everything running; build/down.sh stops it.
+# --traces: also a local trace viewer (build/traces.sh), the services exporting to it, and the first demo lead's trace link.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source build/services.sh
+traces=false
+[ "${1:-}" = "--traces" ] && traces=true
 
 build/infra.sh
 
@@ -33,6 +36,11 @@ echo "up: credentials encrypted at rest under the key in $LP_RUN/data-protection
 # there (read it back at http://127.0.0.1:5070/sandbox/mail). Set these to use a real SMTP server instead.
 export Sandbox__Mail__Port="${Sandbox__Mail__Port:-2525}"
 export Notifications__Smtp__Port="${Notifications__Smtp__Port:-2525}" Notifications__Smtp__Tls="${Notifications__Smtp__Tls:-none}"
+if $traces; then
+  source build/traces.sh
+  lp_traces_start "$LP_RUN/pids/trace-viewer.pid" "$LP_RUN/logs/trace-viewer.log"
+  echo "up: trace viewer on http://127.0.0.1:$LP_TRACES_UI_PORT (services export OTLP to it)"
+fi
 started=()
 for row in "${LP_SERVICES[@]}"; do
   read -r name project assembly port <<<"$row"
@@ -72,7 +80,14 @@ echo "up: all ${#started[@]} services healthy"
 
 dotnet "tools/LeadPlatform.Demo/bin/$LP_CONFIGURATION/net10.0/LeadPlatform.Demo.dll" \
   --ingestion http://127.0.0.1:5080/ --sandbox http://127.0.0.1:5070/ --disposition http://127.0.0.1:5090/ \
-  --api-key demo-roobrik-api-key-0001 --webhook-secret demo-webhook-secret-0123456789abcdef --admin-key "$(cat "$LP_RUN/admin-key")"
+  --api-key demo-roobrik-api-key-0001 --webhook-secret demo-webhook-secret-0123456789abcdef --admin-key "$(cat "$LP_RUN/admin-key")" \
+  | tee "$LP_RUN/logs/demo.out"
+if $traces; then
+  first_lead=$(grep -oE -- '-> lead [0-9a-f-]{36}' "$LP_RUN/logs/demo.out" | head -1 | awk '{print $3}')
+  if [ -n "$first_lead" ]; then
+    echo "Trace of the first demo lead ($first_lead): $(lp_traces_link "$first_lead")"
+  fi
+fi
 
 echo
 echo "The platform is running: ingestion http://127.0.0.1:5080, disposition http://127.0.0.1:5090, sandbox http://127.0.0.1:5070"

@@ -15,8 +15,11 @@ public static class PushEndpoints
     {
         app.MapPost("/v1/dispositions/{integrationId}", PushAsync)
             .WithSummary("A CRM pushes statuses and activities, signed with the integration's secret")
+            .DocumentsBody(typeof(DispositionResponses.PushedDisposition), "application/json")
+            .Produces<DispositionResponses.PushOutcome>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity)
             .ProducesValidationProblem();
     }
 

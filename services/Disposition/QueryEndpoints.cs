@@ -12,9 +12,11 @@ public static class QueryEndpoints
     public static void MapQueryEndpoints(this WebApplication app)
     {
         app.MapGet("/v1/leads/{leadId:guid}/timeline", TimelineAsync)
-            .WithSummary("Everything that happened to a lead, in occurrence order (X-Admin-Key, viewer; or X-Api-Key of the lead's source)");
+            .WithSummary("Everything that happened to a lead, in occurrence order (X-Admin-Key, viewer; or X-Api-Key of the lead's source)")
+            .Produces<DispositionResponses.Timeline>().ProducesProblems(StatusCodes.Status404NotFound);
         app.MapGet("/v1/dispositions/unmapped", UnmappedAsync).RequireRole(AdminRole.Viewer)
-            .WithSummary("Raw statuses and activity types no mapping covers, per provider, with counts and the integrations with entries waiting (X-Admin-Key, viewer)");
+            .WithSummary("Raw statuses and activity types no mapping covers, per provider, with counts and the integrations with entries waiting (X-Admin-Key, viewer)")
+            .Produces<DispositionResponses.Unmapped>();
     }
 
     private sealed record LeadRow

@@ -19,6 +19,7 @@ public static class AdfEndpoints
             .DocumentsBody(null, "application/xml", "text/xml", "text/plain")
             .Produces<AcceptedAdf>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Submit an ADF 1.0 XML document (one or more prospects) from a 3rd-party vendor");
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, LeadSubmission submission, ProgramRules rules, CancellationToken ct)

@@ -11,12 +11,16 @@ public static class IntegrationAdminEndpoints
     {
         var admin = app.MapGroup("/v1/integrations").AddEndpointFilter(RequireAdminKey);
         admin.MapGet("/", async (IntegrationStore store, CancellationToken ct) =>
-            Results.Ok((await store.AllAsync(ct)).Values.OrderBy(i => i.Id, StringComparer.Ordinal).Select(Redacted)));
+            Results.Ok((await store.AllAsync(ct)).Values.OrderBy(i => i.Id, StringComparer.Ordinal).Select(Redacted)))
+            .Produces<IReadOnlyList<Integration>>();
         admin.MapGet("/{id}", async (string id, IntegrationStore store, CancellationToken ct) =>
-            await store.FindAsync(id, ct) is { } found ? Results.Ok(Redacted(found)) : Problems.Status(404, $"Integration {id} not found"));
-        admin.MapPut("/{id}", PutAsync);
+            await store.FindAsync(id, ct) is { } found ? Results.Ok(Redacted(found)) : Problems.Status(404, $"Integration {id} not found"))
+            .Produces<Integration>().ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapPut("/{id}", PutAsync).DocumentsBody(typeof(Integration), "application/json")
+            .Produces<Integration>().ProducesProblems(StatusCodes.Status400BadRequest);
         admin.MapDelete("/{id}", async (string id, IntegrationStore store, CancellationToken ct) =>
-            await store.DeleteAsync(id, ct) ? Results.NoContent() : Problems.Status(404, $"Integration {id} not found"));
+            await store.DeleteAsync(id, ct) ? Results.NoContent() : Problems.Status(404, $"Integration {id} not found"))
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> PutAsync(

@@ -29,7 +29,8 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (null, Problems.Field(FieldOf(ex.Path), $"Malformed JSON: {ex.Message}"));
+            var (field, message) = JsonErrors.Describe(ex);
+            return (null, Problems.Field(field, message));
         }
     }
 
@@ -54,8 +55,4 @@ public static class JsonBody
         }
         return (buffer.ToArray(), null);
     }
-
-    /// <summary><c>$.prospect.lastName</c> → <c>prospect.lastName</c>; the whole body when the JSON breaks before any field.</summary>
-    private static string FieldOf(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
 }

@@ -23,7 +23,8 @@ public static class LeadEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Submit a lead (X-Api-Key of its source; optional Idempotency-Key)");
-        leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries, its current status and the opportunities its CRMs reported");
+        leads.MapGet("/{leadId:guid}", GetAsync).WithSummary("A lead, its deliveries, its current status and the opportunities its CRMs reported")
+            .Produces<IngestionResponses.LeadView>().ProducesProblems(StatusCodes.Status404NotFound);
         leads.MapLeadLookup();
         leads.MapAdfIntake();
         leads.MapLeadPatch();

@@ -19,6 +19,7 @@ public static class LeadPatchEndpoint
 
     public static void MapLeadPatch(this RouteGroupBuilder leads) =>
         leads.MapPatch("/{leadId:guid}", PatchAsync)
+            .DocumentsBody(typeof(Lead), "application/merge-patch+json", "application/json")
             .Produces<PatchedLead>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -49,7 +49,8 @@ public static class LeadText
         return null;
     }
 
-    private static IEnumerable<(string Field, string? Value, bool Identifier)> Fields(Lead lead)
+    /// <summary>Every text field of the lead with its JSON path, and whether it is an identifier.</summary>
+    public static IEnumerable<(string Field, string? Value, bool Identifier)> Fields(Lead lead)
     {
         yield return ("source", lead.Source, true);
         yield return ("sourceLeadId", lead.SourceLeadId, true);

@@ -32,23 +32,22 @@ public static class LeadValidator
             Required(errors, "contact.lastName", contact.LastName);
             Email(errors, "contact.email", contact.Email);
         }
-        Length(errors, "prospect.firstName", lead.Prospect.FirstName);
-        Length(errors, "prospect.lastName", lead.Prospect.LastName);
-        Length(errors, "sourceLeadId", lead.SourceLeadId);
         if (lead.Source is { Length: > MaxSource })
         {
             errors.TryAdd("source", [$"is longer than {MaxSource} characters"]);
         }
-        Length(errors, "accountId", lead.AccountId);
-        Length(errors, "prospect.email", lead.Prospect.Email);
-        Length(errors, "prospect.phone", lead.Prospect.Phone);
-        if (lead.Prospect.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && phone.Count(char.IsDigit) < 7)
+        // Every text field, as docs/ingestion.md and lead.schema.json say.
+        foreach (var (field, value, _) in LeadText.Fields(lead))
         {
-            errors.TryAdd("prospect.phone", ["must contain at least 7 digits"]);
+            Length(errors, field, value);
         }
-        if (lead.Survey?.ReportUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        Phone(errors, "prospect.phone", lead.Prospect.Phone);
+        Phone(errors, "contact.phone", lead.Contact?.Phone);
+        // Absolute on Linux includes "/reports/1" (a file path): only a web address a CRM user can open.
+        if (lead.Survey?.ReportUrl is { } url
+            && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && url.Contains("://", StringComparison.Ordinal)))
         {
-            errors["survey.reportUrl"] = ["must be an absolute URL"];
+            errors["survey.reportUrl"] = ["must be an absolute http(s) URL"];
         }
         if (lead.OccurredAt is { } at && at > DateTimeOffset.UtcNow.AddDays(1))
         {
@@ -78,6 +77,14 @@ public static class LeadValidator
         if (!string.IsNullOrWhiteSpace(value) && (!MailAddress.TryCreate(value, out var parsed) || parsed.Address != value.Trim() || !parsed.Host.Contains('.', StringComparison.Ordinal)))
         {
             errors[field] = ["is not a valid email address"];
+        }
+    }
+
+    private static void Phone(Dictionary<string, string[]> errors, string field, string? phone)
+    {
+        if (phone is not null && !string.IsNullOrWhiteSpace(phone) && phone.Count(char.IsDigit) < 7)
+        {
+            errors.TryAdd(field, ["must contain at least 7 digits"]);
         }
     }
 

@@ -1,4 +1,5 @@
 using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
 
 namespace LeadPlatform.Ingestion;
 
@@ -12,5 +13,7 @@ public static class SettingsSchemaEndpoints
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown CRM",
                         detail: $"crm must be one of {string.Join(", ", CrmCapabilities.KnownCrms)}"))
             .WithName("GetCrmSettingsSchema")
+            .Produces<IReadOnlyDictionary<string, System.Text.Json.JsonElement>>(StatusCodes.Status200OK, "application/schema+json")
+            .ProducesProblems(StatusCodes.Status404NotFound)
             .WithTags("Integrations");
 }

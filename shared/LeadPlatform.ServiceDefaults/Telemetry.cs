@@ -45,7 +45,7 @@ public static class LeadPlatformTelemetry
         });
 
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
+            .ConfigureResource(r => r.AddService(TelemetryServiceName.For(builder.Environment.ApplicationName, builder.Configuration["OTEL_SERVICE_NAME"])))
             .WithTracing(t => t
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
                 .SetSampler(new IdlePollingSampler())

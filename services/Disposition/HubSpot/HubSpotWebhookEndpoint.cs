@@ -25,8 +25,11 @@ public static class HubSpotWebhookEndpoint
     public static void MapHubSpotWebhook(this WebApplication app) =>
         app.MapPost(Route, ReceiveAsync)
             .WithSummary("HubSpot webhook batches (contact property and association changes), signed X-HubSpot-Signature-v3")
+            .DocumentsBody(typeof(IReadOnlyList<DispositionResponses.HubSpotEvent>), "application/json")
+            .Produces<DispositionResponses.HubSpotOutcome>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge)
             .ProducesValidationProblem();
 
     private static async Task<IResult> ReceiveAsync(

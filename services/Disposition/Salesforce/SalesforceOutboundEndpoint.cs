@@ -27,8 +27,11 @@ public static class SalesforceOutboundEndpoint
     public static void MapSalesforceOutboundMessages(this WebApplication app) =>
         app.MapPost(Route, ReceiveAsync)
             .WithSummary("Salesforce Outbound Messaging notifications (SOAP), acknowledged with notificationsResponse/Ack")
+            .DocumentsBody(null, "text/xml")
+            .Produces<string>(StatusCodes.Status200OK, "text/xml")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge)
             .ProducesValidationProblem();
 
     private static async Task<IResult> ReceiveAsync(

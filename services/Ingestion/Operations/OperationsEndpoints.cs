@@ -19,25 +19,35 @@ public static class OperationsEndpoints
         // Reads: viewer and above (a viewer of one account reads only its leads); replay and drain: operator and above.
         var admin = app.MapGroup("/v1/admin").WithTags("Operations");
         admin.MapGet("/leads/{leadId:guid}", LeadAsync).RequireRole(AdminRole.Viewer, accountScoped: true)
-            .WithSummary("A lead's ingestion view and its deliveries");
+            .WithSummary("A lead's ingestion view and its deliveries")
+            .Produces<IngestionResponses.AdminLeadView>().ProducesProblems(StatusCodes.Status404NotFound);
         admin.MapGet("/deliveries/failed", FailedAsync).RequireRole(AdminRole.Viewer)
-            .WithSummary("Failed deliveries by crm, integration, since, before (ISO 8601), limit");
+            .WithSummary("Failed deliveries by crm, integration, since, before (ISO 8601), limit")
+            .Produces<IngestionResponses.FailedDeliveriesPage>().ProducesProblems(StatusCodes.Status400BadRequest);
         admin.MapPost("/deliveries/{leadId:guid}/{integrationId}/replay", ReplayOneAsync).RequireRole(AdminRole.Operator)
-            .WithSummary("Replay one failed delivery");
+            .WithSummary("Replay one failed delivery")
+            .Produces<IngestionResponses.ReplayOutcome>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapPost("/deliveries/replay", ReplayBatchAsync).RequireRole(AdminRole.Operator)
-            .WithSummary("Replay a batch of failed deliveries matching the filter");
+            .WithSummary("Replay a batch of failed deliveries matching the filter")
+            .Produces<IngestionResponses.ReplayOutcome>().ProducesProblems(StatusCodes.Status400BadRequest);
         admin.MapGet("/outbox", async (OutboxBacklog backlog, CancellationToken ct) => Results.Ok(await backlog.SampleAsync(ct)))
-            .RequireRole(AdminRole.Viewer).WithSummary("Unpublished outbox rows and the age of the oldest");
+            .RequireRole(AdminRole.Viewer).WithSummary("Unpublished outbox rows and the age of the oldest")
+            .Produces<OutboxBacklog.Sample>();
         admin.MapGet("/error-queues", async (ErrorQueues queues, CancellationToken ct) => Results.Ok(await queues.ListAsync(ct)))
-            .RequireRole(AdminRole.Viewer).WithSummary("The *_error queues and their depth");
+            .RequireRole(AdminRole.Viewer).WithSummary("The *_error queues and their depth")
+            .Produces<IReadOnlyList<ErrorQueue>>();
         admin.MapGet("/error-queues/{queue}/messages", PeekAsync).RequireRole(AdminRole.Viewer)
-            .WithSummary("The first messages (limit, 1-100, default 20) of an error queue with their fault reason (MT-Fault-* headers, no body); left in the queue");
+            .WithSummary("The first messages (limit, 1-100, default 20) of an error queue with their fault reason (MT-Fault-* headers, no body); left in the queue")
+            .Produces<IngestionResponses.ErrorQueuePeek>().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         admin.MapPost("/error-queues/{queue}/drain", DrainAsync).RequireRole(AdminRole.Operator)
-            .WithSummary("Move an error queue's messages back to their source queue");
+            .WithSummary("Move an error queue's messages back to their source queue")
+            .Produces<IngestionResponses.DrainOutcome>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
-    private sealed record LeadSummary
+    public sealed record LeadSummary
     {
         public Guid LeadId { get; init; }
         public string Source { get; init; } = "";

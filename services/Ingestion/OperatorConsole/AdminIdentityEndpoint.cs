@@ -1,3 +1,4 @@
+using LeadPlatform.ServiceDefaults;
 using LeadPlatform.ServiceDefaults.Security;
 
 namespace LeadPlatform.Ingestion.OperatorConsole;
@@ -14,5 +15,6 @@ public static class AdminIdentityEndpoint
                 : Results.Unauthorized())
             .RequireRole(AdminRole.Viewer, accountScoped: true)
             .WithTags("Operations")
+            .Produces<IngestionResponses.AdminIdentity>()
             .WithSummary("The calling admin key's name, role and account (X-Admin-Key, any role)");
 }

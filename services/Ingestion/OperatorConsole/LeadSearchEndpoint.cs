@@ -36,6 +36,7 @@ public static class LeadSearchEndpoint
         app.MapGet("/v1/leads/search", SearchAsync)
             .RequireRole(AdminRole.Viewer, accountScoped: true)
             .WithTags("Leads")
+            .Produces<IngestionResponses.LeadSearchPage>().ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Search leads by accountId, source, sourceLeadId, email, status, deliveryState (planned, delivered, failed), from, to (ISO 8601); keyset paging with after and limit (X-Admin-Key, viewer)");
 
     private static async Task<IResult> SearchAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)

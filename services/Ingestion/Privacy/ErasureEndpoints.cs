@@ -10,6 +10,8 @@ public static class ErasureEndpoints
         app.MapPost("/v1/erasures", EraseAsync)
             .AddEndpointFilter(IntegrationAdminEndpoints.RequireAdminKey)
             .WithTags("Privacy")
+            .DocumentsBody(typeof(ErasureRequest), "application/json")
+            .Produces<ErasureOutcome>().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status504GatewayTimeout)
             .WithSummary("Erase every copy of a person's leads ({\"email\"} or {\"leadId\"}); lists the CRM records that still hold them");
         return app;
     }

@@ -34,7 +34,9 @@ public sealed class ObservedPlatform : IAsyncDisposable
     public IReadOnlyList<Activity> Spans =>
         _buffers.SelectMany(b => b.Snapshot()).DistinctBy(a => (a.TraceId, a.SpanId)).ToList();
 
-    public static async Task<ObservedPlatform> StartAsync(string purpose, IDictionary<string, string?>? connectorSettings = null)
+    /// <param name="serviceSettings">Configuration every service gets (an OTLP endpoint, say).</param>
+    public static async Task<ObservedPlatform> StartAsync(string purpose, IDictionary<string, string?>? connectorSettings = null,
+        IDictionary<string, string?>? serviceSettings = null)
     {
         var buffers = new List<SpanBuffer>();
         void Traced(WebApplicationBuilder b)
@@ -47,6 +49,10 @@ public sealed class ObservedPlatform : IAsyncDisposable
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
+        foreach (var (key, value) in serviceSettings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
         var sandbox = await InProcessService.StartAsync("sandbox", config,
             b => { b.AddServiceDefaults(); b.AddSandbox(); Traced(b); },
             a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
