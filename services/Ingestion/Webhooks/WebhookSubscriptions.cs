@@ -33,8 +33,14 @@ public sealed record WebhookDelivery
 /// </summary>
 public sealed class WebhookSubscriptions(NpgsqlDataSource dataSource, CredentialProtector protector)
 {
-    private sealed record Row(Guid Id, string Source, string Url, string[] EventTypes, DateTime CreatedAt)
+    private sealed record Row
     {
+        public Guid Id { get; init; }
+        public string Source { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string[] EventTypes { get; init; } = [];
+        public DateTime CreatedAt { get; init; }
+
         public WebhookSubscription ToSubscription() => new(Id, Source, Url, EventTypes, new DateTimeOffset(CreatedAt, TimeSpan.Zero));
     }
 
