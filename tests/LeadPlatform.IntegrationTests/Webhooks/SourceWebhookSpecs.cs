@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using LeadPlatform.Contracts;
 using LeadPlatform.IntegrationTests.Ingestion;
@@ -106,6 +108,10 @@ public class SourceWebhookSpecs
         {
             Assert.That(webhook.Signature, Does.StartWith("v1,"));
             Assert.DoesNotThrow(() => verifier.Verify(webhook.Body, webhook.Headers), $"signature of {webhook.Id}");
+            // And by hand, as the specification says: base64 HMAC-SHA256 of "id.timestamp.body" under the secret's bytes.
+            var key = Convert.FromBase64String(subscription.Secret!["whsec_".Length..]);
+            var expected = Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{webhook.Id}.{webhook.Timestamp}.{webhook.Body}")));
+            Assert.That(webhook.Signature, Is.EqualTo("v1," + expected));
         }
         var bodies = accepted.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
         Assert.That(bodies.Select(b => b.GetProperty("type").GetString()),
