@@ -66,7 +66,7 @@ public static class AdfEndpoints
         for (var i = 0; i < routed.Count; i++)
         {
             var key = idempotencyKey is null ? null : $"{idempotencyKey}#{i}";
-            var (acceptance, rejected) = await submission.AcceptCheckedAsync(routed[i], key, ct);
+            var (acceptance, rejected) = await submission.AcceptCheckedAsync(routed[i], key, caller, ct);
             if (rejected is not null)
             {
                 return rejected.ToResult();

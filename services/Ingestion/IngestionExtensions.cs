@@ -2,6 +2,7 @@ using MassTransit;
 using LeadPlatform.Ingestion.OperatorConsole;
 using LeadPlatform.Ingestion.Operations;
 using LeadPlatform.Ingestion.Privacy;
+using LeadPlatform.Ingestion.Webhooks;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 using LeadPlatform.ServiceDefaults.Security;
@@ -20,6 +21,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<LeadIntake>();
         builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Sources"));
         builder.Services.AddSingleton<SourceNames>();
+        builder.Services.AddSingleton<KnownSources>();
         builder.Services.AddSingleton<LeadInserts>();
         builder.Services.AddSingleton<OutboxHandoff>();
         builder.Services.AddSingleton<DeliveredView>();
@@ -33,11 +35,13 @@ public static class IngestionExtensions
         builder.Services.AddHostedService<OutboxRelay>();
         builder.AddIngestionOperations();
         builder.AddIngestionPrivacy();
+        builder.AddWebhooks();
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
             x.AddConsumer<LeadOpportunityConsumer>(typeof(LeadOpportunityConsumerDefinition));
+            x.AddConsumer<WebhookEventConsumer>(typeof(WebhookEventConsumerDefinition));
         });
         return builder;
     }
@@ -52,6 +56,7 @@ public static class IngestionExtensions
         app.MapOperations();
         app.MapErasures();
         app.MapConsoleApi();
+        app.MapWebhooks();
         return app;
     }
 }

@@ -28,24 +28,24 @@ public static partial class IngestionMetrics
         LeadPlatformTelemetry.Meter.CreateCounter<long>("leadplatform.leads.rejected", description: "Leads refused at intake");
 
     /// <summary>The intake's answer: accepted, or (null) refused because its idempotency key came with another body.</summary>
-    public static void Intake(Lead lead, Acceptance? acceptance)
+    /// <param name="source">The bounded source label (<see cref="KnownSources"/>), never the body's text as it came.</param>
+    public static void Intake(Lead lead, Acceptance? acceptance, string source)
     {
         if (acceptance is null)
         {
-            // The lead passed every check (its source matches its key when keys are in use): its source is a known one.
-            RejectedCounter.Add(1, new KeyValuePair<string, object?>("source", SourceOf(lead)), new KeyValuePair<string, object?>("reason", IdempotencyConflict),
+            RejectedCounter.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("reason", IdempotencyConflict),
                 new KeyValuePair<string, object?>("field", null));
         }
         else
         {
-            Accepted(lead, acceptance);
+            Accepted(lead, acceptance, source);
         }
     }
 
-    public static void Accepted(Lead lead, Acceptance acceptance)
+    public static void Accepted(Lead lead, Acceptance acceptance, string source)
     {
         AcceptedCounter.Add(1,
-            new KeyValuePair<string, object?>("source", SourceOf(lead)),
+            new KeyValuePair<string, object?>("source", source),
             new KeyValuePair<string, object?>("duplicate", acceptance.Duplicate));
         // The request span is where a lead's trace starts: make it findable by its lead, source and account.
         Activity.Current?.SetTag(LeadTags.LeadId, acceptance.LeadId);
@@ -66,6 +66,4 @@ public static partial class IngestionMetrics
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\[\d+\]")]
     private static partial System.Text.RegularExpressions.Regex Index();
-
-    private static string SourceOf(Lead lead) => string.IsNullOrWhiteSpace(lead.Source) ? "unknown" : lead.Source.Trim().ToLowerInvariant();
 }

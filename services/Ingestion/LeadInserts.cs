@@ -13,7 +13,8 @@ public sealed record NewLead(Guid LeadId, Lead Lead, string Payload, string? Ide
 /// Stores new leads, their planned deliveries and their outbox rows. Leads submitted together share one statement and
 /// one commit (<see cref="GroupCommit{TItem, TResult}"/>); each caller is answered once its lead is durable. A lead
 /// whose source lead id or idempotency key is already taken is skipped, not failed, so it can't fail the others:
-/// its caller gets false and answers it as a repeat. Committed outbox rows go to the relay in memory.
+/// its caller gets false and answers it as a repeat. Committed outbox rows go to the relay in memory. The
+/// <c>lead.accepted</c> webhook events of the stored leads are written by the same statement.
 /// </summary>
 public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbox)
 {
@@ -34,7 +35,15 @@ public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbo
                   from unnest(@ids, @sources, @sourceLeadIds, @accountIds, @conversions, @payloads, @idempotencyKeys, @hashes, @acceptedAts)
                        as i(id, source, source_lead_id, account_id, conversion, payload, idempotency_key, body_hash, accepted_at)
                 on conflict do nothing
-                returning id
+                returning id, source, source_lead_id, account_id, conversion, accepted_at
+            ), notified as (
+                -- lead.accepted for the webhook subscriptions of the lead's source, committed with the lead (the lead id is the event id).
+                insert into ingestion.webhook_delivery (subscription_id, event_id, event_type, lead_id, payload)
+                select w.id, s.id, 'lead.accepted', s.id,
+                       jsonb_build_object('type', 'lead.accepted', 'timestamp', s.accepted_at, 'data', jsonb_build_object(
+                           'leadId', s.id, 'source', s.source, 'sourceLeadId', s.source_lead_id, 'accountId', s.account_id,
+                           'conversion', s.conversion, 'acceptedAt', s.accepted_at))
+                  from stored s join ingestion.webhook_subscription w on w.source = lower(s.source) and 'lead.accepted' = any (w.event_types)
             ), planned as (
                 insert into ingestion.lead_delivery (lead_id, integration_id, crm)
                 select d.lead_id, d.integration_id, d.crm

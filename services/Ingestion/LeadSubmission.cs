@@ -17,7 +17,7 @@ public sealed record Rejection(int Status, string Title, IReadOnlyDictionary<str
 }
 
 /// <summary>The gate every intake path (HTTP JSON, ADF, broker) goes through: validate, authorize, check the account, accept.</summary>
-public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
+public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules, KnownSources knownSources)
 {
     /// <summary>Everything that can refuse the lead, without storing anything.</summary>
     public async Task<Rejection?> CheckAsync(Lead lead, ApiCaller? caller, CancellationToken ct, string prefix = "")
@@ -49,10 +49,12 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
             IngestionMetrics.Rejected(caller, IngestionMetrics.ReasonFor(rejection.Status), rejection.Errors.Keys.FirstOrDefault());
             return (null, rejection);
         }
-        return await AcceptCheckedAsync(lead, idempotencyKey, ct);
+        return await AcceptCheckedAsync(lead, idempotencyKey, caller, ct);
     }
 
-    public async Task<(Acceptance? Accepted, Rejection? Rejected)> AcceptCheckedAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
+    /// <param name="caller">The source key that submitted it; null for an operator's admin key (its body's source may be any).</param>
+    public async Task<(Acceptance? Accepted, Rejection? Rejected)> AcceptCheckedAsync(Lead lead, string? idempotencyKey, ApiCaller? caller,
+        CancellationToken ct)
     {
         if (IdempotencyKeyProblem(idempotencyKey) is { } keyProblem)
         {
@@ -61,7 +63,8 @@ public sealed class LeadSubmission(LeadIntake intake, ProgramRules programRules)
         // One source whatever its letter case: "Roobrik" resubmitted as "roobrik" is the same lead with the same body.
         lead = lead with { Source = lead.Source.ToLowerInvariant() };
         var accepted = await intake.AcceptAsync(lead, idempotencyKey, ct);
-        IngestionMetrics.Intake(lead, accepted);
+        // The counter's source label: the key's source, else a known source or "other", never the body's text as it came.
+        IngestionMetrics.Intake(lead, accepted, caller is not null ? KnownSources.LabelOf(caller) : await knownSources.LabelAsync(lead.Source, ct));
         return accepted is null
             ? (null, Rejection.Field(StatusCodes.Status409Conflict, "Idempotency-Key", "This Idempotency-Key was used with a different body"))
             : (accepted, null);

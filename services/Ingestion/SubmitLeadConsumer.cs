@@ -11,7 +11,10 @@ public sealed class LeadRejectedException(Rejection rejection) : Exception(rejec
 
 /// <summary>
 /// Broker intake: the same authentication (the source's API key, here in the <c>X-Api-Key</c> message header), account
-/// check, validation and dedupe as <c>POST /v1/leads</c>. Broker credentials alone authorize nothing.
+/// check, validation and dedupe as <c>POST /v1/leads</c>. Broker credentials alone authorize nothing. A publisher that
+/// names a reply address (a MassTransit request client) is answered <see cref="LeadAccepted"/> or
+/// <see cref="LeadRefused"/>; a refused lead it was told about is not dead-lettered as well. Without a reply address a
+/// refused lead goes to the error queue with its reason.
 /// </summary>
 public sealed class SubmitLeadConsumer(LeadSubmission submission, SourceKeys keys, ILogger<SubmitLeadConsumer> logger) : IConsumer<SubmitLead>
 {
@@ -20,18 +23,51 @@ public sealed class SubmitLeadConsumer(LeadSubmission submission, SourceKeys key
         var message = context.Message;
         if (message.Lead is null)
         {
-            throw new LeadRejectedException(Rejection.Field(StatusCodes.Status400BadRequest, "lead", "is required"));
+            await RefuseAsync(context, Rejection.Field(StatusCodes.Status400BadRequest, "lead", "is required"));
+            return;
         }
-        var caller = await keys.AuthenticateAsync(ApiKeyOf(context), context.CancellationToken)
-            ?? throw new LeadRejectedException(Rejection.Field(StatusCodes.Status401Unauthorized, SourceKeys.Header,
+        var caller = await keys.AuthenticateAsync(ApiKeyOf(context), context.CancellationToken);
+        if (caller is null)
+        {
+            await RefuseAsync(context, Rejection.Field(StatusCodes.Status401Unauthorized, SourceKeys.Header,
                 "A valid X-Api-Key message header is required"));
+            return;
+        }
         var (accepted, rejected) = await submission.SubmitAsync(message.Lead, message.IdempotencyKey, caller, context.CancellationToken);
         if (rejected is not null)
         {
-            throw new LeadRejectedException(rejected);
+            await RefuseAsync(context, rejected);
+            return;
         }
         logger.LogInformation("Broker lead {LeadId} accepted (duplicate: {Duplicate})", accepted!.LeadId, accepted.Duplicate);
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(new LeadAccepted
+            {
+                LeadId = accepted.LeadId, Source = message.Lead.Source.ToLowerInvariant(), SourceLeadId = message.Lead.SourceLeadId,
+                Duplicate = accepted.Duplicate,
+            });
+        }
     }
+
+    private static async Task RefuseAsync(ConsumeContext<SubmitLead> context, Rejection rejection)
+    {
+        if (context.ResponseAddress is null)
+        {
+            throw new LeadRejectedException(rejection);
+        }
+        await context.RespondAsync(Refused(context.Message.Lead, rejection));
+    }
+
+    /// <summary>The refusal as the publisher hears it: the fields in JSON terms with their messages, as HTTP's problem names them.</summary>
+    public static LeadRefused Refused(Lead? lead, Rejection rejection) => new()
+    {
+        Source = lead?.Source,
+        SourceLeadId = lead?.SourceLeadId,
+        Status = rejection.Status,
+        Title = rejection.Title,
+        Problems = rejection.Errors.SelectMany(e => e.Value.Select(m => new LeadProblem { Field = e.Key, Message = m })).ToList(),
+    };
 
     /// <summary>
     /// The key from the message headers: a MassTransit envelope's own headers, else the AMQP headers (raw JSON from

@@ -19,6 +19,7 @@ public sealed class OpenApiSecurity : IOpenApiDocumentTransformer
     private static readonly (string Prefix, string[] Schemes)[] Rules =
     [
         ("/v1/leads", [ApiKey, AdminKey]),
+        ("/v1/webhooks", [ApiKey, AdminKey]),
         ("/v1/integrations", [AdminKey]),
         ("/v1/dealer-providers", [AdminKey]),
         ("/v1/source-keys", [AdminKey]),

@@ -1,0 +1,28 @@
+using MassTransit;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion.Webhooks;
+
+/// <summary>
+/// Queue <c>ingestion-webhooks</c>, its own: the delivery view's queue keeps its pace whatever the subscribers do. An
+/// event that arrives while PostgreSQL is briefly away is retried, not dropped.
+/// </summary>
+public sealed class WebhookEventConsumerDefinition : ConsumerDefinition<WebhookEventConsumer>
+{
+    public const string Queue = "ingestion-webhooks";
+
+    public WebhookEventConsumerDefinition()
+    {
+        EndpointName = Queue;
+        ConcurrentMessageLimit = 16;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<WebhookEventConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<NpgsqlException>();
+            r.Handle<TimeoutException>();
+            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        });
+}
