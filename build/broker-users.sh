@@ -50,14 +50,14 @@ PY
 # erasure: the management tag lists them); amq.default because a drain republishes to the source queue by name.
 put_user ingestion management \
   "^(ingestion-.*|$C|$FAULT|$BUS)\$" \
-  "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData)|$FAULT|$BUS|amq\.default)\$" \
+  "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData|ReplayDelivery)|$FAULT|$BUS|amq\.default)\$" \
   "^(ingestion-.*|.*_error|.*_skipped|$C|$FAULT|$BUS)\$"
-# each connector: its own queue, the shared delivery-erasure queue; publishes LeadDelivered, LeadDeliveryFailed.
+# each connector: its own queue, the shared delivery-erasure and delivery-replay queues; publishes LeadDelivered, LeadDeliveryFailed.
 for crm in enquire alis salesforce hubspot adf; do
   put_user "connector-$crm" "" \
-    "^(connector-$crm.*|delivery-erasure.*|$C|$FAULT|$BUS)\$" \
-    "^(connector-$crm.*|delivery-erasure.*|LeadPlatform\.Contracts:(LeadDelivered|LeadDeliveryFailed)|$FAULT|$BUS)\$" \
-    "^(connector-$crm.*|delivery-erasure.*|$C|$FAULT|$BUS)\$"
+    "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|$C|$FAULT|$BUS)\$" \
+    "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|LeadPlatform\.Contracts:(LeadDelivered|LeadDeliveryFailed)|$FAULT|$BUS)\$" \
+    "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|$C|$FAULT|$BUS)\$"
 done
 # disposition: the only one who may say what a CRM said.
 put_user disposition "" \
@@ -70,6 +70,7 @@ put_user notifications "" \
   "^(notifications-.*|$FAULT|$BUS)\$" \
   "^(notifications-.*|$C|$FAULT|$BUS)\$"
 # upstream lead publishers: write to the intake exchange only (MassTransit's exchange named after the queue), not to
-# amq.default (which would reach any queue by name). Each message still needs its source's X-Api-Key.
-put_user intake "" "^\$" "^ingestion-submit-lead\$" "^\$"
+# amq.default (which would reach any queue by name). Each message still needs its source's X-Api-Key. Its own bus
+# endpoint (*_bus_*) is where a reply (LeadAccepted, LeadRefused) comes back.
+put_user intake "" "^($BUS)\$" "^(ingestion-submit-lead|$BUS)\$" "^($BUS)\$"
 echo "passwords: $ENV_FILE"
