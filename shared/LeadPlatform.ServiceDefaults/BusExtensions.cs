@@ -60,7 +60,14 @@ public static class BusExtensions
             h.Password(address.Password);
             if (address.UsesTls)
             {
-                h.UseSsl(s => s.ServerName = host.Trim('[', ']'));
+                h.UseSsl(s =>
+                {
+                    s.ServerName = host.Trim('[', ']');
+                    if (address.CaCertificateFile is { } caFile)
+                    {
+                        s.CertificateValidationCallback = RabbitMqTls.TrustOnly(caFile);
+                    }
+                });
             }
             if (address.Nodes.Count > 1)
             {

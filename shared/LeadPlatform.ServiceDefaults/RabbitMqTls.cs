@@ -1,0 +1,32 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace LeadPlatform.ServiceDefaults;
+
+/// <summary>TLS to RabbitMQ nodes whose certificates a private CA signed (the <c>cacertfile</c> of the broker URI).</summary>
+public static class RabbitMqTls
+{
+    /// <summary>
+    /// Accepts a node's certificate only when it names the host connected to and chains to the CA in
+    /// <paramref name="caFile"/> (PEM), ignoring the machine's CA store; no revocation check (private CAs rarely
+    /// publish one).
+    /// </summary>
+    public static RemoteCertificateValidationCallback TrustOnly(string caFile)
+    {
+        var authority = X509Certificate2.CreateFromPemFile(caFile);
+        return (_, certificate, _, errors) =>
+        {
+            if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
+                || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+            {
+                return false;
+            }
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var presented = new X509Certificate2(certificate);
+            return chain.Build(presented);
+        };
+    }
+}
