@@ -119,7 +119,14 @@ public sealed class PostgresPair : IAsyncDisposable
         foreach (var data in new[] { StandbyData, PrimaryData }.Where(d => File.Exists(Path.Combine(d, "postmaster.pid"))))
         {
             // Not through PgAsync: a killed primary's stale pid file makes pg_ctl fail, which is no test failure.
-            using var stop = Process.Start("runuser", ["-u", "postgres", "--", Path.Combine(_bin, "pg_ctl"), "-D", data, "-w", "-t", "30", "-m", "immediate", "stop"]);
+            var info = new ProcessStartInfo("runuser", ["-u", "postgres", "--", Path.Combine(_bin, "pg_ctl"), "-D", data, "-w", "-t", "30", "-m", "immediate", "stop"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var stop = Process.Start(info)!;
+            _ = stop.StandardOutput.ReadToEndAsync();
+            _ = stop.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
             await stop.WaitForExitAsync(timeout.Token);
         }

@@ -51,7 +51,7 @@ public class TlsSpecs
         var node = _rabbit.Nodes[0];
         // The test itself talks to the servers in plain text; only the services are held to TLS.
         var admin = $"Host=127.0.0.1;Port={_postgres.PrimaryPort.ToString(CultureInfo.InvariantCulture)};Database=postgres;Username=postgres;SSL Mode=Disable";
-        _rig = await FaultRig.StartAsync("tls", new ServerEndpoints(admin, "127.0.0.1", node.AmqpPort, node.ManagementUrl), environment => new Dictionary<string, string?>
+        _rig = await FaultRig.StartAsync("tlsservers", new ServerEndpoints(admin, "127.0.0.1", node.AmqpPort, node.ManagementUrl), environment => new Dictionary<string, string?>
         {
             ["ConnectionStrings:RabbitMq"] =
                 $"amqps://guest:guest@127.0.0.1:{_tlsPort.ToString(CultureInfo.InvariantCulture)}/{Uri.EscapeDataString(environment.Name)}?cacertfile={Uri.EscapeDataString(_certificates.CaFile)}",
