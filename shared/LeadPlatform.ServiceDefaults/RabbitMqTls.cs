@@ -8,12 +8,17 @@ public static class RabbitMqTls
 {
     /// <summary>
     /// Accepts a node's certificate only when it names the host connected to and chains to the CA in
-    /// <paramref name="caFile"/> (PEM), ignoring the machine's CA store; no revocation check (private CAs rarely
+    /// <paramref name="caFile"/> (PEM; several CAs in it are all trusted, for a CA rotation), ignoring the machine's CA store; no revocation check (private CAs rarely
     /// publish one).
     /// </summary>
     public static RemoteCertificateValidationCallback TrustOnly(string caFile)
     {
-        var authority = X509Certificate2.CreateFromPemFile(caFile);
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(caFile);
+        if (authorities.Count == 0)
+        {
+            throw new InvalidOperationException($"cacertfile {caFile} holds no PEM certificate");
+        }
         return (_, certificate, _, errors) =>
         {
             if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
@@ -23,7 +28,7 @@ public static class RabbitMqTls
             }
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             using var presented = new X509Certificate2(certificate);
             return chain.Build(presented);
