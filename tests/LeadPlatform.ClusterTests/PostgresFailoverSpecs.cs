@@ -46,8 +46,8 @@ public class PostgresFailoverSpecs
         var submissions = await _rig.StreamAsync("pg-failover", async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
+            killedAt = DateTimeOffset.UtcNow; // before the kill: answers to requests it breaks come back while it runs
             await _pair.KillPrimaryAsync();
-            killedAt = DateTimeOffset.UtcNow;
             // What an operator or Patroni does: notice, then promote.
             await Task.Delay(TimeSpan.FromSeconds(3));
             await _pair.PromoteStandbyAsync();
@@ -57,7 +57,7 @@ public class PostgresFailoverSpecs
             Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
         Assert.That(submissions.Any(s => s.Status == HttpStatusCode.ServiceUnavailable && s.At >= killedAt), Is.True,
             "no 503 while there was no primary");
-        Assert.That(submissions.Where(s => s.Status == HttpStatusCode.ServiceUnavailable).All(s => s.At >= killedAt && s.At <= promotedAt.AddSeconds(15)),
+        Assert.That(submissions.Where(s => s.Status == HttpStatusCode.ServiceUnavailable).All(s => s.At >= killedAt && s.At <= promotedAt.AddSeconds(20)),
             Is.True, "a 503 outside the switch");
         Assert.That(submissions.Any(s => s.Status == HttpStatusCode.Accepted && s.At > promotedAt.AddSeconds(3)), Is.True,
             "intake did not carry on on the promoted standby");

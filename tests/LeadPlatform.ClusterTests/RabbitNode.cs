@@ -59,8 +59,24 @@ public sealed class RabbitNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Starts the node on its data directory; returns once AMQP and the management API answer (bounded).</summary>
+    /// <summary>
+    /// Starts the node on its data directory; returns once AMQP and the management API answer (bounded). A node that
+    /// exits while starting is started once more: on a loaded machine a boot step now and then gives up early.
+    /// </summary>
     public async Task StartAsync(TimeSpan? within = null)
+    {
+        Launch();
+        if (await ServeOrExitAsync(within ?? TimeSpan.FromSeconds(150)) == Outcome.Exited)
+        {
+            await TestContext.Progress.WriteLineAsync($"{NodeName} exited while starting; starting it again. {Tail()}");
+            _server!.Dispose();
+            _server = null;
+            Launch();
+        }
+        await WaitUntilServingAsync(within ?? TimeSpan.FromSeconds(150));
+    }
+
+    private void Launch()
     {
         var info = new ProcessStartInfo(Path.Combine(Scripts, "rabbitmq-server"))
         {
@@ -79,27 +95,54 @@ public sealed class RabbitNode : IAsyncDisposable
         _server.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
-        await WaitUntilServingAsync(within ?? TimeSpan.FromSeconds(150));
+    }
+
+    /// <summary>The last lines the node printed, for failure messages (its directory is removed on dispose).</summary>
+    private string Tail()
+    {
+        try
+        {
+            return "Last output: " + string.Join(" | ", File.ReadLines(OutputFile).Where(l => l.Trim().Length > 0).TakeLast(8));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>Waits until the node serves AMQP and its management API (after a start, or after a pause ends).</summary>
     public async Task WaitUntilServingAsync(TimeSpan within)
     {
+        switch (await ServeOrExitAsync(within))
+        {
+            case Outcome.Exited:
+                Assert.Fail($"RabbitMQ node {NodeName} exited with {_server!.ExitCode}. {HowToFix} {Tail()}");
+                break;
+            case Outcome.TimedOut:
+                Assert.Fail($"RabbitMQ node {NodeName} did not serve within {within.TotalSeconds:0} s. {Tail()}");
+                break;
+        }
+    }
+
+    private enum Outcome { Serving, Exited, TimedOut }
+
+    private async Task<Outcome> ServeOrExitAsync(TimeSpan within)
+    {
         using var management = ManagementClient();
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
-            if (_server is { HasExited: true } exited)
+            if (_server is { HasExited: true })
             {
-                Assert.Fail($"RabbitMQ node {NodeName} exited with {exited.ExitCode}. {HowToFix} Output: {OutputFile}, logs: {_dir}/log");
+                return Outcome.Exited;
             }
             if (await ServingAsync(management))
             {
-                return;
+                return Outcome.Serving;
             }
             await Task.Delay(250);
         }
-        Assert.Fail($"RabbitMQ node {NodeName} did not serve within {within.TotalSeconds:0} s. Output: {OutputFile}, logs: {_dir}/log");
+        return Outcome.TimedOut;
     }
 
     /// <summary>Whether the node currently accepts AMQP connections and answers its management API.</summary>
