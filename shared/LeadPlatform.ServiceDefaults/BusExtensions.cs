@@ -1,3 +1,4 @@
+using System.Net.Security;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -60,7 +61,17 @@ public static class BusExtensions
             h.Password(address.Password);
             if (address.UsesTls)
             {
-                h.UseSsl(s => s.ServerName = host.Trim('[', ']'));
+                h.UseSsl(s =>
+                {
+                    s.ServerName = host.Trim('[', ']');
+                    // MassTransit accepts an untrusted chain by default (any self-signed certificate naming the host):
+                    // the chain must lead to the machine's CAs, or to the cacertfile CA below.
+                    s.EnforcePolicyErrors(SslPolicyErrors.RemoteCertificateChainErrors);
+                    if (address.CaCertificateFile is { } caFile)
+                    {
+                        s.CertificateValidationCallback = RabbitMqTls.TrustOnly(caFile);
+                    }
+                });
             }
             if (address.Nodes.Count > 1)
             {

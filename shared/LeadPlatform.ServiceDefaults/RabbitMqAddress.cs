@@ -6,9 +6,15 @@ namespace LeadPlatform.ServiceDefaults;
 /// <c>ConnectionStrings:RabbitMq</c>: an AMQP URI whose host part may list several nodes of a RabbitMQ cluster,
 /// comma-separated, e.g. <c>amqp://user:pass@rabbit-0:5672,rabbit-1:5672,rabbit-2:5672/vhost</c>. A service
 /// connects to one of them and, when that node goes away, reconnects to any other. One node is the usual URI.
+/// With <c>amqps://</c>, the query parameter <c>cacertfile</c> (as in RabbitMQ's URI spec) names a PEM file of the CA
+/// that signed the nodes' certificates, trusted instead of the machine's CA store:
+/// <c>amqps://user:pass@rabbit-0:5671/vhost?cacertfile=/etc/leadplatform/rabbitmq-ca.pem</c>.
 /// </summary>
 public sealed record RabbitMqAddress(string Scheme, string UserName, string Password, IReadOnlyList<(string Host, int Port)> Nodes, string VirtualHost)
 {
+    /// <summary>The <c>cacertfile</c> query parameter: a PEM CA file to trust for TLS, or null for the machine's store.</summary>
+    public string? CaCertificateFile { get; init; }
+
     public const int DefaultPort = 5672;
     public const int DefaultTlsPort = 5671;
 
@@ -23,7 +29,8 @@ public sealed record RabbitMqAddress(string Scheme, string UserName, string Pass
             throw new FormatException("ConnectionStrings:RabbitMq must look like amqp://user:pass@host[:port][,host[:port]...]/vhost");
         }
         var scheme = connectionString[..schemeEnd];
-        var rest = connectionString[(schemeEnd + 3)..];
+        var query = connectionString.IndexOf('?', StringComparison.Ordinal);
+        var rest = connectionString[(schemeEnd + 3)..(query < 0 ? connectionString.Length : query)];
         var slash = rest.IndexOf('/');
         var authority = slash < 0 ? rest : rest[..slash];
         var vhost = slash < 0 ? "" : Uri.UnescapeDataString(rest[(slash + 1)..]);
@@ -39,8 +46,18 @@ public sealed record RabbitMqAddress(string Scheme, string UserName, string Pass
         return new RabbitMqAddress(scheme,
             credentials[0].Length > 0 ? Uri.UnescapeDataString(credentials[0]) : "guest",
             credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "guest",
-            nodes, vhost.Length == 0 ? "/" : vhost);
+            nodes, vhost.Length == 0 ? "/" : vhost)
+        {
+            CaCertificateFile = query < 0 ? null : QueryValue(connectionString[(query + 1)..], "cacertfile"),
+        };
     }
+
+    private static string? QueryValue(string query, string name) => query
+        .Split('&', StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => p.Split('=', 2))
+        .Where(p => p.Length == 2 && p[0].Equals(name, StringComparison.OrdinalIgnoreCase))
+        .Select(p => Uri.UnescapeDataString(p[1]))
+        .FirstOrDefault();
 
     private static (string Host, int Port) ParseNode(string node, int defaultPort)
     {

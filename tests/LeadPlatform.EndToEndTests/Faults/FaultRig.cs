@@ -33,11 +33,16 @@ public sealed class FaultRig : IAsyncDisposable
     public SandboxClient Sandbox => Platform.SandboxApi;
     public IsolatedEnvironment Environment => Platform.Environment;
 
+    /// <summary>The configuration the rig's services got, to start more instances of them.</summary>
+    public Dictionary<string, string?> Connections { get; private set; } = [];
+
     /// <summary>
     /// On the shared servers, every service behind the proxies; or, given <paramref name="servers"/> (private servers
-    /// the test stops and kills itself), connected to them directly.
+    /// the test stops and kills itself), connected to them directly. <paramref name="overrides"/> replace settings
+    /// (e.g. a cluster's broker addresses, which name the environment's virtual host).
     /// </summary>
-    public static async Task<FaultRig> StartAsync(string purpose = "faults", ServerEndpoints? servers = null)
+    public static async Task<FaultRig> StartAsync(string purpose = "faults", ServerEndpoints? servers = null,
+        Func<IsolatedEnvironment, IDictionary<string, string?>>? overrides = null)
     {
         var platform = servers is null ? await ProcessPlatform.CreateAsync(purpose) : await ProcessPlatform.CreateAsync(purpose, servers);
         var target = servers ?? ServerEndpoints.Shared;
@@ -47,6 +52,11 @@ public sealed class FaultRig : IAsyncDisposable
         var rig = new FaultRig { Platform = platform, Rabbit = rabbit, Postgres = postgres };
         var connections = servers is null ? rig.ProxiedConnections() : platform.Environment.ServiceConfiguration();
         connections["RabbitMq:Management"] = target.RabbitManagement;
+        foreach (var (key, value) in overrides?.Invoke(platform.Environment) ?? new Dictionary<string, string?>())
+        {
+            connections[key] = value;
+        }
+        rig.Connections = connections;
         await platform.StartSandboxAsync();
         await platform.StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion", connections);
         await platform.StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", connections);
