@@ -15,6 +15,9 @@ namespace LeadPlatform.Disposition;
 /// </summary>
 public static class MappingEndpoints
 {
+    /// <summary>The saved mapping and how many waiting entries took it.</summary>
+    public sealed record MapOutcome(string IntegrationId, string Kind, string Raw, string Value, int Applied);
+
     public sealed record MapRequest
     {
         public string? IntegrationId { get; init; }
@@ -36,6 +39,7 @@ public static class MappingEndpoints
     {
         app.MapPost("/v1/dispositions/unmapped/map", MapAsync).RequireRole(AdminRole.Operator)
             .Accepts<MapRequest>("application/json")
+            .Produces<MapOutcome>().ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Maps a raw status or activity type of one integration to a common value: saved into the integration's "
                 + "mapping, and the entries waiting with that raw value take it (X-Admin-Key, operator). "
                 + "Body: { integrationId, kind: status|activity, raw, value }. Answers { ..., applied }.");
@@ -83,7 +87,7 @@ public static class MappingEndpoints
             return Problems.Field("integrationId", "No such integration");
         }
         var applied = await ApplyWaitingAsync(dataSource, publish, integration, body.Kind!, body.Raw!, value!, ct);
-        return Results.Ok(new { integrationId = integration.Id, kind = body.Kind, raw = body.Raw, value, applied });
+        return Results.Ok(new MapOutcome(integration.Id, body.Kind!, body.Raw!, value!, applied));
     }
 
     /// <summary>The integration's unmapped entries whose raw value the new mapping covers take its value, once.</summary>

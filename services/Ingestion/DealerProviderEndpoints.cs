@@ -14,10 +14,13 @@ public static class DealerProviderEndpoints
     {
         var admin = app.MapGroup("/v1/dealer-providers").AddEndpointFilter(IntegrationAdminEndpoints.RequireAdminKey).WithTags("Dealer providers");
         admin.MapGet("/", async (DealerProviderCatalog catalog, CancellationToken ct) =>
-            Results.Ok((await catalog.AllAsync(ct)).Values.OrderBy(p => p.Id, StringComparer.Ordinal)));
+            Results.Ok((await catalog.AllAsync(ct)).Values.OrderBy(p => p.Id, StringComparer.Ordinal)))
+            .Produces<IReadOnlyList<DealerProvider>>().WithSummary("Every dealer CRM provider (shipped, or as edited)");
         admin.MapGet("/{id}", async (string id, DealerProviderCatalog catalog, CancellationToken ct) =>
-            await catalog.FindAsync(id, ct) is { } found ? Results.Ok(found) : Problems.Status(404, $"Dealer provider {id} not found"));
-        admin.MapPut("/{id}", PutAsync).ProducesValidationProblem();
+            await catalog.FindAsync(id, ct) is { } found ? Results.Ok(found) : Problems.Status(404, $"Dealer provider {id} not found"))
+            .Produces<DealerProvider>().ProducesProblems(StatusCodes.Status404NotFound).WithSummary("One dealer CRM provider");
+        admin.MapPut("/{id}", PutAsync).DocumentsBody(typeof(DealerProvider), "application/json")
+            .Produces<DealerProvider>().ProducesValidationProblem().WithSummary("Create or replace a dealer CRM provider (overrides the shipped entry)");
     }
 
     private static async Task<IResult> PutAsync(string id, HttpRequest request, DealerProviderCatalog catalog, CancellationToken ct)

@@ -16,6 +16,8 @@ public static class DealerPushEndpoint
     {
         app.MapPost("/v1/dispositions/{integrationId}/dealer", PushAsync)
             .WithSummary("A dealer CRM pushes statuses and activities of a lead it received by ADF, signed with the integration's secret")
+            .DocumentsBody(typeof(DealerPushReader.Payload), "application/json")
+            .Produces<DispositionResponses.PushOutcome>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

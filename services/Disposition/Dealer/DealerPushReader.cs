@@ -14,7 +14,8 @@ public static class DealerPushReader
     /// <summary>One dealer event: the pipeline's event, plus how the dealer named the lead (tried in order).</summary>
     public sealed record DealerEvent(DispositionEvent Event, Guid? LeadId, string? CrmRecordId, string? Email);
 
-    private sealed class Payload
+    /// <summary>One pushed dealer event (a body is one of these or an array of them).</summary>
+    public sealed class Payload
     {
         public string? EventId { get; init; }
         public string? LeadId { get; init; }
@@ -26,7 +27,7 @@ public static class DealerPushReader
         public DateTimeOffset? OccurredAt { get; init; }
     }
 
-    private sealed class ActivityPayload
+    public sealed class ActivityPayload
     {
         public string? Type { get; init; }
         public string? Details { get; init; }

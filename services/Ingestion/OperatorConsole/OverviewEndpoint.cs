@@ -21,7 +21,14 @@ public static class OverviewEndpoint
         public long Failed { get; init; }
     }
 
-    private sealed record Latency
+    /// <summary>The answer of <c>GET /v1/admin/overview</c>.</summary>
+    public sealed record Overview(IReadOnlyList<OverviewHour> Hours, Latency DeliveryLatency, OverviewOutbox Outbox);
+
+    public sealed record OverviewHour(DateTimeOffset At, long Accepted, long Delivered, long Failed);
+
+    public sealed record OverviewOutbox(long Backlog, double OldestAgeSeconds);
+
+    public sealed record Latency
     {
         public long Deliveries { get; init; }
         public double? P50Seconds { get; init; }
@@ -31,6 +38,7 @@ public static class OverviewEndpoint
     public static void MapOverview(this WebApplication app) =>
         app.MapGet("/v1/admin/overview", OverviewAsync).RequireRole(AdminRole.Viewer)
             .WithTags("Operations")
+            .Produces<Overview>().ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Leads accepted, delivered and failed per hour (hours, default 24), acceptance-to-delivery p50/p99, outbox backlog (X-Admin-Key, viewer)");
 
     private static async Task<IResult> OverviewAsync(int? hours, OutboxBacklog backlog, NpgsqlDataSource dataSource, CancellationToken ct)
@@ -68,11 +76,9 @@ public static class OverviewEndpoint
         var hourly = await connection.QueryAsync<Hour>(new CommandDefinition(hourlySql, new { hours = window }, cancellationToken: ct));
         var latency = await connection.QuerySingleAsync<Latency>(new CommandDefinition(latencySql, new { hours = window }, cancellationToken: ct));
         var outbox = await backlog.SampleAsync(ct);
-        return Results.Ok(new
-        {
-            hours = hourly.Select(h => new { at = new DateTimeOffset(DateTime.SpecifyKind(h.At, DateTimeKind.Utc)), h.Accepted, h.Delivered, h.Failed }),
-            deliveryLatency = latency,
-            outbox = new { outbox.Backlog, outbox.OldestAgeSeconds },
-        });
+        return Results.Ok(new Overview(
+            hourly.Select(h => new OverviewHour(new DateTimeOffset(DateTime.SpecifyKind(h.At, DateTimeKind.Utc)), h.Accepted, h.Delivered, h.Failed)).ToList(),
+            latency,
+            new OverviewOutbox(outbox.Backlog, outbox.OldestAgeSeconds)));
     }
 }

@@ -9,26 +9,29 @@ namespace LeadPlatform.Ingestion.Webhooks;
 /// </summary>
 public static class WebhookEndpoints
 {
+    /// <summary>The answer of a replay: the delivery, due again now.</summary>
+    public sealed record ReplayScheduled(Guid SubscriptionId, long DeliveryId);
+
     public sealed record NewSubscription(string? Url, IReadOnlyList<string>? EventTypes, string? Source);
 
     public static void MapWebhooks(this WebApplication app)
     {
         var webhooks = app.MapGroup("/v1/webhooks").AddEndpointFilter(ApiKeyFilter.RequireApiKey).WithTags("Webhooks");
-        webhooks.MapPost("", CreateAsync)
+        webhooks.MapPost("", CreateAsync).DocumentsBody(typeof(NewSubscription), "application/json")
             .Produces<WebhookSubscription>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Subscribe a URL to lead events of the caller's source; the answer shows the signing secret, once");
         webhooks.MapGet("", ListAsync)
-            .Produces<IReadOnlyList<WebhookSubscription>>().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Produces<IReadOnlyList<WebhookSubscription>>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("The caller's subscriptions (an operator: every source's, or ?source=)");
         webhooks.MapDelete("/{id:guid}", DeleteAsync)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delete a subscription and its deliveries");
         webhooks.MapGet("/{id:guid}/deliveries", DeliveriesAsync)
-            .Produces<IReadOnlyList<WebhookDelivery>>().ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces<IReadOnlyList<WebhookDelivery>>().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The newest events of a subscription and how their sending went (?limit=, at most 500)");
         webhooks.MapPost("/{id:guid}/deliveries/{deliveryId:long}/replay", ReplayAsync)
-            .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces<ReplayScheduled>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Send an event again now, with the same webhook-id");
     }
 
@@ -104,7 +107,7 @@ public static class WebhookEndpoints
             return refusal;
         }
         return await subscriptions.FindAsync(id, scope, ct) is not null && await subscriptions.ReplayAsync(id, deliveryId, ct)
-            ? Results.Accepted()
+            ? Results.Accepted(value: new ReplayScheduled(id, deliveryId))
             : Problems.Status(StatusCodes.Status404NotFound, $"Delivery {deliveryId} of subscription {id} not found");
     }
 
