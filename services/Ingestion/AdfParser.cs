@@ -104,7 +104,7 @@ public static class AdfParser
             },
             Vehicle = vehicle,
             Vehicles = vehicles.Count > 0 ? vehicles : null,
-            Comments = customer is null ? null : Text(Child(customer, "comments")),
+            Comments = customer is null ? null : Comment(Child(customer, "comments")),
             CustomFields = custom.Count > 0 ? custom : null,
         };
     }
@@ -120,7 +120,7 @@ public static class AdfParser
         Condition = Attr(vehicle, "status")?.ToLowerInvariant(),
         Interest = Attr(vehicle, "interest")?.ToLowerInvariant(),
         Odometer = Digits(Text(Child(vehicle, "odometer"))),
-        Comments = Text(Child(vehicle, "comments")),
+        Comments = Comment(Child(vehicle, "comments")),
     };
 
     /// <summary>"42,150" or "42150 mi" is 42150.</summary>
@@ -184,4 +184,11 @@ public static class AdfParser
     private static string? Attr(XElement element, string name) =>
         element.Attributes().FirstOrDefault(a => string.Equals(a.Name.LocalName, name, StringComparison.OrdinalIgnoreCase))?.Value;
     private static string? Text(XElement? element) => element?.Value.Trim() is { Length: > 0 } text ? text : null;
+
+    /// <summary>
+    /// Free-text comments cut to the lead's text limit: vendors' templates paste whole chat transcripts there, and a
+    /// vendor refused for a long comment loses the lead (it rarely resends).
+    /// </summary>
+    private static string? Comment(XElement? element) =>
+        Text(element) is { Length: > LeadValidator.MaxText } text ? text[..(LeadValidator.MaxText - 1)] + "…" : Text(element);
 }

@@ -6,7 +6,7 @@ namespace LeadPlatform.Ingestion;
 /// <summary>What a lead must carry to be accepted; errors keyed by the JSON path of the field.</summary>
 public static class LeadValidator
 {
-    private const int MaxText = 500;
+    internal const int MaxText = 500;
     /// <summary>Source and source lead id together must fit one btree index entry (2,704 bytes) in any script.</summary>
     private const int MaxSource = 100;
     private const int MaxVehicles = 20;

@@ -44,6 +44,21 @@ public class AdfParserSpecs
     }
 
     [Test]
+    public void A_comment_longer_than_the_text_limit_is_cut_to_it_and_the_lead_kept()
+    {
+        var transcript = string.Concat(Enumerable.Repeat("Visitor asked about slip fees and winter storage. ", 40));
+        var lead = Parse($"""
+            <?adf version="1.0"?><adf><prospect><customer><contact><name part="full">Ann Lee</name><email>ann@example.com</email>
+            </contact><comments>{transcript}</comments></customer>
+            <vehicle><make>Boston Whaler</make><comments>{transcript}</comments></vehicle></prospect></adf>
+            """).Single();
+
+        Assert.That(lead.Comments, Has.Length.EqualTo(500).And.StartWith("Visitor asked about slip fees").And.EndWith("…"));
+        Assert.That(lead.Vehicle!.Comments, Has.Length.LessThanOrEqualTo(500));
+        Assert.That(LeadValidator.Validate(lead with { AccountId = "harbor-marine" }), Is.Empty);
+    }
+
+    [Test]
     public void Tolerates_upper_case_full_names_unknown_phone_types_and_CDATA()
     {
         var lead = Parse("""
