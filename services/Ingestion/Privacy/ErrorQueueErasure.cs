@@ -17,7 +17,8 @@ public sealed class ErrorQueueErasure(ErrorQueues queues, IConfiguration configu
 {
     public const string Store = "error-queues";
 
-    private readonly Uri _amqp = new(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq);
+    // The first node, as ErrorQueues does: the connection string may list a cluster's nodes.
+    private readonly Uri _amqp = RabbitMqAddress.Parse(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq).NodeUris[0];
 
     public async Task<Dictionary<string, int>> EraseAsync(IReadOnlyList<string> terms, CancellationToken ct)
     {
