@@ -28,10 +28,18 @@ if [ ! -s "$admin_keys" ] || [ ! -s "$LP_RUN/admin-key" ]; then
   echo "up: generated an admin key for this machine"
 fi
 chmod 600 "$admin_keys" "$LP_RUN/admin-key"
-# Credentials at rest are encrypted under this key (docs/security.md): one random key per machine.
-[ -s "$LP_RUN/data-protection.key" ] || (umask 077; head -c 48 /dev/urandom | base64 -w0 >"$LP_RUN/data-protection.key")
-export DataProtection__Key="$(cat "$LP_RUN/data-protection.key")"
-echo "up: credentials encrypted at rest under the key in $LP_RUN/data-protection.key"
+# Credentials at rest are encrypted under this key (docs/security.md): one random key per machine, kept beside the
+# machine's database rather than in this checkout, so a second checkout can read what the first one stored.
+dp_dir="${LP_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/leadplatform}"
+dp_key="$dp_dir/data-protection.key"
+mkdir -p "$dp_dir" && chmod 700 "$dp_dir"
+if [ ! -s "$dp_key" ]; then
+  if [ -s "$LP_RUN/data-protection.key" ]; then cp "$LP_RUN/data-protection.key" "$dp_key"   # kept there before
+  else (umask 077; head -c 48 /dev/urandom | base64 -w0 >"$dp_key"); fi
+fi
+chmod 600 "$dp_key"
+export DataProtection__Key="$(cat "$dp_key")"
+echo "up: credentials encrypted at rest under the key in $dp_key"
 # No mail server on a fresh machine: the sandbox runs a mail sink on 127.0.0.1:2525 and the notification email goes
 # there (read it back at http://127.0.0.1:5070/sandbox/mail). Set these to use a real SMTP server instead.
 export Sandbox__Mail__Port="${Sandbox__Mail__Port:-2525}"

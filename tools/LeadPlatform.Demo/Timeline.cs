@@ -48,8 +48,10 @@ public static class Timeline
         while (true)
         {
             using var response = await sandbox.PostAsJsonAsync(path, change);
-            var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-            var status = answer.TryGetProperty("statusCode", out var code) ? code.GetInt32() : (int)response.StatusCode;
+            var text = await response.Content.ReadAsStringAsync();
+            // The sandbox relays the platform's answer as JSON; anything else (a plain-text error) is shown as it came.
+            var answer = text.TrimStart().StartsWith('{') ? JsonDocument.Parse(text).RootElement : JsonSerializer.SerializeToElement(text);
+            var status = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("statusCode", out var code) ? code.GetInt32() : (int)response.StatusCode;
             if (status is >= 200 and < 300)
             {
                 return;
