@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace LeadPlatform.Demo;
@@ -47,7 +48,9 @@ public static class Timeline
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            using var response = await sandbox.PostAsJsonAsync(path, change);
+            // With Content-Length: the sandbox, like some CRM gateways, refuses chunked bodies (411).
+            using var body = new StringContent(JsonSerializer.Serialize(change, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
+            using var response = await sandbox.PostAsync(path, body);
             var text = await response.Content.ReadAsStringAsync();
             // The sandbox relays the platform's answer as JSON; anything else (a plain-text error) is shown as it came.
             var answer = text.TrimStart().StartsWith('{') ? JsonDocument.Parse(text).RootElement : JsonSerializer.SerializeToElement(text);
