@@ -5,7 +5,8 @@
 #
 # Called by build/infra.sh (vhost "/"); build/up.sh hands each service its user (lp_broker_uri in build/services.sh).
 # Usage: build/broker-users.sh [vhost]   (default "/"; management API at RMQ_MGMT, admin RMQ_ADMIN_USER/PASS)
-# Passwords are generated once and kept in .run/broker-users.env (mode 600); re-running keeps them.
+# Passwords are generated once and kept in $LP_STATE_DIR/broker-users.env (build/services.sh: one file per machine, as
+# the broker is; mode 600); re-running keeps them.
 # BROKER_USER_PREFIX (default "lp-") and BROKER_USERS_ENV (the passwords file) let tests make users of their own.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ VHOST="${1:-/}"
 MGMT="${RMQ_MGMT:-http://127.0.0.1:15672}"
 ADMIN="${RMQ_ADMIN_USER:-guest}:${RMQ_ADMIN_PASS:-guest}"
 PREFIX="${BROKER_USER_PREFIX:-lp-}"
-ENV_FILE="${BROKER_USERS_ENV:-$REPO_ROOT/.run/broker-users.env}"
+ENV_FILE="${BROKER_USERS_ENV:-$(source "$REPO_ROOT/build/services.sh" && echo "$LP_BROKER_USERS_ENV")}"
 mkdir -p "$(dirname "$ENV_FILE")"
 touch "$ENV_FILE" && chmod 600 "$ENV_FILE"
 vhost_enc="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$VHOST")"

@@ -359,7 +359,7 @@ pg_tune() { # raise max_connections to PG_MAX_CONNECTIONS when lower (needs a re
 # One broker user per service on vhost "/" (docs/security.md, "Broker users"); build/up.sh hands them out.
 broker_users() {
   "$REPO_ROOT/build/broker-users.sh" / >>"$LOG" 2>&1 || die "build/broker-users.sh failed (see $LOG)"
-  log "broker users per service: passwords in $RUN_DIR/broker-users.env"
+  log "broker users per service: passwords in $(source "$REPO_ROOT/build/services.sh" && echo "$LP_BROKER_USERS_ENV")"
 }
 
 # --- main -------------------------------------------------------------------

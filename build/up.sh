@@ -30,9 +30,8 @@ fi
 chmod 600 "$admin_keys" "$LP_RUN/admin-key"
 # Credentials at rest are encrypted under this key (docs/security.md): one random key per machine, kept beside the
 # machine's database rather than in this checkout, so a second checkout can read what the first one stored.
-dp_dir="${LP_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/leadplatform}"
-dp_key="$dp_dir/data-protection.key"
-mkdir -p "$dp_dir" && chmod 700 "$dp_dir"
+dp_key="$LP_STATE_DIR/data-protection.key"
+mkdir -p "$LP_STATE_DIR" && chmod 700 "$LP_STATE_DIR"
 if [ ! -s "$dp_key" ]; then
   if [ -s "$LP_RUN/data-protection.key" ]; then cp "$LP_RUN/data-protection.key" "$dp_key"   # kept there before
   else (umask 077; head -c 48 /dev/urandom | base64 -w0 >"$dp_key"); fi
