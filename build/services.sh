@@ -16,7 +16,7 @@ LP_CONFIGURATION=${LP_CONFIGURATION:-Release}
 LP_RUN=${LP_RUN:-.run}
 # What belongs to the machine's broker and database rather than to one checkout (the data-protection key, the broker
 # users' passwords), so a second checkout on the machine works with what the first one set up.
-LP_STATE_DIR=${LP_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/leadplatform}
+LP_STATE_DIR=${LP_STATE_DIR:-${XDG_STATE_HOME:-${HOME:-/var/tmp}/.local/state}/leadplatform}
 LP_BROKER_USERS_ENV="$LP_STATE_DIR/broker-users.env"
 # The GC's gen0 budget. .NET sizes it from the CPU's L3 cache; where the machine does not report its caches (this
 # kind of VM: no /sys/devices/system/cpu/cpu0/cache) it falls back to ~2 MB, a gen0 collection every few leads: the
