@@ -1,0 +1,41 @@
+using Dapper;
+using LeadPlatform.Contracts;
+using MassTransit;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion.ReadModel;
+
+/// <summary>Keeps each lead's delivery view (state, attempts, CRM record ids, last error) and current status.</summary>
+public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView deliveredView)
+    : IConsumer<LeadDelivered>, IConsumer<LeadDeliveryFailed>, IConsumer<LeadStatusChanged>
+{
+    public Task Consume(ConsumeContext<LeadDelivered> context) => deliveredView.RecordAsync(context.Message, context.CancellationToken);
+
+    public async Task Consume(ConsumeContext<LeadDeliveryFailed> context)
+    {
+        const string sql = """
+            update ingestion.lead_delivery
+               set state = 'failed', attempts = @Attempts, last_error = @Reason, failed_at = @FailedAt, updated_at = now()
+             where lead_id = @LeadId and integration_id = @IntegrationId and state <> 'delivered'
+            """;
+        var m = context.Message;
+        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason, FailedAt = m.FailedAt.UtcDateTime }, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<LeadStatusChanged> context)
+    {
+        // Out-of-order events: only a later occurrence moves the status.
+        const string sql = """
+            update ingestion.lead set status = @Status, status_at = @OccurredAt
+             where id = @LeadId and @Status is not null and (status_at is null or status_at <= @OccurredAt)
+            """;
+        var m = context.Message;
+        await ExecuteAsync(sql, new { m.LeadId, m.Status, m.OccurredAt }, context.CancellationToken);
+    }
+
+    private async Task ExecuteAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,26 @@
+using LeadPlatform.Contracts;
+using MassTransit;
+using Npgsql;
+
+namespace LeadPlatform.Ingestion.ReadModel;
+
+/// <summary>Opportunities back to the supplier: each <c>LeadOpportunityUpdated</c> onto the lead's read model.</summary>
+public sealed class LeadOpportunityConsumer(LeadOpportunities opportunities) : IConsumer<LeadOpportunityUpdated>
+{
+    public Task Consume(ConsumeContext<LeadOpportunityUpdated> context) => opportunities.RecordAsync(context.Message, context.CancellationToken);
+}
+
+/// <summary>Queue <c>ingestion-lead-opportunity</c>; a database briefly away is retried, not dead-lettered.</summary>
+public sealed class LeadOpportunityConsumerDefinition : ConsumerDefinition<LeadOpportunityConsumer>
+{
+    public LeadOpportunityConsumerDefinition() => EndpointName = "ingestion-lead-opportunity";
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<LeadOpportunityConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<NpgsqlException>();
+            r.Handle<TimeoutException>();
+            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        });
+}
