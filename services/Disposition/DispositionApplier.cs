@@ -122,7 +122,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, DealerProvid
         {
             leadId, kind, source, integrationId = integration.Id, provider, raw = value.Raw,
             value = value.Value, mapped = value.Mapped,
-            details = details is null ? null : JsonSerializer.Serialize(new { details }, JsonDefaults.Options),
+            details = details is null ? null : JsonSerializer.Serialize(new { details }, PlatformJson.Options),
             occurredAt, dedupeKey,
         }, cancellationToken: ct)) > 0;
         if (inserted)
@@ -167,7 +167,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, DealerProvid
         return await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             leadId, source, integrationId = integration.Id, provider = integration.Crm, stage = opportunity.Stage,
-            details = JsonSerializer.Serialize(opportunity, JsonDefaults.Options), occurredAt, dedupeKey,
+            details = JsonSerializer.Serialize(opportunity, PlatformJson.Options), occurredAt, dedupeKey,
         }, cancellationToken: ct)) > 0;
     }
 

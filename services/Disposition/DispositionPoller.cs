@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.Disposition.Adapters;
 using LeadPlatform.Integrations;
 using MassTransit;
@@ -123,7 +124,7 @@ public sealed partial class DispositionPoller(
             }
             using var response = await client.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<Page>(JsonDefaults.Options, ct) ?? new Page(null, null);
+            var body = await response.Content.ReadFromJsonAsync<Page>(PlatformJson.Options, ct) ?? new Page(null, null);
             foreach (var change in body.Changes ?? [])
             {
                 applied += await ApplyChangeAsync(integration, change, publish, ct);

@@ -101,7 +101,7 @@ public sealed class LeadTimelineConsumer(NpgsqlDataSource dataSource)
             """;
         await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
-            leadId, kind, integrationId, provider, details = JsonSerializer.Serialize(details, JsonDefaults.Options), occurredAt, dedupeKey,
+            leadId, kind, integrationId, provider, details = JsonSerializer.Serialize(details, PlatformJson.Options), occurredAt, dedupeKey,
         }, cancellationToken: ct));
     }
 }

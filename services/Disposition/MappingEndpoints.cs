@@ -51,7 +51,7 @@ public static class MappingEndpoints
         MapRequest? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<MapRequest>(request.Body, JsonDefaults.Options, ct);
+            body = await JsonSerializer.DeserializeAsync<MapRequest>(request.Body, PlatformJson.Options, ct);
         }
         catch (JsonException)
         {

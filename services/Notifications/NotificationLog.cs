@@ -48,6 +48,6 @@ public sealed class NotificationLog(NpgsqlDataSource dataSource)
         const string sql = "select message::text as Message from notifications.lead where lead_id = @leadId";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { leadId }, cancellationToken: ct));
-        return json is null ? null : JsonSerializer.Deserialize<LeadConverted>(json, JsonDefaults.Options);
+        return json is null ? null : JsonSerializer.Deserialize<LeadConverted>(json, PlatformJson.Options);
     }
 }

@@ -21,7 +21,7 @@ public sealed class NotifiedLeadRecorder(IntegrationStore integrations, Notifica
             var integration = await integrations.FindAsync(delivery.IntegrationId, ct);
             if (integration is null || integration.SettingsAs<NotificationSettings>().NotificationRecipients.Count > 0)
             {
-                await log.RecordLeadAsync(converted.LeadId, JsonSerializer.Serialize(converted, JsonDefaults.Options), ct);
+                await log.RecordLeadAsync(converted.LeadId, JsonSerializer.Serialize(converted, PlatformJson.Options), ct);
                 return;
             }
         }

@@ -60,7 +60,7 @@ public abstract class ConnectorConformanceSpecs
     protected static string NewPhone() => $"555-{Random.Shared.Next(10_000_000):D7}";
 
     /// <summary>Integration settings from an anonymous object, as they would be saved through the admin API.</summary>
-    protected static JsonElement Settings(object settings) => JsonSerializer.SerializeToElement(settings, JsonDefaults.Options);
+    protected static JsonElement Settings(object settings) => JsonSerializer.SerializeToElement(settings, PlatformJson.Options);
 
     [OneTimeSetUp]
     public async Task StartConnector()

@@ -30,7 +30,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// </summary>
     public Task<LedgerEntry?> EnsureClaimedAsync(LeadConverted message, PlannedDelivery delivery, string? traceParent, TimeSpan lease,
         CancellationToken ct) =>
-        _claims.WriteAsync(new Claim(message, delivery.IntegrationId, delivery.Crm, JsonSerializer.Serialize(message, JsonDefaults.Options),
+        _claims.WriteAsync(new Claim(message, delivery.IntegrationId, delivery.Crm, JsonSerializer.Serialize(message, PlatformJson.Options),
             traceParent, lease), ct);
 
     private sealed record Claim(LeadConverted Message, string IntegrationId, string Crm, string Json, string? TraceParent, TimeSpan Lease);
@@ -112,7 +112,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// </summary>
     public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct, DateTimeOffset? finishedAt = null) =>
         _delivered.WriteAsync(new DeliveredMark(entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, result.Outcome,
-            JsonSerializer.Serialize(result.RecordIds, JsonDefaults.Options), finishedAt), ct);
+            JsonSerializer.Serialize(result.RecordIds, PlatformJson.Options), finishedAt), ct);
 
     private sealed record DeliveredMark(Guid LeadId, string IntegrationId, Guid? LeaseToken, int Tries, string Outcome, string RecordIds,
         DateTimeOffset? FinishedAt);

@@ -29,7 +29,7 @@ public sealed class DeliveryProcessor(
 
     public async Task RunAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
     {
-        var message = entry.Converted ?? JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
+        var message = entry.Converted ?? JsonSerializer.Deserialize<LeadConverted>(entry.Message, PlatformJson.Options)!;
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"deliver {entry.Crm}");
         activity?.SetTag(LeadTags.LeadId, entry.LeadId);
         activity?.SetTag("lead.source", message.Lead.Source);
@@ -155,11 +155,11 @@ public sealed class DeliveryProcessor(
     /// <summary>Publishes the outcome event of a finished delivery whose event never left.</summary>
     public Task RepublishAsync(LedgerEntry entry, IPublishEndpoint publisher, CancellationToken ct)
     {
-        var message = JsonSerializer.Deserialize<LeadConverted>(entry.Message, JsonDefaults.Options)!;
+        var message = JsonSerializer.Deserialize<LeadConverted>(entry.Message, PlatformJson.Options)!;
         var finishedAt = new DateTimeOffset(entry.FinishedAt ?? DateTime.UtcNow, TimeSpan.Zero);
         object outcome = entry.State == LedgerStates.Delivered
             ? DeliveryOutcomes.Delivered(entry,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", JsonDefaults.Options)!,
+                JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", PlatformJson.Options)!,
                 entry.Outcome ?? CrmResult.Created, entry.Attempts, message.AcceptedAt, finishedAt)
             : DeliveryOutcomes.Failed(entry, entry.LastError ?? "unknown", entry.Permanent, entry.Attempts, finishedAt);
         return PublishAsync(publisher, entry, outcome, ct);

@@ -88,7 +88,7 @@ public sealed class LeadUpdatedConsumer(
             await held.MarkAppliedAsync(message.Version, ct);
             return;
         }
-        var recordIds = JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", JsonDefaults.Options)!;
+        var recordIds = JsonSerializer.Deserialize<Dictionary<string, string>>(entry.RecordIds ?? "{}", PlatformJson.Options)!;
         var request = new UpdateRequest(entry.LeadId, message.Lead, integration, recordIds, message.ChangedFields, message.Version);
         try
         {

@@ -56,6 +56,6 @@ public sealed class LedgerErasureConsumer(NpgsqlDataSource dataSource) : IConsum
     }
 
     private static IEnumerable<CrmRecordRef> RecordsOf(Erased row) =>
-        (row.RecordIds is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(row.RecordIds, JsonDefaults.Options) ?? [])
+        (row.RecordIds is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(row.RecordIds, PlatformJson.Options) ?? [])
         .Select(r => new CrmRecordRef { IntegrationId = row.IntegrationId, Crm = row.Crm, RecordKind = r.Key, RecordId = r.Value });
 }

@@ -26,7 +26,7 @@ public sealed class LedgerUpdates(NpgsqlDataSource dataSource)
         {
             leadId,
             integrationId,
-            lead = JsonSerializer.Serialize(lead, JsonDefaults.Options),
+            lead = JsonSerializer.Serialize(lead, PlatformJson.Options),
             version,
         }, cancellationToken: ct)) == 1;
     }

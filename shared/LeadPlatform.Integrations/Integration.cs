@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadPlatform.Contracts;
 
 namespace LeadPlatform.Integrations;
 
@@ -30,7 +31,7 @@ public sealed record Integration
     {
         try
         {
-            return Settings.ValueKind == JsonValueKind.Object ? Settings.Deserialize<T>(JsonDefaults.Options) ?? new T() : new T();
+            return Settings.ValueKind == JsonValueKind.Object ? Settings.Deserialize<T>(PlatformJson.Options) ?? new T() : new T();
         }
         catch (JsonException ex)
         {

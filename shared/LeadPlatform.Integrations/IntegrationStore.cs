@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations.Secrets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -86,10 +87,10 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         integration.Level,
         integration.DealerId,
         integration.OemId,
-        Filter = JsonSerializer.Serialize(integration.Filter, JsonDefaults.Options),
+        Filter = JsonSerializer.Serialize(integration.Filter, PlatformJson.Options),
         Directions = integration.Directions.ToArray(),
         integration.Endpoint,
-        Credentials = JsonSerializer.Serialize(protector.Protect(integration.Credentials), JsonDefaults.Options),
+        Credentials = JsonSerializer.Serialize(protector.Protect(integration.Credentials), PlatformJson.Options),
         Settings = integration.Settings.GetRawText(),
         integration.Enabled,
     };
@@ -152,12 +153,12 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         var rewritten = 0;
         foreach (var (id, plainJson) in rows)
         {
-            var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(plainJson, JsonDefaults.Options) ?? [];
+            var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(plainJson, PlatformJson.Options) ?? [];
             if (stored.Values.All(CredentialProtector.IsProtected))
             {
                 continue;
             }
-            var protectedJson = JsonSerializer.Serialize(protector.Protect(stored), JsonDefaults.Options);
+            var protectedJson = JsonSerializer.Serialize(protector.Protect(stored), PlatformJson.Options);
             rewritten += await connection.ExecuteAsync(new CommandDefinition(update, new { id, protectedJson, plainJson }, cancellationToken: ct));
         }
         _snapshot = null;
@@ -168,7 +169,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
     private IReadOnlyDictionary<string, string> Unprotect(string integrationId, string json)
     {
         var clear = new Dictionary<string, string>();
-        foreach (var (name, stored) in JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonDefaults.Options) ?? [])
+        foreach (var (name, stored) in JsonSerializer.Deserialize<Dictionary<string, string>>(json, PlatformJson.Options) ?? [])
         {
             try
             {
@@ -190,7 +191,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         Level = row.Level,
         DealerId = row.DealerId,
         OemId = row.OemId,
-        Filter = JsonSerializer.Deserialize<IntegrationFilter>(row.Filter, JsonDefaults.Options) ?? new(),
+        Filter = JsonSerializer.Deserialize<IntegrationFilter>(row.Filter, PlatformJson.Options) ?? new(),
         Directions = row.Directions,
         Endpoint = row.Endpoint,
         Credentials = Unprotect(row.Id, row.Credentials),

@@ -1,13 +1,15 @@
+using System.ComponentModel;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using LeadPlatform.Contracts;
 
 namespace LeadPlatform.Integrations;
 
+/// <summary>
+/// Kept for code built against LeadPlatform.Integrations 1.x: the platform's JSON options are
+/// <see cref="PlatformJson.Options"/> in LeadPlatform.Contracts (this is the same instance). Goes with the next major version.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class JsonDefaults
 {
-    /// <summary>camelCase, case-insensitive reads, nulls left out: the platform's JSON everywhere.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static readonly JsonSerializerOptions Options = PlatformJson.Options;
 }

@@ -26,7 +26,7 @@ public static class DealerDemo
             Prospect = new Person { FirstName = "Sam", LastName = "Skipper", Email = $"sam.{runId}@example.com", Phone = "555-0142" },
             Vehicles = [new Vehicle { Year = 2026, Make = "Boston Whaler", Model = "210 Montauk", Interest = "buy", Condition = "new" }],
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/leads") { Content = JsonContent.Create(lead, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/leads") { Content = JsonContent.Create(lead, options: PlatformJson.Options) };
         request.Headers.Add("X-Api-Key", apiKey);
         using var response = await ingestion.SendAsync(request);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.Demo;
 
 // Sends the demo leads to a running platform, prints where each one landed, then has the sandbox CRM push
@@ -12,7 +13,6 @@ string? firstEnquireProspect = null;
 var deliveredLeads = new List<string>();
 var notificationsExpected = 0;
 var runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 var apiKey = Arg("--api-key", "");
 if (apiKey.Length > 0)
 {
@@ -33,7 +33,7 @@ Console.WriteLine();
 Console.WriteLine("Demo leads");
 foreach (var lead in DemoLeads.Create(runId))
 {
-    using var response = await ingestion.PostAsJsonAsync("v1/leads", lead, web);
+    using var response = await ingestion.PostAsJsonAsync("v1/leads", lead, PlatformJson.Options);
     var body = await response.Content.ReadFromJsonAsync<JsonElement>();
     if (!response.IsSuccessStatusCode)
     {

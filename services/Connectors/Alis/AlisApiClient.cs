@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 
 namespace LeadPlatform.Connectors.Alis;
@@ -38,7 +39,7 @@ internal sealed class AlisApiClient(HttpClient http, Integration integration)
     {
         using var response = await SendAuthorizedAsync(() => new HttpRequestMessage(method, new Uri(_base + path))
         {
-            Content = JsonContent.Create(body, options: JsonDefaults.Options),
+            Content = JsonContent.Create(body, options: PlatformJson.Options),
         }, ct);
         await response.EnsureCrmSuccessAsync(Crm, ct);
         return (await response.Content.ReadFromJsonAsync<JsonObject>(ct)) ?? [];

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 
 namespace LeadPlatform.Connectors.Enquire;
@@ -113,7 +114,7 @@ public sealed class EnquireConnector(HttpClient http) : ICrmConnector
         public async Task<JsonObject> SendAsync<T>(HttpMethod method, string path, T body, CancellationToken ct)
         {
             var request = Request(method, path);
-            request.Content = JsonContent.Create(body, options: JsonDefaults.Options);
+            request.Content = JsonContent.Create(body, options: PlatformJson.Options);
             using var response = await http.SendAsync(request, ct);
             await response.EnsureCrmSuccessAsync(Crm, ct);
             return (await response.Content.ReadFromJsonAsync<JsonObject>(ct)) ?? [];

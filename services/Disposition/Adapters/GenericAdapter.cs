@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 
 namespace LeadPlatform.Disposition.Adapters;
@@ -48,7 +49,7 @@ public sealed class GenericAdapter : IDispositionAdapter
             Payload payload;
             try
             {
-                payload = items[i].Deserialize<Payload>(JsonDefaults.Options)!;
+                payload = items[i].Deserialize<Payload>(PlatformJson.Options)!;
             }
             catch (JsonException ex)
             {

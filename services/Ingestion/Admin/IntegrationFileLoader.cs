@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 
 namespace LeadPlatform.Ingestion.Admin;
@@ -65,8 +66,8 @@ public sealed class IntegrationFileLoader(
         await using var file = File.OpenRead(path);
         using var document = await JsonDocument.ParseAsync(file, cancellationToken: ct);
         return document.RootElement.ValueKind == JsonValueKind.Array
-            ? new IntakeFile { Integrations = document.RootElement.Deserialize<List<Integration>>(JsonDefaults.Options) ?? [] }
-            : document.RootElement.Deserialize<IntakeFile>(JsonDefaults.Options) ?? new IntakeFile();
+            ? new IntakeFile { Integrations = document.RootElement.Deserialize<List<Integration>>(PlatformJson.Options) ?? [] }
+            : document.RootElement.Deserialize<IntakeFile>(PlatformJson.Options) ?? new IntakeFile();
     }
 
     private static void Require(string path, string what, Dictionary<string, string[]> errors)

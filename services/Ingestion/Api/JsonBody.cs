@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using LeadPlatform.ServiceDefaults;
 
@@ -22,7 +23,7 @@ public static class JsonBody
         }
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, JsonDefaults.Options);
+            var value = JsonSerializer.Deserialize<T>(body, PlatformJson.Options);
             return value is null
                 ? (null, Problems.Field("body", "The body must be a JSON object"))
                 : (value, null);

@@ -22,7 +22,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
     /// <summary>The accepted (or earlier accepted) lead; null when the idempotency key was used with another body.</summary>
     public async Task<Acceptance?> AcceptAsync(Lead lead, string? idempotencyKey, CancellationToken ct)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(lead, JsonDefaults.Options);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(lead, PlatformJson.Options);
         var hash = BodyHash(payload);
         var deliveries = lead.Conversion == Lead.SalesOptIn ? await router.PlanAsync(lead, ct) : [];
         // A new lead is the common case: insert first, and look for the earlier one only when a unique key says
@@ -34,7 +34,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
             ? new LeadConverted { LeadId = leadId, AcceptedAt = acceptedAt, Lead = sourceNames.Apply(lead), Deliveries = deliveries }
             : null;
         var row = new NewLead(leadId, lead, Encoding.UTF8.GetString(payload), idempotencyKey, hash, acceptedAt, deliveries,
-            message, message is null ? null : JsonSerializer.Serialize(message, JsonDefaults.Options), Activity.Current?.Id);
+            message, message is null ? null : JsonSerializer.Serialize(message, PlatformJson.Options), Activity.Current?.Id);
         if (!await inserts.WriteAsync(row, ct))
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -86,7 +86,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
     }
 
     /// <summary>Of the lead as parsed, so the same lead formatted differently is the same body.</summary>
-    public static string BodyHash(Lead lead) => BodyHash(JsonSerializer.SerializeToUtf8Bytes(lead, JsonDefaults.Options));
+    public static string BodyHash(Lead lead) => BodyHash(JsonSerializer.SerializeToUtf8Bytes(lead, PlatformJson.Options));
 
     private static string BodyHash(byte[] serialized) => Convert.ToHexString(SHA256.HashData(serialized));
 }

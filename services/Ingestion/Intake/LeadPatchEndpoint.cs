@@ -69,7 +69,7 @@ public static class LeadPatchEndpoint
         Lead? lead;
         try
         {
-            lead = LeadUpdates.MergePatch(stored.Lead, patch).Deserialize<Lead>(JsonDefaults.Options);
+            lead = LeadUpdates.MergePatch(stored.Lead, patch).Deserialize<Lead>(PlatformJson.Options);
         }
         catch (JsonException ex)
         {

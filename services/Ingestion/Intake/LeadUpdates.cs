@@ -35,7 +35,7 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxHandoff outbo
         {
             return null;
         }
-        var before = JsonSerializer.Deserialize<Lead>(current.Payload, JsonDefaults.Options)!;
+        var before = JsonSerializer.Deserialize<Lead>(current.Payload, PlatformJson.Options)!;
         // What identifies and routes the lead stays as first accepted (PATCH refuses to change it; a resubmission
         // cannot move the lead to another account or change its conversion).
         lead = lead with { Source = before.Source, SourceLeadId = before.SourceLeadId, AccountId = before.AccountId, Conversion = before.Conversion };
@@ -53,7 +53,7 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxHandoff outbo
         await connection.ExecuteAsync(new CommandDefinition(update, new
         {
             leadId,
-            payload = JsonSerializer.Serialize(lead, JsonDefaults.Options),
+            payload = JsonSerializer.Serialize(lead, PlatformJson.Options),
             hash,
             version,
         }, tx, cancellationToken: ct));
@@ -119,8 +119,8 @@ public sealed class LeadUpdates(NpgsqlDataSource dataSource, OutboxHandoff outbo
     /// <summary>The camelCase paths of the leaves that differ between two leads (arrays compare whole).</summary>
     public static IReadOnlyList<string> ChangedPaths(Lead before, Lead after)
     {
-        var a = Flatten(JsonSerializer.SerializeToNode(before, JsonDefaults.Options));
-        var b = Flatten(JsonSerializer.SerializeToNode(after, JsonDefaults.Options));
+        var a = Flatten(JsonSerializer.SerializeToNode(before, PlatformJson.Options));
+        var b = Flatten(JsonSerializer.SerializeToNode(after, PlatformJson.Options));
         return a.Keys.Union(b.Keys, StringComparer.Ordinal)
             .Where(path => a.GetValueOrDefault(path) != b.GetValueOrDefault(path))
             .Order(StringComparer.Ordinal)

@@ -72,7 +72,7 @@ public sealed class IngestionErasure(NpgsqlDataSource dataSource)
                 ["ingestion.outbox"] = outbox,
             },
             CrmRecords = deliveries.SelectMany(d =>
-                (d.RecordIds is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(d.RecordIds, JsonDefaults.Options) ?? [])
+                (d.RecordIds is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(d.RecordIds, PlatformJson.Options) ?? [])
                 .Select(r => new CrmRecordRef { IntegrationId = d.IntegrationId, Crm = d.Crm, RecordKind = r.Key, RecordId = r.Value })).ToList(),
         };
     }

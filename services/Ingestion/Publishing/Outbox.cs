@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using Npgsql;
 
@@ -26,7 +27,7 @@ public static class Outbox
         {
             messageId,
             messageType = typeof(T).Name,
-            message = JsonSerializer.Serialize(message, JsonDefaults.Options),
+            message = JsonSerializer.Serialize(message, PlatformJson.Options),
             traceParent,
         }, tx, cancellationToken: ct));
         return new OutboxEntry(messageId, message, traceParent);

@@ -152,7 +152,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
             return 0;
         }
         var entries = rows.Select(r => new OutboxEntry(r.MessageId,
-            JsonSerializer.Deserialize(r.Payload, MessageTypes[r.MessageType], JsonDefaults.Options)!, r.TraceParent)).ToList();
+            JsonSerializer.Deserialize(r.Payload, MessageTypes[r.MessageType], PlatformJson.Options)!, r.TraceParent)).ToList();
         await PublishAllAsync(entries, PublishTimeout, ct);
 
         const string done = "update ingestion.outbox set published_at = now() where id = any(@ids)";

@@ -29,7 +29,7 @@ public sealed class DeliveredView(NpgsqlDataSource dataSource)
             leadIds = delivered.Select(m => m.LeadId).ToArray(),
             integrationIds = delivered.Select(m => m.IntegrationId).ToArray(),
             attempts = delivered.Select(m => m.Attempts).ToArray(),
-            recordIds = delivered.Select(m => JsonSerializer.Serialize(m.RecordIds, JsonDefaults.Options)).ToArray(),
+            recordIds = delivered.Select(m => JsonSerializer.Serialize(m.RecordIds, PlatformJson.Options)).ToArray(),
             outcomes = delivered.Select(m => m.Outcome).ToArray(),
         }, cancellationToken: ct));
         return delivered.Select(_ => true).ToList();

@@ -81,7 +81,7 @@ public sealed class WebhookEventConsumer(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
-            eventId, type, leadId, at, data = JsonSerializer.Serialize(data, JsonDefaults.Options),
+            eventId, type, leadId, at, data = JsonSerializer.Serialize(data, PlatformJson.Options),
         }, cancellationToken: context.CancellationToken));
     }
 }

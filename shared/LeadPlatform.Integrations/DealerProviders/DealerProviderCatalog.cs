@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Contracts;
 using Npgsql;
 
 namespace LeadPlatform.Integrations.DealerProviders;
@@ -48,7 +49,7 @@ public sealed class DealerProviderCatalog(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql,
-            new { id = provider.Id, document = JsonSerializer.Serialize(provider, JsonDefaults.Options) }, cancellationToken: ct));
+            new { id = provider.Id, document = JsonSerializer.Serialize(provider, PlatformJson.Options) }, cancellationToken: ct));
     }
 
     /// <summary>The provider an integration names (<c>settings.dealerProvider</c>), or null when it names none.</summary>
@@ -59,7 +60,7 @@ public sealed class DealerProviderCatalog(NpgsqlDataSource dataSource)
             : null;
 
     private static DealerProvider Parse(string json) =>
-        JsonSerializer.Deserialize<DealerProvider>(json, JsonDefaults.Options) ?? throw new JsonException("A dealer provider entry is null");
+        JsonSerializer.Deserialize<DealerProvider>(json, PlatformJson.Options) ?? throw new JsonException("A dealer provider entry is null");
 
     private static Dictionary<string, DealerProvider> LoadShipped()
     {

@@ -200,7 +200,7 @@ public class DeliveryLedgerSpecs
             await connection.ExecuteAsync("""
                 insert into delivery.ledger (lead_id, integration_id, crm, state, message)
                 values (@LeadId, 'i-1', @Crm, 'pending', @Message::jsonb)
-                """, new { message.LeadId, Crm, Message = System.Text.Json.JsonSerializer.Serialize(stored, LeadPlatform.Integrations.JsonDefaults.Options) });
+                """, new { message.LeadId, Crm, Message = System.Text.Json.JsonSerializer.Serialize(stored, LeadPlatform.Contracts.PlatformJson.Options) });
         }
 
         var claim = await ClaimAsync(message, TimeSpan.FromMinutes(1));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using LeadPlatform.Testing;
 using Npgsql;
@@ -26,7 +27,7 @@ public class DispositionDatabaseOutageSpecs
         });
         var leadId = await platform.DeliveredLeadAsync("outage-sf", "salesforce", "00Q-outage-1");
         var body = JsonSerializer.Serialize(new { eventId = "sf-outage-1", leadId, status = "Working - Contacted", occurredAt = DateTimeOffset.UtcNow },
-            JsonDefaults.Options);
+            PlatformJson.Options);
         var before = await platform.StateAsync();
 
         proxy.Cut();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using LeadPlatform.Testing;
 
@@ -52,7 +53,7 @@ public class DispositionSpecs
     [OneTimeTearDown]
     public async Task Stop() => await _platform.DisposeAsync();
 
-    private static string Generic(object payload) => JsonSerializer.Serialize(payload, JsonDefaults.Options);
+    private static string Generic(object payload) => JsonSerializer.Serialize(payload, PlatformJson.Options);
 
     [Test]
     public async Task A_disposition_the_CRM_pushes_by_its_record_id_lands_on_the_lead_timeline()

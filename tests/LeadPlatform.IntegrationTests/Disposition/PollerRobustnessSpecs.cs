@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using LeadPlatform.Testing;
 
@@ -84,7 +85,7 @@ public class PollerRobustnessSpecs
 
         var pushedLead = await _platform.DeliveredLeadAsync("robust-push", "salesforce", $"00Q-{pushEventId}");
         var body = JsonSerializer.Serialize(new { eventId = pushEventId, leadId = pushedLead, status = "Working - Contacted", occurredAt = DateTimeOffset.UtcNow },
-            JsonDefaults.Options);
+            PlatformJson.Options);
         using var pushed = await _platform.PushAsync("robust-push", body, Secret);
         Assert.That(pushed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await pushed.Content.ReadAsStringAsync());
     }

@@ -73,7 +73,7 @@ public partial class LeadCorpusSpecs
         Lead? lead;
         try
         {
-            lead = JsonSerializer.Deserialize<Lead>(text, LeadPlatform.Integrations.JsonDefaults.Options);
+            lead = JsonSerializer.Deserialize<Lead>(text, LeadPlatform.Contracts.PlatformJson.Options);
         }
         catch (JsonException ex)
         {

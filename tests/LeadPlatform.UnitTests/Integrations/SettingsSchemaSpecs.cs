@@ -7,6 +7,7 @@ using LeadPlatform.Connectors.Alis;
 using LeadPlatform.Connectors.Enquire;
 using LeadPlatform.Connectors.HubSpot;
 using LeadPlatform.Connectors.Salesforce;
+using LeadPlatform.Contracts;
 using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
 using LeadPlatform.Notifications;
@@ -54,7 +55,7 @@ public class SettingsSchemaSpecs
     [TestCaseSource(nameof(Crms))]
     public void Every_CRMs_defaults_pass_its_own_schema(string crm)
     {
-        var defaults = JsonSerializer.SerializeToElement(Activator.CreateInstance(SettingsOf[crm]), JsonDefaults.Options);
+        var defaults = JsonSerializer.SerializeToElement(Activator.CreateInstance(SettingsOf[crm]), PlatformJson.Options);
         Assert.That(SettingsSchemas.Validate(crm, defaults), Is.Empty);
     }
 

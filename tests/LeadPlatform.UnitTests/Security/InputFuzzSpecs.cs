@@ -136,7 +136,7 @@ public partial class InputFuzzSpecs
         {
             return 400;
         }
-        var payload = JsonSerializer.Serialize(lead, JsonDefaults.Options);
+        var payload = JsonSerializer.Serialize(lead, PlatformJson.Options);
         Assert.That(payload, Does.Not.Contain("\\u0000"), "PostgreSQL's jsonb refuses NUL");
         Assert.That(UnpairedSurrogate().IsMatch(payload), Is.False, $"PostgreSQL's jsonb refuses unpaired surrogates: {payload}");
         foreach (var column in new[] { lead.Source, lead.SourceLeadId, lead.AccountId, lead.Conversion, idempotencyKey })
