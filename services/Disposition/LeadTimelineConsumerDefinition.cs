@@ -7,5 +7,5 @@ public sealed class LeadTimelineConsumerDefinition : ConsumerDefinition<LeadTime
 {
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<LeadTimelineConsumer> consumerConfigurator, IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000));
+        consumerConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
 }

@@ -22,19 +22,19 @@ public static class ConnectorMetrics
     static ConnectorMetrics() =>
         LeadPlatformTelemetry.Meter.CreateObservableGauge("leadplatform.circuit.open", () =>
             Circuits.Select(c => new Measurement<int>(c.Value,
-                new KeyValuePair<string, object?>("crm", c.Key.Crm),
-                new KeyValuePair<string, object?>("integration.id", c.Key.IntegrationId))));
+                new KeyValuePair<string, object?>(LeadTags.Crm, c.Key.Crm),
+                new KeyValuePair<string, object?>(LeadTags.IntegrationId, c.Key.IntegrationId))));
 
     public static void Delivered(string crm, TimeSpan sinceAcceptance)
     {
-        Succeeded.Add(1, new KeyValuePair<string, object?>("crm", crm));
-        Latency.Record(sinceAcceptance.TotalMilliseconds, new KeyValuePair<string, object?>("crm", crm));
+        Succeeded.Add(1, new KeyValuePair<string, object?>(LeadTags.Crm, crm));
+        Latency.Record(sinceAcceptance.TotalMilliseconds, new KeyValuePair<string, object?>(LeadTags.Crm, crm));
     }
 
     public static void GaveUp(string crm, bool permanent) =>
-        Failed.Add(1, new KeyValuePair<string, object?>("crm", crm), new KeyValuePair<string, object?>("permanent", permanent));
+        Failed.Add(1, new KeyValuePair<string, object?>(LeadTags.Crm, crm), new KeyValuePair<string, object?>("permanent", permanent));
 
-    public static void Retry(string crm) => Retried.Add(1, new KeyValuePair<string, object?>("crm", crm));
+    public static void Retry(string crm) => Retried.Add(1, new KeyValuePair<string, object?>(LeadTags.Crm, crm));
 
     public static void Circuit(string crm, string integrationId, bool open) => Circuits[(crm, integrationId)] = open ? 1 : 0;
 }

@@ -32,10 +32,10 @@ public sealed class DeliveryProcessor(
         var message = entry.Converted ?? JsonSerializer.Deserialize<LeadConverted>(entry.Message, PlatformJson.Options)!;
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"deliver {entry.Crm}");
         activity?.SetTag(LeadTags.LeadId, entry.LeadId);
-        activity?.SetTag("lead.source", message.Lead.Source);
-        activity?.SetTag("account.id", message.Lead.AccountId);
-        activity?.SetTag("integration.id", entry.IntegrationId);
-        activity?.SetTag("crm", entry.Crm);
+        activity?.SetTag(LeadTags.Source, message.Lead.Source);
+        activity?.SetTag(LeadTags.AccountId, message.Lead.AccountId);
+        activity?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
+        activity?.SetTag(LeadTags.Crm, entry.Crm);
         activity?.SetTag("delivery.attempts_before", entry.Attempts);
 
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);

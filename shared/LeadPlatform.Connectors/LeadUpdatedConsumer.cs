@@ -78,7 +78,7 @@ public sealed class LeadUpdatedConsumer(
     {
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"update {entry.Crm}");
         activity?.SetTag(LeadTags.LeadId, entry.LeadId);
-        activity?.SetTag("integration.id", entry.IntegrationId);
+        activity?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
         activity?.SetTag("lead.update_version", message.Version);
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);
         if (integration is null || !integration.Enabled || connector is not ICrmUpdater updater)

@@ -98,7 +98,7 @@ public sealed class SubmitLeadConsumerDefinition : ConsumerDefinition<SubmitLead
         endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.All);
         consumerConfigurator.UseMessageRetry(r =>
         {
-            r.Intervals(200, 1000, 3000);
+            r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
             r.Ignore<LeadRejectedException>();
             // A body that is not a SubmitLead never becomes one: refused at once, not retried.
             r.Ignore<System.Text.Json.JsonException>();

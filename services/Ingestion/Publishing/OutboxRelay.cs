@@ -175,8 +175,8 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         if (entry.Message is LeadConverted converted)
         {
             activity?.SetTag(LeadTags.LeadId, converted.LeadId);
-            activity?.SetTag("lead.source", converted.Lead.Source);
-            activity?.SetTag("account.id", converted.Lead.AccountId);
+            activity?.SetTag(LeadTags.Source, converted.Lead.Source);
+            activity?.SetTag(LeadTags.AccountId, converted.Lead.AccountId);
         }
         await bus.Publish(entry.Message, entry.Message.GetType(), ctx => ctx.MessageId = entry.MessageId, ct);
     }

@@ -17,7 +17,7 @@ public sealed class LeadOpportunityConsumerDefinition : ConsumerDefinition<LeadO
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<LeadOpportunityConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r =>
+        consumerConfigurator.UseMessageRetry(r =>
         {
             r.Handle<NpgsqlException>();
             r.Handle<TimeoutException>();

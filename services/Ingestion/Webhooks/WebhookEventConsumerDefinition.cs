@@ -19,7 +19,7 @@ public sealed class WebhookEventConsumerDefinition : ConsumerDefinition<WebhookE
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<WebhookEventConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r =>
+        consumerConfigurator.UseMessageRetry(r =>
         {
             r.Handle<NpgsqlException>();
             r.Handle<TimeoutException>();
