@@ -127,11 +127,12 @@ PY
 }
 
 # ingestion: publishes LeadConverted, LeadUpdated, EraseLeadData; reads and drains every *_error queue, reads *_skipped (operations,
-# erasure: the management tag lists them); amq.default because a drain republishes to the source queue by name.
+# erasure: the management tag lists them) and the other services' queues (erasure drops an erased person's messages waiting
+# there, QueueErasure.PlatformQueuePrefixes); amq.default because a drain republishes to the source queue by name.
 put_user ingestion management \
   "^(ingestion-.*|$C|$FAULT|$BUS)\$" \
   "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData|ReplayDelivery)|$FAULT|$BUS|amq\.default)\$" \
-  "^(ingestion-.*|.*_error|.*_skipped|$C|$FAULT|$BUS)\$"
+  "^(ingestion-.*|connector-.*|delivery-.*|disposition-.*|notifications-.*|.*_error|.*_skipped|$C|$FAULT|$BUS)\$"
 # each connector: its own queue, the shared delivery-erasure and delivery-replay queues; publishes LeadDelivered, LeadDeliveryFailed.
 for crm in enquire alis salesforce hubspot adf; do
   put_user "connector-$crm" "" \
