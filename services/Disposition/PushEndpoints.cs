@@ -9,7 +9,7 @@ namespace LeadPlatform.Disposition;
 /// <summary><c>POST /v1/dispositions/{integrationId}</c>: a CRM's signed webhook.</summary>
 public static class PushEndpoints
 {
-    public const int MaxBytes = 256 * 1024;
+    public const int MaxBytes = PushAuthentication.MaxBytes;
 
     public static void MapPushEndpoints(this WebApplication app)
     {
@@ -97,17 +97,12 @@ public static class PushEndpoints
     internal static async Task<(Integration Integration, byte[] Body, IResult? Refused)> VerifySignedAsync(
         string integrationId, HttpRequest request, PushAuthentication authentication, TimeProvider clock, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
-        if (body is null)
-        {
-            return (null!, [], Problems.Field("body", $"The body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
-        }
-        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, crm: null, "webhookSecret",
-            (_, secret) => WebhookSignature.Verify(secret,
+        var auth = await authentication.AuthenticateAsync(request, integrationId, crm: null, "webhookSecret",
+            (_, secret, body) => WebhookSignature.Verify(secret,
                 request.Headers[WebhookSignature.TimestampHeader].FirstOrDefault(),
                 request.Headers[WebhookSignature.SignatureHeader].FirstOrDefault(), body, clock.GetUtcNow()),
             Unauthorized, ct);
-        return auth.Integration is { } integration ? (integration, body, null) : (null!, [], auth.Refusal);
+        return auth.Integration is { } integration ? (integration, auth.Body, null) : (null!, [], auth.Refusal);
     }
 
     private static IResult Unauthorized(SignatureCheck check) => Results.Problem(

@@ -36,14 +36,9 @@ public static class HubSpotWebhookEndpoint
         string integrationId, HttpRequest request, PushAuthentication authentication, DispositionIntake intake,
         IPublishEndpoint publish, TimeProvider clock, HubSpotChangeSource hubSpot, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, PushEndpoints.MaxBytes, ct);
-        if (body is null)
-        {
-            return Problems.Field("body", $"The body is larger than {PushEndpoints.MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
-        }
         // Unknown or not HubSpot: answered like a bad signature (PushAuthentication), so ids are not revealed.
-        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, "hubspot", "clientSecret",
-            (known, secret) => HubSpotSignature.Verify(secret, request.Method, known?.SettingsAs<WebhookSettings>().WebhookUrl ?? RequestUri(request), body,
+        var auth = await authentication.AuthenticateAsync(request, integrationId, "hubspot", "clientSecret",
+            (known, secret, body) => HubSpotSignature.Verify(secret, request.Method, known?.SettingsAs<WebhookSettings>().WebhookUrl ?? RequestUri(request), body,
                 request.Headers[HubSpotSignature.TimestampHeader].FirstOrDefault(), request.Headers[HubSpotSignature.SignatureHeader].FirstOrDefault(),
                 clock.GetUtcNow()),
             Unauthorized, ct);
@@ -58,7 +53,7 @@ public static class HubSpotWebhookEndpoint
         JsonElement json;
         try
         {
-            json = JsonDocument.Parse(body).RootElement;
+            json = JsonDocument.Parse(auth.Body).RootElement;
         }
         catch (JsonException ex)
         {

@@ -38,21 +38,16 @@ public static class SalesforceOutboundEndpoint
         string integrationId, string pathSecret, HttpRequest request, PushAuthentication authentication, DispositionIntake intake,
         IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, PushEndpoints.MaxBytes, ct);
-        if (body is null)
-        {
-            return Problems.Field("body", $"The body is larger than {PushEndpoints.MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
-        }
         // Unknown integration, other CRM, wrong path secret: one answer for all (PushAuthentication), so ids are not revealed.
-        var auth = await authentication.AuthenticateAsync(request.HttpContext, integrationId, "salesforce", "outboundMessageSecret",
-            (_, secret) => SameSecret(secret, pathSecret) ? SignatureCheck.Valid : SignatureCheck.Mismatch,
+        var auth = await authentication.AuthenticateAsync(request, integrationId, "salesforce", "outboundMessageSecret",
+            (_, secret, _) => SameSecret(secret, pathSecret) ? SignatureCheck.Valid : SignatureCheck.Mismatch,
             _ => Unauthorized("pathSecret", "The endpoint URL does not carry this integration's outbound message secret"), ct);
         if (auth.Integration is not { } integration)
         {
             return auth.Refusal!;
         }
         var settings = integration.SettingsAs<OutboundSettings>();
-        var (message, field, error) = OutboundMessage.Parse(body);
+        var (message, field, error) = OutboundMessage.Parse(auth.Body);
         if (message is null)
         {
             return Problems.Field(field!, error!);

@@ -14,8 +14,7 @@ public sealed partial class ErrorQueues
     /// </summary>
     public async Task<IReadOnlyList<FaultedMessage>> PeekAsync(string errorQueue, int limit, CancellationToken ct)
     {
-        var factory = new ConnectionFactory { Uri = _amqp, ClientProvidedName = "console-peek" };
-        await using var connection = await factory.CreateConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync("console-peek", ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         var messages = new List<FaultedMessage>();
         ulong lastTag = 0;

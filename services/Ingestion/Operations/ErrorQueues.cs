@@ -17,9 +17,15 @@ public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClien
 {
     public const string Suffix = "_error";
 
-    private readonly Uri _amqp = RabbitMqAddress.Parse(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq).NodeUris[0];
+    private readonly RabbitMqAddress _broker = RabbitMqAddress.Parse(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq);
 
-    private string VirtualHost => Uri.UnescapeDataString(_amqp.AbsolutePath.TrimStart('/')) is { Length: > 0 } vhost ? vhost : "/";
+    private string VirtualHost => _broker.VirtualHost;
+
+    /// <summary>
+    /// A connection to the platform's vhost as this service's broker user, for every tool here that reads queues (drain,
+    /// peek, erasure): any node of the cluster, TLS as configured (<see cref="RabbitMqConnections"/>).
+    /// </summary>
+    public Task<IConnection> OpenConnectionAsync(string clientName, CancellationToken ct) => _broker.OpenConnectionAsync(clientName, ct);
 
     public async Task<IReadOnlyList<ErrorQueue>> ListAsync(CancellationToken ct)
     {
@@ -33,12 +39,15 @@ public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClien
     }
 
     /// <summary>Every queue of the vhost whose name ends with one of the suffixes (erasure: <c>_error</c>, <c>_skipped</c>).</summary>
-    public async Task<IReadOnlyList<string>> QueuesEndingWithAsync(IReadOnlyList<string> suffixes, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> QueuesEndingWithAsync(IReadOnlyList<string> suffixes, CancellationToken ct) =>
+        (await QueueNamesAsync(ct)).Where(n => suffixes.Any(s => n.EndsWith(s, StringComparison.Ordinal) && n.Length > s.Length)).ToList();
+
+    /// <summary>Every queue of the vhost, by name.</summary>
+    public async Task<IReadOnlyList<string>> QueueNamesAsync(CancellationToken ct)
     {
         using var http = Management();
         var queues = await http.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages", ct) ?? [];
-        return queues.Select(q => q.Name).Where(n => suffixes.Any(s => n.EndsWith(s, StringComparison.Ordinal) && n.Length > s.Length))
-            .Order(StringComparer.Ordinal).ToList();
+        return queues.Select(q => q.Name).Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task<int?> DepthAsync(string queue, CancellationToken ct)
@@ -61,8 +70,7 @@ public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClien
     public async Task<int> DrainAsync(string errorQueue, int limit, CancellationToken ct)
     {
         var source = SourceOf(errorQueue);
-        var factory = new ConnectionFactory { Uri = _amqp, ClientProvidedName = "lpops-drain" };
-        await using var connection = await factory.CreateConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync("lpops-drain", ct);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
         // At most what waits now: a message that fails again at once comes straight back to this queue and would
@@ -102,8 +110,7 @@ public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClien
     {
         var http = httpClients.CreateClient(nameof(ErrorQueues));
         http.BaseAddress = new Uri((configuration["RabbitMq:Management"] ?? "http://127.0.0.1:15672").TrimEnd('/') + "/");
-        var user = Uri.UnescapeDataString(_amqp.UserInfo).Split(':', 2);
-        var credentials = $"{(user[0].Length > 0 ? user[0] : "guest")}:{(user.Length > 1 ? user[1] : "guest")}";
+        var credentials = $"{_broker.UserName}:{_broker.Password}";
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         return http;
     }

@@ -23,11 +23,11 @@ public sealed record ErasureOutcome(
 /// <summary>
 /// Erases a person everywhere the platform keeps them, each table by its owner: ingestion finds the leads (its lead
 /// table is where every lead enters), asks each other owner over the broker (<see cref="EraseLeadData"/>, one request
-/// per store, answered by that store's owner), clears the error queues, and erases its own tables last, only once
+/// per store, answered by that store's owner), clears the error queues and the live queues, and erases its own tables last, only once
 /// every owner answered: its lead rows are how a repeated erasure finds the leads again.
 /// </summary>
 public sealed class Erasures(
-    IngestionErasure ingestion, ErrorQueueErasure errorQueues, ErasureLog log, IClientFactory clients, IntegrationStore integrations,
+    IngestionErasure ingestion, QueueErasure queues, ErasureLog log, IClientFactory clients, IntegrationStore integrations,
     IOptions<ErasureOptions> options, TimeProvider clock, ILogger<Erasures> logger)
 {
     public async Task<ErasureOutcome> EraseAsync(ErasureSubject subject, string requestedBy, CancellationToken ct)
@@ -54,13 +54,16 @@ public sealed class Erasures(
             }
         }
         var stores = answers.ToDictionary(a => a.Store, a => a.Erased, StringComparer.Ordinal);
-        stores[ErrorQueueErasure.Store] = await errorQueues.EraseAsync(found.Terms, ct);
+        stores[QueueErasure.ErrorQueuesStore] = await queues.EraseErrorQueuesAsync(found.Terms, ct);
         if (found.LeadIds.Count > 0 && unanswered.Count == 0)
         {
             var own = await ingestion.EraseAsync(erasureId, found.LeadIds, ct);
             answers.Add(own);
             stores[own.Store] = own.Erased;
         }
+        // Last: the owners' tombstones now stop any copy the walk cannot reach (held by a consumer), and the outbox rows
+        // are gone, so the relay publishes no new copy behind the walk.
+        stores[QueueErasure.LiveQueuesStore] = await queues.EraseLiveQueuesAsync(found.Terms, ct);
 
         var outcome = new ErasureOutcome(erasureId, found.LeadIds.Count, stores, unanswered, await CrmRecordsAsync(answers, ct));
         await log.RecordAsync(outcome, requestedBy, subject.Kind, requestedAt, ct);

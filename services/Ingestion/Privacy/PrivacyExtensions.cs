@@ -10,7 +10,7 @@ public static class PrivacyExtensions
         builder.Services.Configure<ErasureOptions>(builder.Configuration.GetSection("Erasure"));
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection("Retention"));
         builder.Services.AddSingleton<IngestionErasure>();
-        builder.Services.AddSingleton<ErrorQueueErasure>();
+        builder.Services.AddSingleton<QueueErasure>();
         builder.Services.AddSingleton<ErasureLog>();
         builder.Services.AddSingleton<Erasures>();
         builder.Services.AddSingleton<OutboxRetention>();

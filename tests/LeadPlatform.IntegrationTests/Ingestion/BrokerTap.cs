@@ -18,14 +18,18 @@ public sealed class BrokerTap(string vhost)
     public sealed record Delivered(Guid MessageId, JsonElement Message);
 
     /// <summary>Binds queue <paramref name="queue"/> to the fanout exchange MassTransit publishes <paramref name="exchange"/> on.</summary>
-    public async Task BindAsync(string exchange, string queue)
+    public async Task BindAsync(string exchange, string queue, bool quorum = false)
     {
         var ex = Uri.EscapeDataString(exchange);
         (await Management.PutAsJsonAsync($"api/exchanges/{VHost}/{ex}", new { type = "fanout", durable = true, auto_delete = false })).EnsureSuccessStatusCode();
-        (await Management.PutAsJsonAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}", new { durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        var arguments = quorum ? new Dictionary<string, object> { ["x-queue-type"] = "quorum" } : [];
+        (await Management.PutAsJsonAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}", new { durable = true, auto_delete = false, arguments })).EnsureSuccessStatusCode();
         (await Management.PostAsJsonAsync($"api/bindings/{VHost}/e/{ex}/q/{Uri.EscapeDataString(queue)}", new { routing_key = "" })).EnsureSuccessStatusCode();
     }
 
+
+    public async Task DeleteQueueAsync(string queue) =>
+        (await Management.DeleteAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}")).EnsureSuccessStatusCode();
 
     /// <summary>Takes (and acknowledges) everything now waiting in the queue: MassTransit envelopes.</summary>
     public async Task<IReadOnlyList<Delivered>> TakeAsync(string queue)

@@ -134,6 +134,54 @@ public class ErasureSpecs
     }
 
     [Test]
+    public async Task A_lead_waiting_in_a_stopped_connectors_queue_is_gone_after_the_erasure_and_no_queue_holds_the_person()
+    {
+        // A connector deployed but stopped: its quorum queue bound to LeadConverted, nobody consuming it.
+        const string stopped = "connector-stopped";
+        await _platform.Tap.BindAsync("LeadPlatform.Contracts:LeadConverted", stopped, quorum: true);
+        try
+        {
+            var tag = Guid.NewGuid().ToString("N")[..10];
+            var email = $"waiting-{tag}@example.com";
+            var lastName = $"Waiting{tag}";
+            var bystander = $"stays-{tag}@example.com";
+            foreach (var (id, name, mail) in new[] { ($"waiting-{tag}", lastName, email), ($"stays-{tag}", "Stander", bystander) })
+            {
+                using var posted = await _platform.Platform.Ingestion.Client.PostAsJsonAsync("v1/leads", new
+                {
+                    source = "roobrik", sourceLeadId = id, accountId = ErasurePlatform.AccountId, conversion = "sales-opt-in",
+                    prospect = new { firstName = "Wanda", lastName = name, email = mail },
+                });
+                Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await posted.Content.ReadAsStringAsync());
+            }
+            await Eventually.UntilAsync(() => _platform.Tap.PeekAsync(stopped),
+                all => all.Any(m => m.Body.Contains(email, StringComparison.Ordinal)) && all.Any(m => m.Body.Contains(bystander, StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(20), "both leads waiting in the stopped connector's queue");
+
+            using var erased = await _platform.EraseAsync(new { email });
+            var answer = await erased.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(erased.StatusCode, Is.EqualTo(HttpStatusCode.OK), answer.ToString());
+
+            Assert.That(answer.GetProperty("complete").GetBoolean(), Is.True, answer.ToString());
+            Assert.That(answer.GetProperty("stores").GetProperty("queues").GetProperty(stopped).GetInt32(), Is.EqualTo(1), answer.ToString());
+            var queues = await _platform.DumpQueuesAsync();
+            Assert.Multiple(() =>
+            {
+                foreach (var needle in new[] { email, lastName })
+                {
+                    Assert.That(queues.Where(m => m.Contains(needle, StringComparison.OrdinalIgnoreCase)), Is.Empty, $"{needle} left in a queue");
+                }
+                Assert.That(queues.Count(m => m.StartsWith($"{stopped}: ", StringComparison.Ordinal) && m.Contains(bystander, StringComparison.Ordinal)), Is.EqualTo(1),
+                    "the bystander's lead still waits for the connector");
+            });
+        }
+        finally
+        {
+            await _platform.Tap.DeleteQueueAsync(stopped);
+        }
+    }
+
+    [Test]
     public async Task A_LeadConverted_still_in_flight_after_its_erasure_pushes_nobody_and_brings_nobody_back()
     {
         var tag = Guid.NewGuid().ToString("N")[..10];

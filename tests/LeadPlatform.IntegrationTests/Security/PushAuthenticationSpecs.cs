@@ -66,9 +66,9 @@ public class PushAuthenticationSpecs
     }
 
     /// <summary>A push to the endpoint kind for the integration, with a wrong signature (or path secret).</summary>
-    private async Task<HttpResponseMessage> BadPushAsync(string kind, string integrationId)
+    private async Task<HttpResponseMessage> BadPushAsync(string kind, string integrationId, byte[]? content = null)
     {
-        var body = Encoding.UTF8.GetBytes("""[{"eventId": 1, "subscriptionType": "contact.propertyChange", "objectId": 1}]""");
+        var body = content ?? Encoding.UTF8.GetBytes("""[{"eventId": 1, "subscriptionType": "contact.propertyChange", "objectId": 1}]""");
         var now = DateTimeOffset.UtcNow;
         var request = kind switch
         {
@@ -128,6 +128,39 @@ public class PushAuthenticationSpecs
         Assert.That(answers, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
         Assert.That(last!.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
         last.Dispose();
+    }
+
+    /// <summary>A JSON body one byte over the push limit.</summary>
+    private static byte[] Oversized() => Encoding.UTF8.GetBytes("[\"" + new string('x', PushAuthentication.MaxBytes - 3) + "\"]");
+
+    [TestCase("hubspot")]
+    [TestCase("salesforce")]
+    [TestCase("signed")]
+    [TestCase("dealer")]
+    public async Task An_oversized_push_is_answered_413_naming_the_body(string kind)
+    {
+        var integrationId = kind == "dealer" ? "pa-signed-b/dealer" : $"pa-{kind}";
+        using var response = await BadPushAsync(kind == "dealer" ? "signed" : kind, integrationId, Oversized());
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), await response.Content.ReadAsStringAsync());
+        Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["field"]?.GetValue<string>(), Is.EqualTo("body"));
+    }
+
+    [TestCase("hubspot")]
+    [TestCase("salesforce")]
+    [TestCase("signed")]
+    public async Task A_caller_past_its_failed_attempts_is_answered_429_before_its_body_is_read(string kind)
+    {
+        var integrationId = $"pa-oversize-{kind}";
+        for (var i = 0; i < 3; i++)
+        {
+            using var refused = await BadPushAsync(kind, integrationId);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        using var oversized = await BadPushAsync(kind, integrationId, Oversized());
+
+        Assert.That(oversized.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "one authentication step: the limit first, then the body");
     }
 
     [Test]

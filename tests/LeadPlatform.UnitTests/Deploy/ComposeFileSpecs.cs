@@ -71,8 +71,8 @@ public partial class ComposeFileSpecs
     {
         var images = Each(Load(file)).Where(s => s.Service.Children.ContainsKey("image"))
             .Select(s => (s.Name, Image: ((YamlScalarNode)s.Service["image"]).Value!)).ToList();
-        var dockerfile = File.ReadAllLines(Path.Combine(RepoPaths.Root, "infra", "Dockerfile.service"))
-            .Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).Select(l => ("Dockerfile.service", Image: l.Split(' ')[1]));
+        var dockerfile = Directory.GetFiles(Path.Combine(RepoPaths.Root, "infra"), "Dockerfile.*")
+            .SelectMany(f => File.ReadAllLines(f).Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).Select(l => (Path.GetFileName(f), Image: l.Split(' ')[1])));
 
         var floating = images.Concat(dockerfile).Where(i => !Pinned(i.Image)).Select(i => $"{i.Item1}: {i.Image}").ToList();
         Assert.That(floating, Is.Empty, "images without a full release tag (x.y.z) or digest");

@@ -9,7 +9,7 @@ namespace LeadPlatform.UnitTests.Deploy;
 /// health endpoints, run as non-root with resources, a disruption budget; every connector a ScaledObject on its own
 /// queue; the broker and database are three-node clusters. A service added to services.sh without manifests fails here.
 /// </summary>
-public class KubernetesManifestSpecs
+public partial class KubernetesManifestSpecs
 {
     /// <summary>The local CRM stand-in of services.sh: never deployed.</summary>
     private static readonly string[] NotDeployed = ["sandbox"];
