@@ -51,14 +51,16 @@ public static class DealerMailIntake
         return null;
     }
 
-    /// <summary>The ADF document in the message: an XML attachment, else the <c>&lt;adf&gt;</c> element of the text body.</summary>
+    /// <summary>The <c>&lt;adf&gt;</c> element of an XML attachment, else of the text body (the whole text when it has none).</summary>
     private static string AdfOf(MimeMessage message)
     {
-        if (message.BodyParts.OfType<TextPart>().FirstOrDefault(p => p.ContentType.MimeType is "application/xml" or "text/xml") is { } attached)
-        {
-            return attached.Text;
-        }
         var text = message.TextBody ?? "";
+        if (message.BodyParts.OfType<MimePart>().FirstOrDefault(p => p.ContentType.MimeType is "application/xml" or "text/xml") is { } attached)
+        {
+            using var content = new MemoryStream();
+            attached.Content?.DecodeTo(content);
+            text = System.Text.Encoding.UTF8.GetString(content.ToArray());
+        }
         var start = text.IndexOf("<adf", StringComparison.Ordinal);
         var end = text.LastIndexOf("</adf>", StringComparison.Ordinal);
         return start >= 0 && end > start ? text[start..(end + "</adf>".Length)] : text;

@@ -122,7 +122,7 @@ public class DealerEmailIntakeSpecs
     }
 
     [Test]
-    public async Task A_resent_ADF_email_is_the_same_dealer_lead_and_mail_that_is_no_ADF_or_for_no_provider_is_refused()
+    public async Task A_resent_ADF_email_is_the_same_dealer_lead_an_attached_ADF_is_read_and_mail_that_is_no_ADF_or_for_no_provider_is_refused()
     {
         var prospectId = Guid.NewGuid().ToString();
         var address = $"resend@{Provider}.{DealerMailIntake.Domain}";
@@ -139,6 +139,12 @@ public class DealerEmailIntakeSpecs
         await SendAsync(address, adf);
         var leads = await SandboxApi.RecordsAsync(DealerCrm.Crm(Provider), "lead");
         Assert.That(leads.Where(l => SandboxClient.Text(l, "prospectId") == prospectId).ToList(), Has.Count.EqualTo(1));
+
+        // Some vendors attach the document instead.
+        var attachedId = Guid.NewGuid().ToString();
+        await SendAsync(address, "A new lead is attached.", attachment: adf.Replace(prospectId, attachedId, StringComparison.Ordinal));
+        leads = await SandboxApi.RecordsAsync(DealerCrm.Crm(Provider), "lead");
+        Assert.That(SandboxClient.Text(leads.Single(l => SandboxClient.Text(l, "prospectId") == attachedId), "make"), Is.EqualTo("Jayco"));
 
         var notAdf = Assert.ThrowsAsync<SmtpCommandException>(() => SendAsync(address, "Please call me about the Jayco."));
         Assert.That((int)notAdf!.StatusCode, Is.EqualTo(554));
@@ -174,9 +180,14 @@ public class DealerEmailIntakeSpecs
     private async Task<IReadOnlyList<SandboxClient.Record>> DealerLeadsAsync(Guid leadId) =>
         (await SandboxApi.RecordsAsync(DealerCrm.Crm(Provider), "lead")).Where(l => SandboxClient.Text(l, "prospectId") == leadId.ToString()).ToList();
 
-    private async Task SendAsync(string to, string text)
+    private async Task SendAsync(string to, string text, string? attachment = null)
     {
-        var message = new MimeMessage { Subject = "ADF lead", Body = new TextPart("plain") { Text = text } };
+        var body = new BodyBuilder { TextBody = text };
+        if (attachment is not null)
+        {
+            body.Attachments.Add("lead.xml", System.Text.Encoding.UTF8.GetBytes(attachment), new ContentType("application", "xml"));
+        }
+        var message = new MimeMessage { Subject = "ADF lead", Body = body.ToMessageBody() };
         message.From.Add(MailboxAddress.Parse("vendor@example.com"));
         message.To.Add(MailboxAddress.Parse(to));
         using var smtp = new SmtpClient { Timeout = 10_000 };
