@@ -25,7 +25,13 @@ public sealed class LeadDeliveredNotifier(
         var integration = await integrations.FindAsync(delivered.IntegrationId, ct);
         var recipients = integration?.SettingsAs<NotificationSettings>().NotificationRecipients
             .Where(r => MailboxAddress.TryParse(r, out _)).ToList() ?? [];
-        if (recipients.Count == 0 || await log.WasSentAsync(delivered.LeadId, delivered.IntegrationId, ct))
+        if (recipients.Count == 0)
+        {
+            return;
+        }
+        // Held until the email is recorded as sent: a duplicate LeadDelivered on another instance waits, then finds it sent.
+        await using var claim = await log.ClaimAsync(delivered.LeadId, delivered.IntegrationId, ct);
+        if (claim.AlreadySent)
         {
             return;
         }
@@ -56,7 +62,7 @@ public sealed class LeadDeliveredNotifier(
             }
             return;
         }
-        await log.RecordSentAsync(delivered.LeadId, delivered.IntegrationId, recipients.Count, message.MessageId ?? "", ct);
+        await claim.RecordSentAsync(recipients.Count, message.MessageId ?? "", ct);
         await deliveries.RecordAsync(delivered.LeadId, delivered.IntegrationId, NotificationDeliveries.Sent, recipients.Count, null, ct);
         logger.LogInformation("Lead notification for lead {LeadId} via {IntegrationId} sent to {Recipients} recipient(s)",
             delivered.LeadId, delivered.IntegrationId, recipients.Count);

@@ -9,23 +9,9 @@ namespace LeadPlatform.Notifications;
 /// <summary>Which notifications were sent, and the lead they are about.</summary>
 public sealed class NotificationLog(NpgsqlDataSource dataSource)
 {
-    public async Task<bool> WasSentAsync(Guid leadId, string integrationId, CancellationToken ct)
-    {
-        const string sql = "select exists (select 1 from notifications.sent where lead_id = @leadId and integration_id = @integrationId)";
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { leadId, integrationId }, cancellationToken: ct));
-    }
-
-    public async Task RecordSentAsync(Guid leadId, string integrationId, int recipients, string messageId, CancellationToken ct)
-    {
-        const string sql = """
-            insert into notifications.sent (lead_id, integration_id, recipients, message_id)
-            values (@leadId, @integrationId, @recipients, @messageId)
-            on conflict (lead_id, integration_id) do nothing
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { leadId, integrationId, recipients, messageId }, cancellationToken: ct));
-    }
+    /// <summary>Holds the right to send (lead, integration)'s email until it is recorded as sent (<see cref="NotificationClaim"/>).</summary>
+    public Task<NotificationClaim> ClaimAsync(Guid leadId, string integrationId, CancellationToken ct) =>
+        NotificationClaim.TakeAsync(dataSource, leadId, integrationId, ct);
 
     public async Task RecordLeadAsync(Guid leadId, string convertedJson, CancellationToken ct)
     {

@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Xml;
-using System.Xml.Linq;
 
 namespace LeadPlatform.Sandbox;
 
 /// <summary>
 /// A dealer CRM, per provider, at <c>/dealer/{provider}</c> (an ADF integration's endpoint):
 /// <list type="bullet">
-/// <item><c>POST /dealer/{provider}</c>: receives an ADF lead by HTTP (201 <c>{ id }</c>, the CRM's record id).</item>
+/// <item><c>POST /dealer/{provider}</c>: receives an ADF lead by HTTP (201 <c>{ id }</c>, the CRM's record id). The same
+/// dealer CRM takes ADF by email too (<see cref="DealerMailIntake"/>).</item>
 /// <item><c>POST /dealer/{provider}/leads/{id}/work</c> <c>{ status, activities: [{ type, details }], push: { url, secret } }</c>: a
 /// salesperson works the lead; the change is pushed signed to <c>push.url</c> in the platform's dealer shape, or, without
 /// <c>push</c>, added to the provider's changes feed.</item>
@@ -34,28 +33,13 @@ public static class DealerCrmApi
     {
         using var body = new StreamReader(http.Request.Body);
         var xml = await body.ReadToEndAsync(http.RequestAborted);
-        XElement? prospect;
-        try
+        var received = DealerCrm.Receive(store, provider, xml, "http");
+        return received switch
         {
-            using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-            prospect = XDocument.Load(reader).Root?.Element("prospect");
-        }
-        catch (XmlException ex)
-        {
-            return Results.Json(new { message = $"Not well-formed XML: {ex.Message}" }, statusCode: 400);
-        }
-        if (prospect is null)
-        {
-            return Results.Json(new { message = "Not an ADF document: expected <adf><prospect>" }, statusCode: 400);
-        }
-        var fields = AdfApi.Parse(prospect);
-        fields["status"] = "New";
-        if (store.Matching(Crm(provider), "lead", "prospectId", fields["prospectId"]?.GetValue<string>()).FirstOrDefault() is { } existing)
-        {
-            return Results.Ok(new { id = existing.Id, duplicate = true });
-        }
-        var record = store.Create(Crm(provider), "lead", "DLR-", fields);
-        return Results.Json(new { id = record.Id }, statusCode: 201);
+            { Refusal: { } refusal } => Results.Json(new { message = refusal }, statusCode: 400),
+            { Duplicate: true } => Results.Ok(new { id = received.Record!.Id, duplicate = true }),
+            _ => Results.Json(new { id = received.Record!.Id }, statusCode: 201),
+        };
     }
 
     private static async Task<IResult> WorkAsync(

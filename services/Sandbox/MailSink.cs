@@ -40,10 +40,11 @@ public sealed class MailSinkOptions
 
 /// <summary>
 /// A local SMTP sink (the SmtpServer library) so the lead notification email is seen on a machine without a mail
-/// server. A <c>mail</c> fault in the <see cref="FaultInjector"/> makes it refuse messages: <c>down</c> or <c>429</c>
-/// answer 451 (try later), any other mode 554 (refused for good).
+/// server. Mail to a dealer CRM's intake address is also handed to that dealer CRM (<see cref="DealerMailIntake"/>).
+/// A <c>mail</c> fault in the <see cref="FaultInjector"/> makes it refuse messages: <c>down</c> or <c>429</c> answer
+/// 451 (try later), any other mode 554 (refused for good).
 /// </summary>
-public sealed class MailSink(MailSinkStore store, FaultInjector faults, Microsoft.Extensions.Options.IOptions<MailSinkOptions> options,
+public sealed class MailSink(MailSinkStore store, SandboxStore records, FaultInjector faults, Microsoft.Extensions.Options.IOptions<MailSinkOptions> options,
     ILogger<MailSink> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,7 +58,7 @@ public sealed class MailSink(MailSinkStore store, FaultInjector faults, Microsof
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, options.Value.Port)))
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(store, faults));
+        services.Add(new Store(store, records, faults));
         var server = new SmtpServer.SmtpServer(serverOptions, services);
         logger.LogInformation("Mail sink listening on 127.0.0.1:{Port}", options.Value.Port);
         try
@@ -71,7 +72,7 @@ public sealed class MailSink(MailSinkStore store, FaultInjector faults, Microsof
         }
     }
 
-    private sealed class Store(MailSinkStore store, FaultInjector faults) : MessageStore
+    private sealed class Store(MailSinkStore store, SandboxStore records, FaultInjector faults) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(
             ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
@@ -84,9 +85,14 @@ public sealed class MailSink(MailSinkStore store, FaultInjector faults, Microsof
             }
             using var stream = new MemoryStream(buffer.ToArray());
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            var to = transaction.To.Select(t => t.AsAddress()).ToList();
+            if (DealerMailIntake.Deliver(records, to, message) is { } refusal)
+            {
+                return refusal;
+            }
             store.Add(new SunkMail(
                 Guid.NewGuid(), DateTimeOffset.UtcNow, transaction.From.AsAddress(),
-                transaction.To.Select(t => t.AsAddress()).ToList(), message.MessageId, message.Subject ?? "",
+                to, message.MessageId, message.Subject ?? "",
                 message.TextBody ?? ""));
             return SmtpResponse.Ok;
         }

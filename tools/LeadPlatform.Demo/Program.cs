@@ -75,6 +75,7 @@ if (firstLeadId is not null && firstEnquireProspect is not null)
     await Timeline.ShowAsync(sandbox, disposition, firstLeadId, firstEnquireProspect, Arg("--webhook-secret", "demo-webhook-secret-0123456789abcdef"));
 }
 await DealerDemo.RunAsync(ingestion, sandbox, disposition, runId, Arg("--dealer-api-key", "demo-boat-show-api-key-0001"), Arg("--dealer-webhook-secret", "demo-dealer-secret-0123456789abcdef"));
+await DealerEmailDemo.RunAsync(ingestion, sandbox, disposition, runId, Arg("--rv-dealer-api-key", "demo-rv-show-api-key-0001"));
 return 0;
 
 async Task<JsonElement> WaitDeliveredAsync(string leadId)
