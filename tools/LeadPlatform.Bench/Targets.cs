@@ -94,11 +94,14 @@ public static class Targets
         var note = soak.Minutes.Count < 30 ? F($"{soak.Minutes.Count} min; the target says 30") : null;
         foreach (var growth in soak.RssGrowth)
         {
+            var standIn = growth.Service == "sandbox";
             yield return new(F($"soak: RSS growth after warm-up, {growth.Service}"), F($"{growth.FromMb:0} -> {growth.ToMb:0} MB ({growth.Growth:+0.0%;-0.0%})"),
-                "< +10 %", growth.Growth < 0.10, note);
+                "< +10 %", standIn ? null : growth.Growth < 0.10, standIn ? "the CRM stand-in: reported, not judged" : note);
         }
+        var settled = soak.Minutes.Count - soak.WarmupMinutes;
         yield return new("soak: per-minute p99 flat", F($"{soak.P99First:0.0} -> {soak.P99Last:0.0} ms (median, first vs last third)"),
-            "last third <= first third + 25 %", soak.P99Flat, note);
+            "last third <= first third + 25 %", settled < 3 ? null : soak.P99Flat,
+            settled < 3 ? "fewer than 3 minutes after warm-up: too short to tell" : note);
         yield return new("soak: outbox rows bounded by retention", F($"max {soak.OutboxRowsMax} rows after warm-up"),
             F($"<= {soak.RowBound}"), soak.OutboxRowsMax <= soak.RowBound, note);
         yield return new("soak: ledger rows holding a lead bounded", F($"max {soak.LedgerLeadRowsMax} rows after warm-up"),
