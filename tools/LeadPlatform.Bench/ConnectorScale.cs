@@ -22,11 +22,14 @@ public sealed record ScaleReport(PhaseReport One, PhaseReport Two, IReadOnlyList
 /// </summary>
 public static class ConnectorScale
 {
-    public static async Task<ScaleReport> RunAsync(BenchPlatform platform, PhaseReport one, Func<Task<LoadPhase.Result>> load)
+    public static async Task<ScaleReport> RunAsync(BenchPlatform platform, PhaseReport one, TimeSpan warmup, Func<Task<LoadPhase.Result>> load)
     {
         var second = await platform.StartConnectorAsync("connector-enquire-2");
         try
         {
+            // The second instance gets the first one's warm-up (JIT), else the comparison is against a cold process.
+            var warming = await new LoadPhase(platform.Leads, BenchPlatform.AccountId).FixedRateAsync("warmup-2", 200, warmup);
+            await PhaseMeasurement.WaitDeliveredAsync(platform.Db, warming.Accepted.ToArray());
             var connectors = platform.Services.Where(s => s.Name.StartsWith("connector-", StringComparison.Ordinal)).ToList();
             var before = await Task.WhenAll(connectors.Select(DeliveredAsync));
             var two = await PhaseMeasurement.MeasureAsync(platform, load);

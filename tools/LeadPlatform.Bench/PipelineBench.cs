@@ -25,7 +25,7 @@ public static class PipelineBench
             phases = await PhasesAsync(platform, options);
             if (options.Scale)
             {
-                scale = await ConnectorScale.RunAsync(platform, phases[^1], MaxRate(platform, options));
+                scale = await ConnectorScale.RunAsync(platform, phases[^1], options.Warmup, MaxRate(platform, options));
             }
             var hopDuration = TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds));
             baseline = await RabbitBaseline.RunAsync(platform.Environment.RabbitMqUri, hopDuration);
