@@ -6,8 +6,9 @@ namespace LeadPlatform.Bench;
 /// <summary>CPU % of one core over the phase, RSS (services only), and CPU-milliseconds per delivered lead.</summary>
 public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead);
 
+/// <summary>Delivered/s is over the span from the first lead accepted to the last delivered.</summary>
 public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs,
-    IReadOnlyList<StageReport> Stages);
+    IReadOnlyList<StageReport> Stages, double SpanSeconds);
 
 /// <summary>
 /// Where acceptance-to-delivery time went: until the relay took the outbox row, until the connector claimed the
@@ -16,15 +17,23 @@ public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSec
 public sealed record StageReport(string Name, double P50Ms, double P99Ms)
 {
     public static StageReport Of(string name, List<double> sorted) =>
-        new(name, PipelineBench.Percentile(sorted, 50), PipelineBench.Percentile(sorted, 99));
+        new(name, PhaseMeasurement.Percentile(sorted, 50), PhaseMeasurement.Percentile(sorted, 99));
 }
 
-public sealed record PhaseReport(string Name, double Seconds, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
-    double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes);
+public sealed record PhaseReport(string Name, double Seconds, int Offered, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
+    double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes,
+    double CpuMsPerLead)
+{
+    public double DeliveredPerSecond => Crms.Sum(c => c.DeliveredPerSecond);
+    public double P99Ms => Crms.Count == 0 ? 0 : Crms.Max(c => c.P99Ms);
+}
 
 public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSeconds, IReadOnlyList<PhaseReport> Phases,
-    double BaselineMessagesPerSecond, double BusHopMessagesPerSecond)
+    double BaselineMessagesPerSecond, double BusHopMessagesPerSecond, ScaleReport? Scale, DataGrowthReport? DataGrowth,
+    SoakReport? Soak)
 {
+    public IReadOnlyList<TargetResult> Targets => Bench.Targets.Evaluate(this);
+
     public void Print()
     {
         var c = CultureInfo.InvariantCulture;
@@ -33,23 +42,37 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         Console.WriteLine(string.Create(c, $"bus hop, MassTransit as configured here (publish -> consume): {BusHopMessagesPerSecond:0} msg/s = {BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1} of baseline"));
         foreach (var phase in Phases)
         {
-            Console.WriteLine();
-            Console.WriteLine(string.Create(c, $"{phase.Name}: accepted {phase.AcceptedPerSecond:0.0}/s ({phase.Accepted}, refused {phase.Refused}, failed {phase.Failed}), POST p50 {phase.PostP50Ms} ms p99 {phase.PostP99Ms} ms"));
-            foreach (var crm in phase.Crms)
-            {
-                Console.WriteLine(string.Create(c,
-                    $"  {crm.Crm,-10} delivered {crm.DeliveredPerSecond,7:0.0}/s ({crm.Delivered})  accept->deliver p50 {crm.P50Ms} p95 {crm.P95Ms} p99 {crm.P99Ms} max {crm.MaxMs} ms  = {crm.DeliveredPerSecond / BaselineMessagesPerSecond:P1} of baseline"));
-                Console.WriteLine("             stages p50/p99 ms: " + string.Join(", ", crm.Stages.Select(s => string.Create(c, $"{s.Name} {s.P50Ms}/{s.P99Ms}"))));
-            }
-            foreach (var process in phase.Processes)
-            {
-                Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead"));
-            }
-            var perLead = phase.Processes.Sum(p => p.CpuMsPerLead);
-            if (perLead > 0)
-            {
-                Console.WriteLine(string.Create(c, $"  all                  {perLead:0.00} cpu-ms per delivered lead: at most {Cores * 1000 / perLead:0} leads/s on {Cores} cores"));
-            }
+            PrintPhase(phase, "");
+        }
+        Scale?.Print();
+        DataGrowth?.Print(Phases);
+        Soak?.Print();
+        Console.WriteLine();
+        Console.WriteLine("targets (issue 22):");
+        foreach (var target in Targets)
+        {
+            Console.WriteLine($"  {target.Verdict,-4}  {target.Name,-44} {target.Figure,-40} target {target.Target}{(target.Note is null ? "" : "  (" + target.Note + ")")}");
+        }
+    }
+
+    internal static void PrintPhase(PhaseReport phase, string label)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"{label}{phase.Name}: offered {phase.Offered}, accepted {phase.AcceptedPerSecond:0.0}/s ({phase.Accepted}, refused {phase.Refused}, failed {phase.Failed}), delivered {phase.Delivered}, POST p50 {phase.PostP50Ms} ms p99 {phase.PostP99Ms} ms"));
+        foreach (var crm in phase.Crms)
+        {
+            Console.WriteLine(string.Create(c,
+                $"  {crm.Crm,-10} delivered {crm.DeliveredPerSecond,7:0.0}/s ({crm.Delivered})  accept->deliver p50 {crm.P50Ms} p95 {crm.P95Ms} p99 {crm.P99Ms} max {crm.MaxMs} ms"));
+            Console.WriteLine("             stages p50/p99 ms: " + string.Join(", ", crm.Stages.Select(s => string.Create(c, $"{s.Name} {s.P50Ms}/{s.P99Ms}"))));
+        }
+        foreach (var process in phase.Processes)
+        {
+            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead"));
+        }
+        if (phase.CpuMsPerLead > 0)
+        {
+            Console.WriteLine(string.Create(c, $"  all                  {phase.CpuMsPerLead:0.00} cpu-ms per delivered lead: at most {Environment.ProcessorCount * 1000 / phase.CpuMsPerLead:0} leads/s on {Environment.ProcessorCount} cores"));
         }
     }
 
@@ -63,7 +86,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         Console.WriteLine($"\nwritten to {path} and {table}");
     }
 
-    /// <summary>One row per phase and CRM, in markdown.</summary>
+    /// <summary>The targets, then one row per phase, in markdown.</summary>
     public string Table()
     {
         var c = CultureInfo.InvariantCulture;
@@ -71,14 +94,18 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         {
             string.Create(c, $"{At:u}, {Cores} cores, {DurationSeconds:0} s per phase; baseline {BaselineMessagesPerSecond:0} msg/s, bus hop {BusHopMessagesPerSecond:0} msg/s ({BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1})"),
             "",
-            "| phase | accepted/s | POST p50 / p99 ms | CRM | delivered/s | accept->deliver p50 / p95 / p99 / max ms | CPU-ms per lead |",
-            "|---|---|---|---|---|---|---|",
+            "| target | figure | wanted | verdict |",
+            "|---|---|---|---|",
         };
-        foreach (var phase in Phases)
+        rows.AddRange(Targets.Select(t => $"| {t.Name} | {t.Figure} | {t.Target} | {t.Verdict}{(t.Note is null ? "" : " (" + t.Note + ")")} |"));
+        rows.AddRange(["", "| phase | accepted/s | POST p50 / p99 ms | delivered/s | accept->deliver p50 / p95 / p99 / max ms | CPU-ms per lead |", "|---|---|---|---|---|---|"]);
+        var all = Phases.Select(p => ("", p))
+            .Concat(Scale is null ? [] : [("", Scale.Two)])
+            .Concat(DataGrowth?.Phases.Select(p => ($"{DataGrowth.Preloaded:N0} stored: ", p)) ?? []);
+        foreach (var (label, phase) in all)
         {
-            var perLead = phase.Processes.Sum(p => p.CpuMsPerLead);
             rows.AddRange(phase.Crms.Select(crm => string.Create(c,
-                $"| {phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.Crm} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {perLead:0.00} |")));
+                $"| {label}{phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {phase.CpuMsPerLead:0.00} |")));
         }
         return string.Join('\n', rows) + "\n";
     }

@@ -9,7 +9,7 @@ namespace LeadPlatform.Bench;
 /// <summary>Posts leads over HTTP, open loop at a fixed rate or closed loop with N clients; keeps every 202's lead id.</summary>
 public sealed class LoadPhase(HttpClient ingestion, string accountId)
 {
-    public sealed record Result(string Name, TimeSpan Elapsed, IReadOnlyList<Guid> Accepted, int Refused, int Failed, IReadOnlyList<double> PostMs);
+    public sealed record Result(string Name, TimeSpan Elapsed, int Offered, IReadOnlyList<Guid> Accepted, int Refused, int Failed, IReadOnlyList<double> PostMs);
 
     private readonly ConcurrentBag<Guid> _accepted = [];
     private readonly ConcurrentBag<double> _postMs = [];
@@ -49,7 +49,7 @@ public sealed class LoadPhase(HttpClient ingestion, string accountId)
     }
 
     private Result Finish(string name, TimeSpan elapsed) =>
-        new(name, elapsed, [.. _accepted], _refused, _failed, [.. _postMs]);
+        new(name, elapsed, Volatile.Read(ref _sequence), [.. _accepted], _refused, _failed, [.. _postMs]);
 
     private async Task PostAsync(string phase)
     {

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using LeadPlatform.Testing;
+using Npgsql;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>
+/// Sandbox, ingestion and the Enquire connector as Release processes on a RabbitMQ vhost and PostgreSQL database of
+/// the bench's own (<see cref="IsolatedEnvironment"/>, dropped on dispose), with a source key and an Enquire
+/// integration registered, and an HTTP client that posts leads as that source.
+/// </summary>
+public sealed class BenchPlatform : IAsyncDisposable
+{
+    private const string AdminKey = "bench-admin-key-not-for-production";
+    private const string ApiKey = "bench-roobrik-api-key-0001";
+    public const string AccountId = "bench-account";
+    public const string IntegrationId = "bench-enquire";
+
+    private readonly Dictionary<string, string?> _config;
+    private readonly string _logDir;
+
+    private BenchPlatform(IsolatedEnvironment environment, Dictionary<string, string?> config, string logDir)
+    {
+        Environment = environment;
+        Db = environment.CreateDataSource();
+        _config = config;
+        _logDir = logDir;
+    }
+
+    public IsolatedEnvironment Environment { get; }
+    public NpgsqlDataSource Db { get; }
+    public List<ServiceProcess> Services { get; } = [];
+    public HttpClient Leads { get; private set; } = null!;
+
+    /// <summary>Started and registered; <paramref name="settings"/> are added to every service's configuration.</summary>
+    public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null)
+    {
+        var environment = await IsolatedEnvironment.CreateAsync(purpose);
+        var config = environment.ServiceConfiguration();
+        config["Admin:Key"] = AdminKey;
+        if (connectorConcurrency is { } concurrency)
+        {
+            config["Connector:ConcurrentMessageLimit"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            config["Connector:PrefetchCount"] = (2 * concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            config[key] = value;
+        }
+        var platform = new BenchPlatform(environment, config, RepoPaths.LogDir(purpose));
+        try
+        {
+            await platform.RegisterAsync();
+        }
+        catch
+        {
+            await platform.DisposeAsync();
+            throw;
+        }
+        return platform;
+    }
+
+    private async Task RegisterAsync()
+    {
+        var sandbox = await StartServiceAsync("sandbox", "services/Sandbox", "LeadPlatform.Sandbox");
+        var ingestion = await StartServiceAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion");
+        await StartConnectorAsync("connector-enquire");
+        await AdminPutAsync(ingestion.Client, "v1/source-keys/roobrik", new { key = ApiKey, accounts = new[] { AccountId } });
+        await AdminPutAsync(ingestion.Client, $"v1/integrations/{IntegrationId}", new
+        {
+            accountId = AccountId,
+            crm = "enquire",
+            endpoint = new Uri(sandbox.BaseAddress, "enquire/v1").ToString(),
+            credentials = new { subscriptionKey = "sandbox-enquire-key" },
+        });
+        Leads = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 })
+        {
+            BaseAddress = ingestion.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        Leads.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    /// <summary>Another instance of the Enquire connector (competing on the same queue), e.g. "connector-enquire-2".</summary>
+    public Task<ServiceProcess> StartConnectorAsync(string name) =>
+        StartServiceAsync(name, "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
+
+    public async Task StopAsync(ServiceProcess service)
+    {
+        Services.Remove(service);
+        await service.DisposeAsync();
+    }
+
+    private async Task<ServiceProcess> StartServiceAsync(string name, string dir, string assembly)
+    {
+        var service = await ServiceProcess.StartAsync(name, dir, assembly, _config, _logDir);
+        Services.Add(service);
+        return service;
+    }
+
+    private static async Task AdminPutAsync(HttpClient client, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in Services)
+        {
+            await service.DisposeAsync();
+        }
+        Leads?.Dispose();
+        await Db.DisposeAsync();
+        await Environment.DisposeAsync();
+    }
+}

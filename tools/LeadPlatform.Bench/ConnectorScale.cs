@@ -1,0 +1,55 @@
+using System.Globalization;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.Bench;
+
+public sealed record InstanceRate(string Instance, long Delivered, double DeliveredPerSecond);
+
+/// <summary>The maximum-rate phase with one connector instance, and again with two competing on its queue.</summary>
+public sealed record ScaleReport(PhaseReport One, PhaseReport Two, IReadOnlyList<InstanceRate> Instances)
+{
+    public void Print()
+    {
+        BenchReport.PrintPhase(Two, "scale, ");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  two connector instances: {Two.DeliveredPerSecond:0.0}/s = {string.Join(" + ", Instances.Select(i => $"{i.Instance} {i.DeliveredPerSecond:0.0}/s ({i.Delivered})"))}; one instance: {One.DeliveredPerSecond:0.0}/s"));
+    }
+}
+
+/// <summary>
+/// Starts a second Enquire connector beside the first (same queue, competing consumers), runs a phase, and reads
+/// how many leads each instance delivered from its own <c>leadplatform_deliveries_succeeded</c> counter (/metrics).
+/// </summary>
+public static class ConnectorScale
+{
+    public static async Task<ScaleReport> RunAsync(BenchPlatform platform, PhaseReport one, TimeSpan warmup, Func<Task<LoadPhase.Result>> load)
+    {
+        var second = await platform.StartConnectorAsync("connector-enquire-2");
+        try
+        {
+            // The second instance gets the first one's warm-up (JIT), else the comparison is against a cold process.
+            var warming = await new LoadPhase(platform.Leads, BenchPlatform.AccountId).FixedRateAsync("warmup-2", 200, warmup);
+            await PhaseMeasurement.WaitDeliveredAsync(platform.Db, warming.Accepted.ToArray());
+            var connectors = platform.Services.Where(s => s.Name.StartsWith("connector-", StringComparison.Ordinal)).ToList();
+            var before = await Task.WhenAll(connectors.Select(DeliveredAsync));
+            var two = await PhaseMeasurement.MeasureAsync(platform, load);
+            var after = await Task.WhenAll(connectors.Select(DeliveredAsync));
+            var span = two.Crms.Count == 0 ? 1 : two.Crms.Max(c => c.SpanSeconds);
+            var instances = connectors.Select((c, i) => new InstanceRate(c.Name, after[i] - before[i], Math.Round((after[i] - before[i]) / span, 1))).ToList();
+            return new ScaleReport(one, two with { Name = two.Name + "-2-connectors" }, instances);
+        }
+        finally
+        {
+            await platform.StopAsync(second);
+        }
+    }
+
+    /// <summary>The instance's own count of deliveries that reached their CRM, from its Prometheus endpoint.</summary>
+    private static async Task<long> DeliveredAsync(ServiceProcess connector)
+    {
+        var text = await connector.Client.GetStringAsync("metrics");
+        return (long)text.Split('\n')
+            .Where(line => line.StartsWith("leadplatform_deliveries_succeeded", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Dapper;
+using LeadPlatform.Testing;
+using Npgsql;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>
+/// Runs one load phase and measures it: POSTs, delivery latency and its stages from the database, and the CPU every
+/// process on the box spent until the phase's leads were delivered.
+/// </summary>
+public static class PhaseMeasurement
+{
+    public static async Task<PhaseReport> MeasureAsync(BenchPlatform platform, Func<Task<LoadPhase.Result>> load)
+    {
+        var db = platform.Db;
+        var meters = CpuMeters(platform.Services);
+        var cpuBefore = meters.ToDictionary(m => m.Key, m => m.Value());
+        var outboxFrom = await OutboxHighWaterAsync(db);
+        var wall = Stopwatch.StartNew();
+        var result = await load();
+        var ids = result.Accepted.ToArray();
+        Console.Error.WriteLine($"{result.Name}: {ids.Length} accepted in {result.Elapsed.TotalSeconds:0.0} s; waiting for delivery");
+
+        var delivered = await WaitDeliveredAsync(db, ids);
+        var seconds = wall.Elapsed.TotalSeconds;
+        var processes = meters.Select(m =>
+        {
+            var cpu = m.Value() - cpuBefore[m.Key];
+            var service = platform.Services.FirstOrDefault(s => s.Name == m.Key);
+            return new ProcessReport(m.Key, Math.Round(cpu / seconds * 100, 1),
+                service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
+                delivered == 0 ? 0 : Math.Round(cpu * 1000 / delivered, 2));
+        }).ToList();
+
+        // Only the outbox rows written since the phase began (by primary key): with millions of rows stored, a join
+        // on the payload's lead id over the whole outbox would take minutes. A row already swept by retention only
+        // leaves its lead out of the stage figures.
+        const string latencySql = """
+            with relayed as (
+                select (payload->>'leadId')::uuid as lead_id, published_at
+                  from ingestion.outbox where id > @outboxFrom and message_type = 'LeadConverted')
+            select d.crm as Crm, extract(epoch from (d.finished_at - l.accepted_at)) * 1000 as Ms, l.accepted_at as AcceptedAt, d.finished_at as FinishedAt,
+                   extract(epoch from (o.published_at - l.accepted_at)) * 1000 as RelayMs,
+                   extract(epoch from (d.created_at - o.published_at)) * 1000 as QueueMs,
+                   extract(epoch from (d.finished_at - d.created_at)) * 1000 as ConnectorMs
+              from ingestion.lead l
+              join delivery.ledger d on d.lead_id = l.id
+              left join relayed o on o.lead_id = l.id
+             where l.id = any(@ids) and d.state = 'delivered'
+            """;
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<LatencyRow>(latencySql, new { ids, outboxFrom })).ToList();
+        var perCrm = rows.GroupBy(r => r.Crm).Select(g =>
+        {
+            var span = (g.Max(r => r.FinishedAt) - g.Min(r => r.AcceptedAt)).TotalSeconds;
+            List<double> Sorted(Func<LatencyRow, double?> of) => g.Select(of).OfType<double>().Order().ToList();
+            var ms = Sorted(r => r.Ms);
+            return new CrmReport(g.Key, g.Count(), Math.Round(g.Count() / span, 1),
+                Percentile(ms, 50), Percentile(ms, 95), Percentile(ms, 99), Math.Round(ms[^1], 1),
+                [
+                    StageReport.Of("accepted->relayed", Sorted(r => r.RelayMs)),
+                    StageReport.Of("relayed->claimed", Sorted(r => r.QueueMs)),
+                    StageReport.Of("claimed->delivered", Sorted(r => r.ConnectorMs)),
+                ], Math.Round(span, 1));
+        }).ToList();
+        var post = result.PostMs.Order().ToList();
+        return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), result.Offered, ids.Length,
+            Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
+            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2));
+    }
+
+    private static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("select coalesce(max(id), 0) from ingestion.outbox");
+    }
+
+    /// <summary>How many of the leads were delivered, once all were or after two minutes.</summary>
+    public static async Task<long> WaitDeliveredAsync(NpgsqlDataSource db, Guid[] ids)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        const string deliveredSql = "select count(*) from delivery.ledger where lead_id = any(@ids) and state = 'delivered'";
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        long delivered;
+        while ((delivered = await connection.ExecuteScalarAsync<long>(deliveredSql, new { ids })) < ids.Length && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        return delivered;
+    }
+
+    /// <summary>
+    /// CPU of everything a lead costs on this box: the services, the broker, the database and this load generator,
+    /// so the report can say how many CPU-milliseconds one lead takes and what that allows on the machine's cores.
+    /// </summary>
+    public static Dictionary<string, Func<double>> CpuMeters(IEnumerable<ServiceProcess> services)
+    {
+        var meters = services.ToDictionary(s => s.Name, s => (Func<double>)(() => s.ProcessId is { } pid ? ProcessStats.CpuSeconds(pid) : 0));
+        meters["postgresql (all)"] = () => ProcessStats.CpuSecondsOfAll("postgres");
+        meters["rabbitmq (all)"] = () => ProcessStats.CpuSecondsOfAll("beam.smp");
+        meters["bench client"] = () => ProcessStats.CpuSeconds(System.Environment.ProcessId);
+        return meters;
+    }
+
+    internal static double Percentile(List<double> sorted, int p) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)], 1);
+
+    private sealed class LatencyRow
+    {
+        public string Crm { get; init; } = "";
+        public double Ms { get; init; }
+        public DateTime AcceptedAt { get; init; }
+        public DateTime FinishedAt { get; init; }
+        public double? RelayMs { get; init; }
+        public double? QueueMs { get; init; }
+        public double? ConnectorMs { get; init; }
+    }
+}
