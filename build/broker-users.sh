@@ -133,11 +133,12 @@ put_user ingestion management \
   "^(ingestion-.*|$C|$FAULT|$BUS)\$" \
   "^(ingestion-.*|LeadPlatform\.Contracts:(LeadConverted|LeadUpdated|EraseLeadData|ReplayDelivery)|$FAULT|$BUS|amq\.default)\$" \
   "^(ingestion-.*|connector-.*|delivery-.*|disposition-.*|notifications-.*|.*_error|.*_skipped|$C|$FAULT|$BUS)\$"
-# each connector: its own queue, the shared delivery-erasure and delivery-replay queues; publishes LeadDelivered, LeadDeliveryFailed.
+# each connector: its own queue, the shared delivery-erasure and delivery-replay queues; publishes LeadDelivered, LeadDeliveryFailed,
+# CrmCircuitChanged (its breakers' transitions, for the operator overview).
 for crm in enquire alis salesforce hubspot adf; do
   put_user "connector-$crm" "" \
     "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|$C|$FAULT|$BUS)\$" \
-    "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|LeadPlatform\.Contracts:(LeadDelivered|LeadDeliveryFailed)|$FAULT|$BUS)\$" \
+    "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|LeadPlatform\.Contracts:(LeadDelivered|LeadDeliveryFailed|CrmCircuitChanged)|$FAULT|$BUS)\$" \
     "^(connector-$crm.*|delivery-erasure.*|delivery-replay.*|$C|$FAULT|$BUS)\$"
 done
 # disposition: the only one who may say what a CRM said.

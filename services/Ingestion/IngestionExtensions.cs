@@ -42,6 +42,7 @@ public static class IngestionExtensions
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
             x.AddConsumer<LeadOpportunityConsumer>(typeof(LeadOpportunityConsumerDefinition));
             x.AddConsumer<WebhookEventConsumer>(typeof(WebhookEventConsumerDefinition));
+            x.AddConsumer<OperatorConsole.CrmCircuitConsumer>(typeof(OperatorConsole.CrmCircuitConsumerDefinition));
         });
         return builder;
     }

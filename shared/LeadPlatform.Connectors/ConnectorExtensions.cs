@@ -27,6 +27,8 @@ public static class ConnectorExtensions
         builder.Services.AddSingleton<LedgerUpdates>();
         builder.Services.AddSingleton<SharedRateLimiter>();
         builder.Services.AddSingleton<DeliveryResilience>();
+        builder.Services.AddSingleton<CircuitReports>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CircuitReports>());
         builder.Services.AddScoped<DeliveryProcessor>();
         builder.Services.AddHostedService<ScheduledRetryWorker>();
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection("Retention"));

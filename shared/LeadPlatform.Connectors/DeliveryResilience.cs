@@ -8,9 +8,10 @@ namespace LeadPlatform.Connectors;
 
 /// <summary>
 /// In-memory retries with exponential backoff and jitter (honouring a short Retry-After) around a circuit
-/// breaker of each integration's own, so one CRM that is down is not hammered and does not slow the others.
+/// breaker of each integration's own, so one CRM that is down is not hammered and does not slow the others. Each
+/// transition of a breaker is reported (<see cref="CircuitReports"/>) for the operator overview.
 /// </summary>
-public sealed class DeliveryResilience(IOptions<ConnectorOptions> options)
+public sealed class DeliveryResilience(IOptions<ConnectorOptions> options, CircuitReports reports)
 {
     private readonly ConnectorOptions _options = options.Value;
     private readonly ResiliencePipelineRegistry<string> _registry = new();
@@ -43,11 +44,18 @@ public sealed class DeliveryResilience(IOptions<ConnectorOptions> options)
                 OnOpened = _ =>
                 {
                     ConnectorMetrics.Circuit(_options.Crm, integrationId, open: true);
+                    reports.Report(integrationId, CircuitReports.Open);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    reports.Report(integrationId, CircuitReports.HalfOpen);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
                     ConnectorMetrics.Circuit(_options.Crm, integrationId, open: false);
+                    reports.Report(integrationId, CircuitReports.Closed);
                     return ValueTask.CompletedTask;
                 },
             }));

@@ -9,15 +9,37 @@ using Npgsql;
 namespace LeadPlatform.Integrations;
 
 /// <summary>
-/// Reads and writes integrations; a short cache keeps the hot path (every lead) off the database. Credentials are
-/// stored encrypted (<see cref="CredentialProtector"/>) and handed to every reader in clear.
+/// Reads and writes integrations; a snapshot keeps the hot path (every lead) off the database. Any committed change
+/// drops every instance's snapshot at once (<see cref="IntegrationChangeListener"/>); while that listener is not
+/// connected a snapshot lives only <see cref="UnheardFor"/>, and never longer than <see cref="HeardFor"/>.
+/// Credentials are stored encrypted (<see cref="CredentialProtector"/>) and handed to every reader in clear.
 /// </summary>
 public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider clock, CredentialProtector protector, ILogger<IntegrationStore> logger)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    /// <summary>The fallback expiry while changes are heard: bounds the harm of a notification that never came.</summary>
+    public static readonly TimeSpan HeardFor = TimeSpan.FromSeconds(60);
+    /// <summary>The expiry while the listener is (re)connecting, when a change may go unheard.</summary>
+    public static readonly TimeSpan UnheardFor = TimeSpan.FromSeconds(2);
     private volatile Snapshot? _snapshot;
+    private long _generation;
+    private volatile bool _listening;
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, Integration> ById, DateTimeOffset LoadedAt);
+    /// <summary>A load that began in an older generation is never served: a change committed during it may be missing.</summary>
+    private sealed record Snapshot(IReadOnlyDictionary<string, Integration> ById, DateTimeOffset LoadedAt, long Generation);
+
+    /// <summary>A change was committed (or may have been missed): the next read loads the catalog again.</summary>
+    internal void Changed()
+    {
+        Interlocked.Increment(ref _generation);
+        _snapshot = null;
+    }
+
+    /// <summary>Whether changes are being heard now; on either edge the snapshot is dropped (one may have been missed).</summary>
+    internal void Listening(bool listening)
+    {
+        _listening = listening;
+        Changed();
+    }
 
     private sealed record Row
     {
@@ -43,8 +65,10 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
 
     public async Task<IReadOnlyDictionary<string, Integration>> AllAsync(CancellationToken ct = default)
     {
+        var generation = Interlocked.Read(ref _generation);
         var snapshot = _snapshot;
-        if (snapshot is not null && clock.GetUtcNow() - snapshot.LoadedAt < CacheFor)
+        if (snapshot is not null && snapshot.Generation == generation
+            && clock.GetUtcNow() - snapshot.LoadedAt < (_listening ? HeardFor : UnheardFor))
         {
             return snapshot.ById;
         }
@@ -57,7 +81,10 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct));
         var byId = rows.Select(ToIntegration).ToDictionary(i => i.Id);
-        _snapshot = new Snapshot(byId, clock.GetUtcNow());
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            _snapshot = new Snapshot(byId, clock.GetUtcNow(), generation);
+        }
         return byId;
     }
 
@@ -76,7 +103,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql, Parameters(integration), cancellationToken: ct));
-        _snapshot = null;
+        Changed();
     }
 
     private object Parameters(Integration integration) => new
@@ -114,7 +141,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var updated = await connection.ExecuteAsync(new CommandDefinition(sql, new { id, map, raw, value }, cancellationToken: ct)) > 0;
-        _snapshot = null;
+        Changed();
         return updated;
     }
 
@@ -123,7 +150,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
         const string sql = "delete from integrations.integration where id = @id";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
-        _snapshot = null;
+        Changed();
         return deleted > 0;
     }
 
@@ -139,7 +166,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var added = await connection.ExecuteAsync(new CommandDefinition(sql, Parameters(integration), cancellationToken: ct)) > 0;
-        _snapshot = null;
+        Changed();
         return added;
     }
 
@@ -161,7 +188,7 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, TimeProvider c
             var protectedJson = JsonSerializer.Serialize(protector.Protect(stored), PlatformJson.Options);
             rewritten += await connection.ExecuteAsync(new CommandDefinition(update, new { id, protectedJson, plainJson }, cancellationToken: ct));
         }
-        _snapshot = null;
+        Changed();
         return rewritten;
     }
 

@@ -18,6 +18,7 @@ public static class IntegrationsExtensions
         builder.AddLeadPlatformDatabase("integrations", typeof(Integration).Assembly);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IntegrationStore>();
+        builder.Services.AddHostedService<IntegrationChangeListener>();
         builder.Services.TryAddSingleton<DealerProviders.DealerProviderCatalog>();
         builder.AddCredentialProtection();
         return builder;

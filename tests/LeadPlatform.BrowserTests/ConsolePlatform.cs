@@ -33,6 +33,7 @@ public sealed class ConsolePlatform : IAsyncDisposable
     public InProcessService Disposition => _services[3];
     public InProcessService Console => _services[4];
     public SandboxClient Sandbox => new(_services[0].Client);
+    public Uri SandboxAddress => _services[0].BaseAddress;
 
     public static async Task<ConsolePlatform> StartAsync()
     {

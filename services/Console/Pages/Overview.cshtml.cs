@@ -6,7 +6,7 @@ namespace LeadPlatform.OperatorConsole.Pages;
 
 /// <summary>
 /// The platform at a glance, each figure from a documented API: ingestion <c>GET /v1/admin/overview</c> (per hour,
-/// p50/p99, outbox) and <c>GET /v1/admin/error-queues</c>, disposition <c>GET /v1/dispositions/unmapped</c>.
+/// p50/p99, outbox, each CRM's circuit) and <c>GET /v1/admin/error-queues</c>, disposition <c>GET /v1/dispositions/unmapped</c>.
 /// </summary>
 public sealed class OverviewModel(PlatformClient platform) : PageModel
 {
@@ -14,6 +14,8 @@ public sealed class OverviewModel(PlatformClient platform) : PageModel
     public JsonElement Latency { get; private set; }
     public JsonElement Outbox { get; private set; }
     public IReadOnlyList<(string Queue, long Messages)> ErrorQueues { get; private set; } = [];
+    /// <summary>Each CRM's circuit: open, half-open or closed, since when, and how many breakers are not closed.</summary>
+    public IReadOnlyList<Circuit> Circuits { get; private set; } = [];
     public long UnmappedWaiting { get; private set; }
     public int UnmappedValues { get; private set; }
     public List<string> Errors { get; } = [];
@@ -27,6 +29,12 @@ public sealed class OverviewModel(PlatformClient platform) : PageModel
                 h.GetProperty("accepted").GetInt64(), h.GetProperty("delivered").GetInt64(), h.GetProperty("failed").GetInt64()))];
             Latency = o.GetProperty("deliveryLatency");
             Outbox = o.GetProperty("outbox");
+            if (o.TryGetProperty("circuits", out var circuits))
+            {
+                Circuits = [.. circuits.EnumerateArray().Select(c => new Circuit(c.GetProperty("crm").GetString() ?? "", c.GetProperty("state").GetString() ?? "",
+                    c.GetProperty("since").ValueKind == JsonValueKind.Null ? null : c.GetProperty("since").GetDateTimeOffset(),
+                    c.GetProperty("openBreakers").GetInt32(), c.GetProperty("halfOpenBreakers").GetInt32()))];
+            }
         }
         if (await GetAsync(PlatformClient.Ingestion, "v1/admin/error-queues", "the error queues", ct) is { } queues)
         {
@@ -40,6 +48,8 @@ public sealed class OverviewModel(PlatformClient platform) : PageModel
             UnmappedWaiting = values.Sum(v => v.GetProperty("count").GetInt64());
         }
     }
+
+    public sealed record Circuit(string Crm, string State, DateTimeOffset? Since, int OpenBreakers, int HalfOpenBreakers);
 
     public static string Seconds(JsonElement latency, string name) =>
         latency.ValueKind == JsonValueKind.Object && latency.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number

@@ -9,6 +9,7 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<ErrorQueues>();
         builder.Services.AddHttpClient(nameof(ErrorQueues));
         builder.Services.AddSingleton<OutboxBacklog>();
+        builder.Services.AddSingleton<OperatorConsole.CrmCircuits>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxBacklog>());
         return builder;
     }

@@ -8,8 +8,8 @@ namespace LeadPlatform.Ingestion.OperatorConsole;
 
 /// <summary>
 /// <c>GET /v1/admin/overview</c>: leads accepted, delivered and failed per hour over the last <c>hours</c> (1-168,
-/// default 24), acceptance-to-delivery p50/p99 of the deliveries made in that window, and the outbox backlog.
-/// Counts only, no personal data. Admin key, viewer and above, not limited to one account.
+/// default 24), acceptance-to-delivery p50/p99 of the deliveries made in that window, the outbox backlog, and each CRM's
+/// circuit state as its connector instances reported it (<see cref="CrmCircuits"/>). Counts only, no personal data. Admin key, viewer and above, not limited to one account.
 /// </summary>
 public static class OverviewEndpoint
 {
@@ -22,7 +22,8 @@ public static class OverviewEndpoint
     }
 
     /// <summary>The answer of <c>GET /v1/admin/overview</c>.</summary>
-    public sealed record Overview(IReadOnlyList<OverviewHour> Hours, Latency DeliveryLatency, OverviewOutbox Outbox);
+    public sealed record Overview(IReadOnlyList<OverviewHour> Hours, Latency DeliveryLatency, OverviewOutbox Outbox,
+        IReadOnlyList<CrmCircuits.CrmCircuit> Circuits);
 
     public sealed record OverviewHour(DateTimeOffset At, long Accepted, long Delivered, long Failed);
 
@@ -39,9 +40,9 @@ public static class OverviewEndpoint
         app.MapGet("/v1/admin/overview", OverviewAsync).RequireRole(AdminRole.Viewer)
             .WithTags("Operations")
             .Produces<Overview>().ProducesProblems(StatusCodes.Status400BadRequest)
-            .WithSummary("Leads accepted, delivered and failed per hour (hours, default 24), acceptance-to-delivery p50/p99, outbox backlog (X-Admin-Key, viewer)");
+            .WithSummary("Leads accepted, delivered and failed per hour (hours, default 24), acceptance-to-delivery p50/p99, outbox backlog, each CRM's circuit state (X-Admin-Key, viewer)");
 
-    private static async Task<IResult> OverviewAsync(int? hours, OutboxBacklog backlog, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> OverviewAsync(int? hours, OutboxBacklog backlog, CrmCircuits circuits, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (hours is < 1 or > 168)
         {
@@ -79,6 +80,7 @@ public static class OverviewEndpoint
         return Results.Ok(new Overview(
             hourly.Select(h => new OverviewHour(new DateTimeOffset(DateTime.SpecifyKind(h.At, DateTimeKind.Utc)), h.Accepted, h.Delivered, h.Failed)).ToList(),
             latency,
-            new OverviewOutbox(outbox.Backlog, outbox.OldestAgeSeconds)));
+            new OverviewOutbox(outbox.Backlog, outbox.OldestAgeSeconds),
+            await circuits.ListAsync(ct)));
     }
 }

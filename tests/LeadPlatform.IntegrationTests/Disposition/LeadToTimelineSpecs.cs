@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeadPlatform.Disposition;
-using LeadPlatform.Integrations;
-using Microsoft.Extensions.DependencyInjection;
 using LeadPlatform.IntegrationTests.Support;
 using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
@@ -40,9 +38,6 @@ public class LeadToTimelineSpecs
             credentials = new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key", ["webhookSecret"] = Secret },
             settings = new { relationshipTypes = new[] { "Child", "Other" } },
         });
-        // The catalog is cached for a couple of seconds; wait until disposition sees the new integration.
-        var catalog = _disposition.Services.GetRequiredService<IntegrationStore>();
-        await Eventually.UntilAsync(async () => await catalog.FindAsync("acme-enquire") is not null, TimeSpan.FromSeconds(10), "disposition to see the integration");
     }
 
     [OneTimeTearDown]

@@ -1,0 +1,16 @@
+namespace LeadPlatform.Contracts;
+
+/// <summary>
+/// A connector instance's circuit breaker for one integration changed state: <c>open</c> (the CRM is not called),
+/// <c>half-open</c> (one trial call), <c>closed</c> (calls flow). Breakers live in each instance's memory, so the
+/// state of a CRM is the sum of what its instances report.
+/// </summary>
+public sealed record CrmCircuitChanged
+{
+    public required string Crm { get; init; }
+    public required string IntegrationId { get; init; }
+    /// <summary>The connector instance whose breaker it is (stable for the life of its process).</summary>
+    public required string Instance { get; init; }
+    public required string State { get; init; }
+    public required DateTimeOffset ChangedAt { get; init; }
+}

@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using LeadPlatform.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LeadPlatform.Connectors;
+
+/// <summary>
+/// Publishes each transition of this instance's circuit breakers as <see cref="CrmCircuitChanged"/>, so the operator
+/// overview (ingestion records them) shows every instance's breakers, not one process's memory. Transitions are queued
+/// and published off the delivery path: a breaker opening never waits for the broker; a failed publish is retried.
+/// </summary>
+public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options, TimeProvider clock, ILogger<CircuitReports> logger)
+    : BackgroundService
+{
+    public const string Open = "open";
+    public const string HalfOpen = "half-open";
+    public const string Closed = "closed";
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+    private readonly Channel<CrmCircuitChanged> _pending = Channel.CreateUnbounded<CrmCircuitChanged>(new() { SingleReader = true });
+
+    /// <summary>This process's connector (host, process id and a per-start suffix: in-process test hosts share a pid).</summary>
+    public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public void Report(string integrationId, string state) =>
+        _pending.Writer.TryWrite(new CrmCircuitChanged
+        {
+            Crm = options.Value.Crm, IntegrationId = integrationId, Instance = Instance, State = state, ChangedAt = clock.GetUtcNow(),
+        });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in _pending.Reader.ReadAllAsync(stoppingToken))
+            {
+                while (!await TryPublishAsync(change, stoppingToken))
+                {
+                    await Task.Delay(RetryAfter, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: an unpublished transition is lost with the breaker it describes.
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(CrmCircuitChanged change, CancellationToken ct)
+    {
+        try
+        {
+            await bus.Publish(change, ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Circuit {State} of integration {IntegrationId} not yet reported: {Error}", change.State, change.IntegrationId, ex.GetType().Name);
+            return false;
+        }
+    }
+}
