@@ -57,17 +57,36 @@ public static partial class TelemetryRedaction
     /// </summary>
     public static string MaskPhones(string text)
     {
-        var digits = 0;
-        foreach (var c in text)
-        {
-            digits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-        return digits < 7 ? text : Phone().Replace(text, match =>
+        return !MayHoldPhone(text) ? text : Phone().Replace(text, match =>
         {
             var count = match.Value.Count(char.IsAsciiDigit);
             var separated = match.Value.Any(c => !char.IsAsciiDigit(c));
             return count is >= 7 and <= 15 && (separated || count >= 10) && !IsoDate().IsMatch(match.Value) ? Mask : match.Value;
         });
+    }
+
+    /// <summary>
+    /// Whether some run of characters a phone match is made of (digits, white space, <c>( ) . - +</c>) holds the 7
+    /// digits a mask needs. Most tags (GUIDs, SQL, names of things) have none, and skip the regex.
+    /// </summary>
+    private static bool MayHoldPhone(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (++digits >= 7)
+                {
+                    return true;
+                }
+            }
+            else if (!(char.IsDigit(c) || char.IsWhiteSpace(c) || c is '(' or ')' or '.' or '-' or '+'))
+            {
+                digits = 0;
+            }
+        }
+        return false;
     }
 
     /// <summary>Emails and phones in free text; in a URL, in its percent-decoded form too (<c>%40</c>, <c>%20</c>, <c>%2B</c>).</summary>

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -114,7 +115,11 @@ public sealed class EnquireConnector(HttpClient http) : ICrmConnector
         public async Task<JsonObject> SendAsync<T>(HttpMethod method, string path, T body, CancellationToken ct)
         {
             var request = Request(method, path);
-            request.Content = JsonContent.Create(body, options: PlatformJson.Options);
+            // Bytes of known length: sent with a Content-Length as they are, no second buffering copy.
+            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, PlatformJson.Options))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") },
+            };
             using var response = await http.SendAsync(request, ct);
             await response.EnsureCrmSuccessAsync(Crm, ct);
             return (await response.Content.ReadFromJsonAsync<JsonObject>(ct)) ?? [];

@@ -25,6 +25,33 @@ public class TelemetryRedactionSpecs
     public void Ids_times_and_counts_are_left_alone(string text) =>
         Assert.That(TelemetryRedaction.MaskPersonalData(text), Is.EqualTo(text));
 
+    [TestCase("id 555-12x34-5678 x", "id 555-12x34-5678 x")]
+    [TestCase("lead 01937c5e, phone 5551234567", "lead 01937c5e, phone ***")]
+    [TestCase("(555) 123-4567", "***")]
+    public void Only_a_run_of_seven_digits_and_separators_is_a_phone(string text, string expected) =>
+        Assert.That(TelemetryRedaction.MaskPhones(text), Is.EqualTo(expected));
+
+    /// <summary>Masking skips the regex for text with no run of 7 digits; on any text it answers as the regex alone would.</summary>
+    [Test]
+    public void The_shortcut_past_the_phone_regex_never_changes_the_answer()
+    {
+        var phone = new System.Text.RegularExpressions.Regex(@"(?<![\w.:\-])\+?\(?\d[\d\s().\-]{5,}\d(?![\w:\-])");
+        var isoDate = new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2}$");
+        string RegexOnly(string text) => phone.Replace(text, m =>
+        {
+            var count = m.Value.Count(char.IsAsciiDigit);
+            var separated = m.Value.Any(c => !char.IsAsciiDigit(c));
+            return count is >= 7 and <= 15 && (separated || count >= 10) && !isoDate.IsMatch(m.Value) ? TelemetryRedaction.Mask : m.Value;
+        });
+        const string alphabet = "0123456789012345678901234567890123456789 -().+:_ax\u0663\u00a0";
+        var random = new Random(22);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(1, 30)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            Assert.That(TelemetryRedaction.MaskPhones(text), Is.EqualTo(RegexOnly(text)), text);
+        }
+    }
+
     [TestCase("jane%40example.org", "***")]
     [TestCase("JANE%40EXAMPLE.ORG exists", "*** exists")]
     public void Percent_encoded_emails_are_masked(string text, string expected) =>
