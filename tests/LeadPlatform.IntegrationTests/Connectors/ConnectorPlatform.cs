@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using LeadPlatform.Connectors;
 using LeadPlatform.Connectors.Alis;
 using LeadPlatform.Connectors.Enquire;
 using LeadPlatform.Contracts;
