@@ -42,7 +42,7 @@ public class TlsSpecs
         var node = _servers.Rabbit.Nodes[0];
         // The test itself talks to the servers in plain text; only the services are held to TLS.
         var admin = $"Host=127.0.0.1;Port={_servers.Postgres.PrimaryPort.ToString(CultureInfo.InvariantCulture)};Database=postgres;Username=postgres;SSL Mode=Disable";
-        _rig = _servers.Carrying(await FaultRig.StartAsync("tlsservers", new ServerEndpoints(admin, "127.0.0.1", node.AmqpPort, node.ManagementUrl), environment => new Dictionary<string, string?>
+        _rig = await FaultRig.StartAsync("tlsservers", new ServerEndpoints(admin, "127.0.0.1", node.AmqpPort, node.ManagementUrl), environment => new Dictionary<string, string?>
         {
             ["ConnectionStrings:RabbitMq"] =
                 $"amqps://guest:guest@127.0.0.1:{_tlsPort.ToString(CultureInfo.InvariantCulture)}/{Uri.EscapeDataString(environment.Name)}?cacertfile={Uri.EscapeDataString(_certificates.CaFile)}",
@@ -51,12 +51,16 @@ public class TlsSpecs
                 SslMode = SslMode.VerifyFull,
                 RootCertificate = _certificates.CaFile,
             }.ToString(),
-        }));
+        });
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
+        if (_rig is not null)
+        {
+            await _rig.DisposeAsync();
+        }
         if (_servers is not null)
         {
             await _servers.DisposeAsync();

@@ -19,13 +19,17 @@ public class InfraRestartSpecs
     public async Task Start()
     {
         _servers = await PrivateServers<PrivatePostgres>.StartAsync(RabbitMqCluster.StartAsync(1), PrivatePostgres.StartAsync());
-        _rig = _servers.Carrying(await FaultRig.StartAsync("infra", new ServerEndpoints(
-            Postgres.AdminConnectionString, "127.0.0.1", Node.AmqpPort, Node.ManagementUrl)));
+        _rig = await FaultRig.StartAsync("infra", new ServerEndpoints(
+            Postgres.AdminConnectionString, "127.0.0.1", Node.AmqpPort, Node.ManagementUrl));
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
+        if (_rig is not null)
+        {
+            await _rig.DisposeAsync();
+        }
         if (_servers is not null)
         {
             await _servers.DisposeAsync();

@@ -74,7 +74,7 @@ public sealed class ConnectorPlatform : TestPlatform
             accountId,
             crm = Crm,
             endpoint = endpoint ?? new Uri(Sandbox.BaseAddress, _crm.SandboxPath).ToString(),
-            credentials = credentials ?? _crm.SandboxCredentials,
+            credentials = (object?)credentials ?? _crm.SandboxCredentials,
             settings = settings ?? new { },
         });
 

@@ -2,14 +2,11 @@ namespace LeadPlatform.Testing;
 
 /// <summary>
 /// A private RabbitMQ (<see cref="RabbitMqCluster"/>) and a private PostgreSQL (<see cref="PrivatePostgres"/> or
-/// <see cref="PostgresPair"/>) started side by side; whichever started is stopped again, also when the other failed,
-/// after what runs on them (<see cref="Carrying{T}"/>).
+/// <see cref="PostgresPair"/>) started side by side; whichever started is stopped again, also when the other failed.
 /// </summary>
 public sealed class PrivateServers<TPostgres>(RabbitMqCluster rabbit, TPostgres postgres) : IAsyncDisposable
     where TPostgres : IAsyncDisposable
 {
-    private readonly List<IAsyncDisposable> _carried = [];
-
     public RabbitMqCluster Rabbit { get; } = rabbit;
     public TPostgres Postgres { get; } = postgres;
 
@@ -29,19 +26,8 @@ public sealed class PrivateServers<TPostgres>(RabbitMqCluster rabbit, TPostgres 
 
     private static T? Started<T>(Task<T> starting) => starting.IsCompletedSuccessfully ? starting.Result : default;
 
-    /// <summary>Something that runs on these servers (a fault rig, say), disposed before they stop.</summary>
-    public T Carrying<T>(T resource) where T : IAsyncDisposable
-    {
-        _carried.Add(resource);
-        return resource;
-    }
-
     public async ValueTask DisposeAsync()
     {
-        for (var i = _carried.Count - 1; i >= 0; i--)
-        {
-            await _carried[i].DisposeAsync();
-        }
         if (Rabbit is not null)
         {
             await Rabbit.DisposeAsync();
