@@ -69,7 +69,7 @@ public sealed class ConnectorPlatform : TestPlatform
     /// <summary>An integration of this platform's CRM for <paramref name="accountId"/>, pointed at the sandbox.</summary>
     public Task PutIntegrationAsync(string accountId, object? settings = null, IDictionary<string, string>? credentials = null,
         string? endpoint = null) =>
-        PutIntegrationAsync($"{accountId}-{Crm}", new
+        Admin.PutIntegrationAsync($"{accountId}-{Crm}", new
         {
             accountId,
             crm = Crm,
