@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using LeadPlatform.EndToEndTests.Faults;
+using LeadPlatform.Testing;
 
 namespace LeadPlatform.ClusterTests;
 

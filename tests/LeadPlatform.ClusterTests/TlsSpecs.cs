@@ -19,8 +19,7 @@ namespace LeadPlatform.ClusterTests;
 public class TlsSpecs
 {
     private TestCertificates _certificates = null!;
-    private RabbitMqCluster _rabbit = null!;
-    private PostgresPair _postgres = null!;
+    private PrivateServers<PostgresPair> _servers = null!;
     private FaultRig _rig = null!;
     private int _tlsPort;
 
@@ -39,18 +38,10 @@ public class TlsSpecs
             """);
         var postgres = PostgresPair.StartAsync(
             $"-c ssl=on -c ssl_cert_file={_certificates.CertificateFile} -c ssl_key_file={_certificates.KeyFile}");
-        try
-        {
-            await Task.WhenAll(rabbit, postgres);
-        }
-        finally
-        {
-            _rabbit = rabbit.IsCompletedSuccessfully ? rabbit.Result : null!;
-            _postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null!;
-        }
-        var node = _rabbit.Nodes[0];
+        _servers = await PrivateServers<PostgresPair>.StartAsync(rabbit, postgres);
+        var node = _servers.Rabbit.Nodes[0];
         // The test itself talks to the servers in plain text; only the services are held to TLS.
-        var admin = $"Host=127.0.0.1;Port={_postgres.PrimaryPort.ToString(CultureInfo.InvariantCulture)};Database=postgres;Username=postgres;SSL Mode=Disable";
+        var admin = $"Host=127.0.0.1;Port={_servers.Postgres.PrimaryPort.ToString(CultureInfo.InvariantCulture)};Database=postgres;Username=postgres;SSL Mode=Disable";
         _rig = await FaultRig.StartAsync("tlsservers", new ServerEndpoints(admin, "127.0.0.1", node.AmqpPort, node.ManagementUrl), environment => new Dictionary<string, string?>
         {
             ["ConnectionStrings:RabbitMq"] =
@@ -70,13 +61,9 @@ public class TlsSpecs
         {
             await _rig.DisposeAsync();
         }
-        if (_rabbit is not null)
+        if (_servers is not null)
         {
-            await _rabbit.DisposeAsync();
-        }
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
+            await _servers.DisposeAsync();
         }
         _certificates?.Dispose();
     }
@@ -100,7 +87,7 @@ public class TlsSpecs
             Assert.That(encrypted.Ssl, Is.GreaterThanOrEqualTo(3), "the three services' PostgreSQL connections over TLS");
         }
 
-        using var management = _rabbit.Nodes[0].ManagementClient();
+        using var management = _servers.Rabbit.Nodes[0].ManagementClient();
         var connections = await management.GetFromJsonAsync<List<JsonElement>>($"api/vhosts/{Uri.EscapeDataString(_rig.Environment.Name)}/connections");
         Assert.That(connections, Has.Count.GreaterThanOrEqualTo(3), "the services' broker connections");
         Assert.That(connections!.Select(c => (c.GetProperty("ssl").GetBoolean(), c.GetProperty("port").GetInt32())),

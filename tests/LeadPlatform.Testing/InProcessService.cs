@@ -20,7 +20,8 @@ public sealed class InProcessService : IAsyncDisposable
         string applicationName,
         IDictionary<string, string?> configuration,
         Action<WebApplicationBuilder> add,
-        Action<WebApplication> map)
+        Action<WebApplication> map,
+        string? logDir = null)
     {
         var port = FreePort.Next();
         // An empty content root: the appsettings.json files of referenced services are not this service's.
@@ -34,13 +35,24 @@ public sealed class InProcessService : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
-        builder.Logging.AddProvider(new FileLoggerProvider(Path.Combine(RepoPaths.LogDir("in-process"), applicationName + ".log")));
+        builder.Logging.AddProvider(new FileLoggerProvider(Path.Combine(logDir ?? RepoPaths.LogDir("in-process"), applicationName + ".log")));
         add(builder);
         var app = builder.Build();
         map(app);
         await app.StartAsync();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         return new InProcessService { App = app, BaseAddress = baseAddress, Client = new HttpClient { BaseAddress = baseAddress } };
+    }
+
+    /// <summary>A client of its own (the caller disposes it) that sends <paramref name="header"/> when it has a value.</summary>
+    public HttpClient NewClient(string? header = null, string? value = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (header is not null && value is not null)
+        {
+            client.DefaultRequestHeaders.Add(header, value);
+        }
+        return client;
     }
 
     public async ValueTask DisposeAsync()

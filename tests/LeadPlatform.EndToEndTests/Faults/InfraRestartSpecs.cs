@@ -1,37 +1,26 @@
 using System.Net;
+using LeadPlatform.Testing;
 
 namespace LeadPlatform.EndToEndTests.Faults;
 
 /// <summary>
 /// The real servers going down, not a proxy cut: the platform runs on a RabbitMQ node and a PostgreSQL cluster of
-/// this fixture's own (<see cref="PrivateRabbitMq"/>, <see cref="PrivatePostgres"/>; the shared servers others use
+/// this fixture's own (a one-node <see cref="RabbitMqCluster"/>, <see cref="PrivatePostgres"/>; the shared servers others use
 /// are never touched), and a test stops, kills and starts them mid-stream. Pass: as for every fault, plus the
 /// services reconnect by themselves and intake answers 503, never a 2xx, while PostgreSQL is down.
 /// </summary>
 [TestFixture, Category("Faults"), NonParallelizable]
 public class InfraRestartSpecs
 {
-    private PrivateRabbitMq _rabbit = null!;
-    private PrivatePostgres _postgres = null!;
+    private PrivateServers<PrivatePostgres> _servers = null!;
     private FaultRig _rig = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        var rabbit = PrivateRabbitMq.StartAsync();
-        var postgres = PrivatePostgres.StartAsync();
-        try
-        {
-            await Task.WhenAll(rabbit, postgres);
-        }
-        finally
-        {
-            // Whichever started is stopped by the tear-down, even when the other failed.
-            _rabbit = rabbit.IsCompletedSuccessfully ? rabbit.Result : null!;
-            _postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null!;
-        }
-        _rig = await FaultRig.StartAsync("infra", new Testing.ServerEndpoints(
-            _postgres.AdminConnectionString, "127.0.0.1", _rabbit.AmqpPort, _rabbit.ManagementUrl));
+        _servers = await PrivateServers<PrivatePostgres>.StartAsync(RabbitMqCluster.StartAsync(1), PrivatePostgres.StartAsync());
+        _rig = await FaultRig.StartAsync("infra", new ServerEndpoints(
+            Postgres.AdminConnectionString, "127.0.0.1", Node.AmqpPort, Node.ManagementUrl));
     }
 
     [OneTimeTearDown]
@@ -41,15 +30,14 @@ public class InfraRestartSpecs
         {
             await _rig.DisposeAsync();
         }
-        if (_rabbit is not null)
+        if (_servers is not null)
         {
-            await _rabbit.DisposeAsync();
-        }
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
+            await _servers.DisposeAsync();
         }
     }
+
+    private PrivatePostgres Postgres => _servers.Postgres;
+    private RabbitNode Node => _servers.Rabbit.Nodes[0];
 
     [SetUp]
     public Task Snapshot() => _rig.SnapshotDeadLettersAsync();
@@ -65,9 +53,9 @@ public class InfraRestartSpecs
     {
         var submissions = await _rig.StreamAsync("rabbit-stop", After(2, async () =>
         {
-            await _rabbit.StopNodeAsync();
+            await Node.StopAsync();
             await Task.Delay(TimeSpan.FromSeconds(3));
-            await _rabbit.StartNodeAsync();
+            await Node.StartAsync();
         }));
         // Intake commits to PostgreSQL only (the outbox): the broker going away must not refuse leads.
         Assert.That(submissions.Where(s => s.Status != HttpStatusCode.Accepted), Is.Empty);
@@ -79,9 +67,9 @@ public class InfraRestartSpecs
     {
         var submissions = await _rig.StreamAsync("rabbit-kill", After(2, async () =>
         {
-            await _rabbit.KillNodeAsync();
+            await Node.KillAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
-            await _rabbit.StartNodeAsync();
+            await Node.StartAsync();
         }));
         Assert.That(submissions.Where(s => s.Status != HttpStatusCode.Accepted), Is.Empty);
         await _rig.AssertNothingLostOrDuplicatedAsync("rabbit-kill", submissions, within: TimeSpan.FromSeconds(120));
@@ -94,11 +82,11 @@ public class InfraRestartSpecs
         var downTo = DateTimeOffset.MaxValue;
         var submissions = await _rig.StreamAsync("postgres-stop", After(2, async () =>
         {
-            await _postgres.StopServerAsync();
+            await Postgres.Server.StopAsync();
             downFrom = DateTimeOffset.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(4));
             downTo = DateTimeOffset.UtcNow;
-            await _postgres.StartServerAsync();
+            await Postgres.Server.StartAsync();
         }), seconds: 12);
         Assert.That(submissions.Select(s => s.Status).Distinct(),
             Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
@@ -116,14 +104,14 @@ public class InfraRestartSpecs
         // every lead that got one.
         var submissions = await _rig.StreamAsync("postgres-kill", After(2, async () =>
         {
-            await _postgres.KillServerAsync();
+            await Postgres.Server.KillAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
-            await _postgres.StartServerAsync();
+            await Postgres.Server.StartAsync();
         }), seconds: 12);
         Assert.That(submissions.Select(s => s.Status).Distinct(),
             Is.SubsetOf(new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }), "answers other than 202 and 503");
         Assert.That(submissions.Any(s => s.Status == HttpStatusCode.ServiceUnavailable), Is.True, "no 503 while PostgreSQL was down");
-        Assert.That(_postgres.RecoveredFromCrash(), Is.True, "PostgreSQL did not replay its WAL on start: the kill was not a crash");
+        Assert.That(Postgres.Server.RecoveredFromCrash(), Is.True, "PostgreSQL did not replay its WAL on start: the kill was not a crash");
         await _rig.AssertNothingLostOrDuplicatedAsync("postgres-kill", submissions);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using LeadPlatform.Testing;
 
 namespace LeadPlatform.EndToEndTests.Support;
@@ -31,13 +30,12 @@ public sealed class ProcessPlatform : IAsyncDisposable
     public Dictionary<string, string?> BaseConfiguration()
     {
         var config = Environment.ServiceConfiguration();
-        config["Admin:Key"] = AdminKey;
-        config["Connector:RequestTimeout"] = "00:00:02";
-        config["Connector:RetryBaseDelay"] = "00:00:01";
+        foreach (var (key, value) in TestPlatformBuilder.QuickConnector)
+        {
+            config[key] = value;
+        }
         // Production backs off up to 15 min; capped here so a test sees delivery soon after a CRM outage ends.
         config["Connector:MaxRetryDelay"] = "00:00:15";
-        config["Connector:RetryPollInterval"] = "00:00:00.500";
-        config["Connector:Lease"] = "00:00:10";
         return config;
     }
 
@@ -69,23 +67,11 @@ public sealed class ProcessPlatform : IAsyncDisposable
     }
     public Task<ServiceProcess> StartEnquireAsync() => StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
 
-    public async Task PutIntegrationAsync(string id, object integration)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/integrations/{id}") { Content = JsonContent.Create(integration) };
-        request.Headers.Add("X-Admin-Key", AdminKey);
-        using var response = await Ingestion.Client.SendAsync(request);
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
-    }
+    public Task PutIntegrationAsync(string id, object integration) => new IngestionAdmin(Ingestion.Client).PutIntegrationAsync(id, integration);
 
     /// <summary>Registers the API key of a source for the accounts and sends it on <see cref="Ingestion"/>'s client from then on.</summary>
-    public async Task UseSourceKeyAsync(string source, string key, params string[] accounts)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/source-keys/{source}") { Content = JsonContent.Create(new { key, accounts }) };
-        request.Headers.Add("X-Admin-Key", AdminKey);
-        using var response = await Ingestion.Client.SendAsync(request);
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
-        Ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", key);
-    }
+    public Task UseSourceKeyAsync(string source, string key, params string[] accounts) =>
+        new IngestionAdmin(Ingestion.Client).UseSourceKeyAsync(source, key, accounts);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -7,10 +6,7 @@ using LeadPlatform.Connectors;
 using LeadPlatform.Connectors.Alis;
 using LeadPlatform.Connectors.Enquire;
 using LeadPlatform.Contracts;
-using LeadPlatform.Ingestion;
 using LeadPlatform.Integrations;
-using LeadPlatform.Sandbox;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,22 +14,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadPlatform.IntegrationTests.Connectors;
 
 /// <summary>
-/// The sandbox, ingestion and one CRM connector in the test process, on a vhost and database of their own, with
-/// connector timings cut down (1 s CRM time-out, 3 in-memory tries 50 ms apart, scheduled retries from 0.5 s,
-/// a 2 s circuit break) so that outages and retries play out in seconds.
+/// The sandbox, ingestion and one CRM connector (<see cref="TestPlatform"/>), with connector timings cut down (1 s CRM
+/// time-out, 3 in-memory tries 50 ms apart, scheduled retries from 0.5 s, a 2 s circuit break) so that outages and
+/// retries play out in seconds.
 /// </summary>
-public sealed class ConnectorPlatform : IAsyncDisposable
+public sealed class ConnectorPlatform : TestPlatform
 {
-    public const string AdminKey = IsolatedEnvironment.AdminKey;
-
-    public required string Crm { get; init; }
-    public required IsolatedEnvironment Environment { get; init; }
-    public required InProcessService Sandbox { get; init; }
-    public required InProcessService Ingestion { get; init; }
-    public required InProcessService Connector { get; init; }
-    public required ConsumedLeads Consumed { get; init; }
-    public SandboxClient SandboxApi => new(Sandbox.Client);
-
     public static readonly Dictionary<string, string?> FastTimings = new()
     {
         ["Connector:RequestTimeout"] = "00:00:01",
@@ -48,77 +34,49 @@ public sealed class ConnectorPlatform : IAsyncDisposable
         ["Connector:Lease"] = "00:00:10",
     };
 
+    private readonly Testing.Crm _crm;
+
+    private ConnectorPlatform(TestPlatform started, Testing.Crm crm, ConsumedLeads consumed) : base(started)
+    {
+        _crm = crm;
+        Consumed = consumed;
+    }
+
+    public string Crm => _crm.Name;
+    public new InProcessService Connector => base.Connector(_crm);
+    public ConsumedLeads Consumed { get; }
+
     public static async Task<ConnectorPlatform> StartAsync(string crm)
     {
-        if (crm is not (AlisConnector.Name or EnquireConnector.Name))
+        // Only the two senior-living CRMs this platform knows; any other connector (a CRM team's own) proves itself
+        // with the conformance kit (LeadPlatform.Connectors.Testing), not by silently testing Enquire.
+        var connector = crm switch
         {
-            throw new ArgumentException($"ConnectorPlatform hosts alis or enquire, not {crm}: derive from ConnectorConformanceSpecs instead", nameof(crm));
-        }
-        var environment = await IsolatedEnvironment.CreateAsync($"connector{crm}");
-        var config = environment.ServiceConfiguration();
-        config["Admin:Key"] = AdminKey;
-
-        var sandbox = await InProcessService.StartAsync($"{crm}-sandbox", config,
-            b => { b.AddServiceDefaults(); b.AddSandbox(); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var ingestion = await InProcessService.StartAsync($"{crm}-ingestion", config,
-            b => { b.AddServiceDefaults(); b.AddIngestion(); },
-            a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        var connectorConfig = new Dictionary<string, string?>(config);
-        foreach (var (key, value) in FastTimings)
-        {
-            connectorConfig[key] = value;
-        }
-        var connector = await InProcessService.StartAsync($"connector-{crm}", connectorConfig,
-            b =>
-            {
-                b.AddServiceDefaults();
-                // Only the two senior-living CRMs this platform knows; any other connector (a CRM team's own)
-                // proves itself with the conformance kit (LeadPlatform.Connectors.Testing), not by silently testing Enquire.
-                _ = crm switch
-                {
-                    AlisConnector.Name => b.AddConnector<AlisConnector>(AlisConnector.Name),
-                    EnquireConnector.Name => b.AddConnector<EnquireConnector>(EnquireConnector.Name),
-                    _ => throw new UnreachableException(),
-                };
-            },
-            a => a.MapDefaultEndpoints());
-        var consumed = new ConsumedLeads();
-        connector.Services.GetRequiredService<IBus>().ConnectConsumeObserver(consumed);
-
-        // Tests submit as a trusted caller: the admin key is accepted on the lead endpoints like a source key.
-        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
-        var platform = new ConnectorPlatform
-        {
-            Crm = crm, Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Connector = connector, Consumed = consumed,
+            AlisConnector.Name => Testing.Crm.Alis,
+            EnquireConnector.Name => Testing.Crm.Enquire,
+            _ => throw new ArgumentException($"ConnectorPlatform hosts alis or enquire, not {crm}: derive from ConnectorConformanceSpecs instead", nameof(crm)),
         };
-        foreach (var service in new[] { sandbox, ingestion, connector })
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
-        return platform;
+        var started = await Create($"connector{crm}")
+            .WithSandbox()
+            .WithIngestion(s => s.AsAdmin())
+            .WithConnector(connector, s => s.Set(FastTimings))
+            .StartAsync();
+        var consumed = new ConsumedLeads();
+        started.Connector(connector).Services.GetRequiredService<IBus>().ConnectConsumeObserver(consumed);
+        return new ConnectorPlatform(started, connector, consumed);
     }
 
     /// <summary>An integration of this platform's CRM for <paramref name="accountId"/>, pointed at the sandbox.</summary>
-    public async Task PutIntegrationAsync(string accountId, object? settings = null, IDictionary<string, string>? credentials = null,
-        string? endpoint = null)
-    {
-        var integration = new
+    public Task PutIntegrationAsync(string accountId, object? settings = null, IDictionary<string, string>? credentials = null,
+        string? endpoint = null) =>
+        Admin.PutIntegrationAsync($"{accountId}-{Crm}", new
         {
             accountId,
             crm = Crm,
-            endpoint = endpoint ?? new Uri(Sandbox.BaseAddress, Crm == AlisConnector.Name ? "alis/v1" : "enquire/v1").ToString(),
-            credentials = credentials ?? (Crm == AlisConnector.Name
-                ? new Dictionary<string, string> { ["username"] = "sandbox@roobrik", ["password"] = "sandbox-alis-password" }
-                : new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key" }),
+            endpoint = endpoint ?? new Uri(Sandbox.BaseAddress, _crm.SandboxPath).ToString(),
+            credentials = (object?)credentials ?? _crm.SandboxCredentials,
             settings = settings ?? new { },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/integrations/{accountId}-{Crm}") { Content = JsonContent.Create(integration) };
-        request.Headers.Add("X-Admin-Key", AdminKey);
-        using var response = await Ingestion.Client.SendAsync(request);
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
-    }
+        });
 
     /// <summary>Posts a lead to ingestion; its id.</summary>
     public async Task<Guid> PostLeadAsync(object lead)
@@ -129,11 +87,7 @@ public sealed class ConnectorPlatform : IAsyncDisposable
     }
 
     /// <summary>The lead's one delivery as ingestion sees it, once it has ended (delivered or failed).</summary>
-    public Task<JsonElement> EndedDeliveryAsync(Guid leadId, TimeSpan? timeout = null) =>
-        Eventually.UntilAsync(
-            async () => (await Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}")).GetProperty("deliveries")[0],
-            d => d.GetProperty("state").GetString() is "delivered" or "failed",
-            timeout ?? TimeSpan.FromSeconds(20), $"the delivery of {leadId} to end");
+    public Task<JsonElement> EndedDeliveryAsync(Guid leadId, TimeSpan? timeout = null) => FinishedDeliveryAsync(leadId, timeout);
 
     public async Task<LedgerEntry> LedgerAsync(Guid leadId)
     {
@@ -150,14 +104,6 @@ public sealed class ConnectorPlatform : IAsyncDisposable
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.QuerySingleAsync<string>("select integration_id from delivery.ledger where lead_id = @leadId", new { leadId });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Connector.DisposeAsync();
-        await Ingestion.DisposeAsync();
-        await Sandbox.DisposeAsync();
-        await Environment.DisposeAsync();
     }
 }
 

@@ -17,24 +17,17 @@ namespace LeadPlatform.IntegrationTests.Dealer;
 public class BoatDealerEndToEndSpecs
 {
     private DealerPlatform _platform = null!;
-    private InProcessService _adf = null!;
 
     [OneTimeSetUp]
     public async Task StartPlatform()
     {
-        _platform = await DealerPlatform.StartAsync("dealer-boat-e2e");
-        var config = _platform.Dispositions.Environment.ServiceConfiguration();
-        config["Connector:RequestTimeout"] = "00:00:05";
-        config["Connector:RetryBaseDelay"] = "00:00:01";
-        _adf = await InProcessService.StartAsync("connector-adf-dealer", config,
-            b => { b.AddServiceDefaults(); b.AddConnector<AdfConnector>(AdfConnector.Name); },
-            a => a.MapDefaultEndpoints());
+        _platform = await DealerPlatform.StartAsync("dealer-boat-e2e", b => b.WithConnector(Crm.Adf, s => s
+            .Set("Connector:RequestTimeout", "00:00:05").Unset("Connector:RetryPollInterval").Unset("Connector:Lease")));
     }
 
     [OneTimeTearDown]
     public async Task StopPlatform()
     {
-        await _adf.DisposeAsync();
         await _platform.DisposeAsync();
     }
 

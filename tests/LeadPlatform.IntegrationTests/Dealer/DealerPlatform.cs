@@ -2,10 +2,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LeadPlatform.Contracts;
-using LeadPlatform.Ingestion;
 using LeadPlatform.Integrations;
 using LeadPlatform.IntegrationTests.Disposition;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,19 +20,17 @@ public sealed class DealerPlatform : IAsyncDisposable
     public const string Secret = "dealer-webhook-secret-0123456789abcdef";
 
     public required DispositionPlatform Dispositions { get; init; }
-    public required InProcessService Ingestion { get; init; }
+    public InProcessService Ingestion => Dispositions.Ingestion;
 
-    public static async Task<DealerPlatform> StartAsync(string purpose)
+    /// <param name="more">More services (the ADF connector, …).</param>
+    public static async Task<DealerPlatform> StartAsync(string purpose, Action<TestPlatformBuilder>? more = null) => new()
     {
-        var dispositions = await DispositionPlatform.StartAsync(purpose);
-        var ingestion = await InProcessService.StartAsync("ingestion-dealer", dispositions.Environment.ServiceConfiguration(),
-            b => { b.AddServiceDefaults(); b.AddIngestion(); },
-            a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        await Eventually.UntilAsync(async () => (await ingestion.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "ingestion to be ready");
-        return new DealerPlatform { Dispositions = dispositions, Ingestion = ingestion };
-    }
+        Dispositions = await DispositionPlatform.StartAsync(purpose, more: b =>
+        {
+            b.WithIngestion(s => s.AsAdmin());
+            more?.Invoke(b);
+        }),
+    };
 
     public Task<HttpResponseMessage> PutIntegrationAsync(string id, string provider, params string[] inbound) =>
         Ingestion.Client.PutAsJsonAsync($"v1/integrations/{id}", new
@@ -115,9 +111,5 @@ public sealed class DealerPlatform : IAsyncDisposable
             .SelectMany(p => p.GetProperty(kind).EnumerateArray().Select(v => v.GetProperty("raw").GetString()!)).ToList();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Ingestion.DisposeAsync();
-        await Dispositions.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Dispositions.DisposeAsync();
 }

@@ -6,8 +6,6 @@ using Dapper;
 using LeadPlatform.Contracts;
 using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
-using LeadPlatform.Sandbox;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,73 +13,40 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadPlatform.IntegrationTests.Disposition;
 
 /// <summary>
-/// The Disposition service and the CRM sandbox hosted in the test process on their own vhost and database.
-/// Leads are made known the way the platform does it: LeadConverted and LeadDelivered on the real broker.
+/// The Disposition service and the CRM sandbox (<see cref="TestPlatform"/>), Disposition polling every 200 ms and its
+/// client reading timelines and unmapped values with the admin key. Leads are made known the way the platform does
+/// it: LeadConverted and LeadDelivered on the real broker.
 /// </summary>
-public sealed class DispositionPlatform : IAsyncDisposable
+public sealed class DispositionPlatform : TestPlatform
 {
-    public required IsolatedEnvironment Environment { get; init; }
-    public required InProcessService Sandbox { get; init; }
-    public required InProcessService Disposition { get; set; }
-
-    /// <param name="postgresThrough">A proxy in front of PostgreSQL the Disposition service connects through (to cut the database away).</param>
-    public static async Task<DispositionPlatform> StartAsync(string purpose, TcpProxy? postgresThrough = null)
+    private DispositionPlatform(TestPlatform started) : base(started)
     {
-        var environment = await IsolatedEnvironment.CreateAsync(purpose);
-        var config = environment.ServiceConfiguration();
-        config["Disposition:Polling:Tick"] = "00:00:00.200";
-        var dispositionConfig = new Dictionary<string, string?>(config);
-        if (postgresThrough is not null)
-        {
-            dispositionConfig["ConnectionStrings:Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(environment.PostgresConnectionString)
-            {
-                Host = "127.0.0.1", Port = postgresThrough.Port, Timeout = 3,
-            }.ConnectionString;
-        }
-        var sandbox = await InProcessService.StartAsync("sandbox", config,
-            b => { b.AddServiceDefaults(); b.AddSandbox(); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var disposition = await StartDispositionAsync(dispositionConfig);
-        var platform = new DispositionPlatform { Environment = environment, Sandbox = sandbox, Disposition = disposition };
-        foreach (var service in new[] { sandbox, disposition })
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
-        return platform;
     }
 
-    /// <summary>Its client reads timelines and unmapped values with the environment's admin key.</summary>
-    private static async Task<InProcessService> StartDispositionAsync(IDictionary<string, string?> config)
+    /// <param name="postgresThrough">A proxy in front of PostgreSQL the Disposition service connects through (to cut the database away).</param>
+    /// <param name="more">More services (ingestion, …).</param>
+    public static async Task<DispositionPlatform> StartAsync(string purpose, TcpProxy? postgresThrough = null, Action<TestPlatformBuilder>? more = null)
     {
-        var disposition = await InProcessService.StartAsync("disposition", config,
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
-        disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        return disposition;
+        var builder = Create(purpose).WithSandbox().WithDisposition(s =>
+        {
+            s.Set("Disposition:Polling:Tick", "00:00:00.200").AsAdmin();
+            if (postgresThrough is not null)
+            {
+                s.Set("ConnectionStrings:Postgres", p => new Npgsql.NpgsqlConnectionStringBuilder(p.Environment.PostgresConnectionString)
+                {
+                    Host = "127.0.0.1", Port = postgresThrough.Port, Timeout = 3,
+                }.ConnectionString);
+            }
+        });
+        more?.Invoke(builder);
+        return new DispositionPlatform(await builder.StartAsync());
     }
 
     /// <summary>A second (third...) Disposition instance on the same broker and database, as a scaled-out deployment runs.</summary>
-    public async Task<InProcessService> StartAnotherDispositionAsync()
-    {
-        var config = Environment.ServiceConfiguration();
-        config["Disposition:Polling:Tick"] = "00:00:00.200";
-        var another = await StartDispositionAsync(config);
-        await Eventually.UntilAsync(async () => (await another.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "another disposition instance to be ready");
-        return another;
-    }
+    public Task<InProcessService> StartAnotherDispositionAsync() => StartAnotherAsync(DispositionRole);
 
     /// <summary>Stops the Disposition service and starts a fresh one on the same broker and database.</summary>
-    public async Task RestartDispositionAsync()
-    {
-        await Disposition.DisposeAsync();
-        var config = Environment.ServiceConfiguration();
-        config["Disposition:Polling:Tick"] = "00:00:00.200";
-        Disposition = await StartDispositionAsync(config);
-        await Eventually.UntilAsync(async () => (await Disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "disposition to be ready again");
-    }
+    public Task RestartDispositionAsync() => RestartAsync(DispositionRole);
 
     public Task PutIntegrationAsync(Integration integration) =>
         Disposition.Services.GetRequiredService<IntegrationStore>().UpsertAsync(integration);
@@ -150,12 +115,5 @@ public sealed class DispositionPlatform : IAsyncDisposable
             select (select count(*) from disposition.timeline), (select count(*) from disposition.lead where status is not null),
                    (select coalesce(sum(seen), 0)::bigint from disposition.unmapped)
             """);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Disposition.DisposeAsync();
-        await Sandbox.DisposeAsync();
-        await Environment.DisposeAsync();
     }
 }

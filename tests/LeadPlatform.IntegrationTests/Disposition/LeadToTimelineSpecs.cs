@@ -17,18 +17,12 @@ public class LeadToTimelineSpecs
 {
     private const string Secret = "whsec-acme-enquire-0123456789abcdef";
     private InProcessPlatform _platform = null!;
-    private InProcessService _disposition = null!;
+    private InProcessService Disposition => _platform.Disposition;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _platform = await InProcessPlatform.StartAsync("leadtotimeline");
-        _disposition = await InProcessService.StartAsync("disposition", _platform.Environment.ServiceConfiguration(),
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
-        _disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        await Eventually.UntilAsync(async () => (await _disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "disposition to be ready");
+        _platform = await InProcessPlatform.StartAsync("leadtotimeline", more: b => b.WithDisposition(s => s.AsAdmin()));
         await _platform.PutIntegrationAsync("acme-enquire", new
         {
             accountId = "acme-senior",
@@ -43,7 +37,7 @@ public class LeadToTimelineSpecs
     [OneTimeTearDown]
     public async Task Stop()
     {
-        await _disposition.DisposeAsync();
+        await Disposition.DisposeAsync();
         await _platform.DisposeAsync();
     }
 
@@ -68,7 +62,7 @@ public class LeadToTimelineSpecs
         Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var leadId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
         var delivered = await Eventually.UntilAsync(
-            () => _disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline"),
+            () => Disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline"),
             t => t.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "delivered"),
             TimeSpan.FromSeconds(15), "the delivery on the timeline");
         var recordId = delivered.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "delivered")
@@ -77,12 +71,12 @@ public class LeadToTimelineSpecs
         using var emitted = await _platform.Sandbox.Client.PostAsJsonAsync("sandbox/dispositions", new
         {
             crm = "enquire", recordId, status = "Tour Scheduled",
-            push = new { url = new Uri(_disposition.BaseAddress, "v1/dispositions/acme-enquire").ToString(), secret = Secret },
+            push = new { url = new Uri(Disposition.BaseAddress, "v1/dispositions/acme-enquire").ToString(), secret = Secret },
         });
         var answer = await emitted.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(answer.GetProperty("statusCode").GetInt32(), Is.EqualTo(200), answer.ToString());
 
-        var timeline = await _disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline");
+        var timeline = await Disposition.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}/timeline");
         Assert.That(timeline.GetProperty("status").GetString(), Is.EqualTo("Working"));
         Assert.That(timeline.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()),
             Is.EqualTo(new[] { "converted", "delivered", "status" }));

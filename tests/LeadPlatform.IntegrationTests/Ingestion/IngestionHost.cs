@@ -63,15 +63,7 @@ public sealed class IngestionHost : IAsyncDisposable
         return instance;
     }
 
-    public HttpClient ClientWithKey(string? apiKey)
-    {
-        var client = new HttpClient { BaseAddress = Ingestion.BaseAddress };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-        return client;
-    }
+    public HttpClient ClientWithKey(string? apiKey) => Ingestion.NewClient("X-Api-Key", apiKey);
 
     public Task PutSourceKeyAsync(string source, string key, params string[] accounts) =>
         AdminPutAsync($"v1/source-keys/{source}", new { key, accounts });

@@ -18,31 +18,20 @@ public class MailSinkSpecs
 {
     private static readonly string[] Recipients = ["sales@mail-sink.example", "owner@mail-sink.example"];
     private CrmApiPlatform _platform = null!;
-    private InProcessService _notifications = null!;
+    private InProcessService Notifications => _platform.Notifications;
 
     [OneTimeSetUp]
     public async Task Start()
     {
         var mailPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        _platform = await CrmApiPlatform.StartAsync("mail-sink", new Dictionary<string, string?> { ["Sandbox:Mail:Port"] = mailPort });
-        _notifications = await InProcessService.StartAsync("notifications", new Dictionary<string, string?>(_platform.Environment.ServiceConfiguration())
-            {
-                ["Notifications:Smtp:Host"] = "127.0.0.1",
-                ["Notifications:Smtp:Port"] = mailPort,
-                ["Notifications:Smtp:Tls"] = "none",
-            },
-            b => { b.AddServiceDefaults(); b.AddNotifications(); },
-            a => { a.MapDefaultEndpoints(); a.MapNotifications(); });
-        _notifications.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        await Eventually.UntilAsync(async () => (await _notifications.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "notifications to be ready");
+        _platform = await CrmApiPlatform.StartAsync("mail-sink", new Dictionary<string, string?> { ["Sandbox:Mail:Port"] = mailPort },
+            more: b => b.WithNotifications(int.Parse(mailPort, CultureInfo.InvariantCulture), s => s.AsAdmin()));
         await _platform.PutSalesforceIntegrationAsync("mail-sf", "mail-sf", new { teamUserId = "005TEAM", company = "Mail Sink Motors", notificationRecipients = Recipients });
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        await _notifications.DisposeAsync();
         await _platform.DisposeAsync();
     }
 
@@ -65,7 +54,7 @@ public class MailSinkSpecs
             .Where(m => m.GetProperty("messageId").GetString()!.StartsWith($"notify.{Guid.Parse(leadId):N}.", StringComparison.Ordinal)).ToList();
 
     private async Task<JsonElement?> NotificationAsync(string leadId) =>
-        (await _notifications.Client.GetFromJsonAsync<List<JsonElement>>($"v1/notifications?leadId={leadId}"))!.Cast<JsonElement?>().SingleOrDefault();
+        (await Notifications.Client.GetFromJsonAsync<List<JsonElement>>($"v1/notifications?leadId={leadId}"))!.Cast<JsonElement?>().SingleOrDefault();
 
     [Test]
     public async Task The_notification_email_of_a_delivered_lead_arrives_in_the_sandbox_mail_sink_with_its_subject_and_recipients()
@@ -114,10 +103,10 @@ public class MailSinkSpecs
     [Test]
     public async Task The_notification_list_refuses_an_unknown_state_naming_the_field_and_needs_an_admin_key()
     {
-        using var bad = await _notifications.Client.GetAsync("v1/notifications?state=lost");
+        using var bad = await Notifications.Client.GetAsync("v1/notifications?state=lost");
         Assert.That((int)bad.StatusCode, Is.EqualTo(400));
         Assert.That(await bad.Content.ReadAsStringAsync(), Does.Contain("state"));
-        using var anonymous = new HttpClient { BaseAddress = _notifications.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Notifications.BaseAddress };
         using var refused = await anonymous.GetAsync("v1/notifications");
         Assert.That((int)refused.StatusCode, Is.EqualTo(401));
     }

@@ -1,11 +1,5 @@
 using System.Collections;
 using System.Diagnostics;
-using System.Net.Http.Json;
-using LeadPlatform.Connectors;
-using LeadPlatform.Connectors.Enquire;
-using LeadPlatform.Ingestion;
-using LeadPlatform.Sandbox;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,21 +8,17 @@ using OpenTelemetry.Trace;
 namespace LeadPlatform.IntegrationTests.Observability;
 
 /// <summary>
-/// Ingestion, the Enquire connector and the sandbox hosted in-process like <c>InProcessPlatform</c>, each with an
-/// in-memory span exporter behind the service's own processors (so what is collected is what OTLP would send).
-/// Activity listeners are process-wide, so every host's provider sees every span: <see cref="Spans"/> deduplicates.
+/// Ingestion, the Enquire connector and the sandbox (<see cref="TestPlatform"/>), each with an in-memory span exporter
+/// behind the service's own processors (so what is collected is what OTLP would send). Activity listeners are
+/// process-wide, so every host's provider sees every span: <see cref="Spans"/> deduplicates.
 /// </summary>
-public sealed class ObservedPlatform : IAsyncDisposable
+public sealed class ObservedPlatform : TestPlatform
 {
-    public const string AdminKey = IsolatedEnvironment.AdminKey;
+    private readonly List<SpanBuffer> _buffers;
 
-    private readonly List<SpanBuffer> _buffers = [];
+    private ObservedPlatform(TestPlatform started, List<SpanBuffer> buffers) : base(started) => _buffers = buffers;
 
-    public required IsolatedEnvironment Environment { get; init; }
-    public required InProcessService Sandbox { get; init; }
-    public required InProcessService Ingestion { get; init; }
-    public required InProcessService Enquire { get; init; }
-    public SandboxClient SandboxApi => new(Sandbox.Client);
+    public InProcessService Enquire => Connector(Crm.Enquire);
 
     /// <summary>Every finished span collected so far, once each.</summary>
     public IReadOnlyList<Activity> Spans =>
@@ -46,62 +36,19 @@ public sealed class ObservedPlatform : IAsyncDisposable
             b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(buffer));
         }
 
-        var environment = await IsolatedEnvironment.CreateAsync(purpose);
-        var config = environment.ServiceConfiguration();
-        config["Admin:Key"] = AdminKey;
-        foreach (var (key, value) in serviceSettings ?? new Dictionary<string, string?>())
-        {
-            config[key] = value;
-        }
-        var sandbox = await InProcessService.StartAsync("sandbox", config,
-            b => { b.AddServiceDefaults(); b.AddSandbox(); Traced(b); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var ingestion = await InProcessService.StartAsync("ingestion", config,
-            b => { b.AddServiceDefaults(); b.AddIngestion(); Traced(b); },
-            a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        var connectorConfig = new Dictionary<string, string?>(config)
-        {
-            ["Connector:RequestTimeout"] = "00:00:02",
-            ["Connector:RetryBaseDelay"] = "00:00:01",
-            ["Connector:RetryPollInterval"] = "00:00:00.500",
-            ["Connector:Lease"] = "00:00:10",
-        };
-        foreach (var (key, value) in connectorSettings ?? new Dictionary<string, string?>())
-        {
-            connectorConfig[key] = value;
-        }
-        var enquire = await InProcessService.StartAsync("connector-enquire", connectorConfig,
-            b => { b.AddServiceDefaults(); b.AddConnector<EnquireConnector>(EnquireConnector.Name); Traced(b); },
-            a => a.MapDefaultEndpoints());
-
-        var platform = new ObservedPlatform { Environment = environment, Sandbox = sandbox, Ingestion = ingestion, Enquire = enquire };
-        platform._buffers.AddRange(buffers);
-        foreach (var service in new[] { sandbox, ingestion, enquire })
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
-        return platform;
+        var started = await Create(purpose)
+            .WithSettings(serviceSettings)
+            .WithSandbox()
+            .WithIngestion()
+            .WithConnector(Crm.Enquire, s => s.Set(connectorSettings))
+            .ForEveryService(s => s.AlsoAdd(Traced))
+            .StartAsync();
+        return new ObservedPlatform(started, buffers);
     }
 
     /// <summary>An Enquire integration for the account, pointed at this platform's sandbox.</summary>
-    public async Task PutEnquireIntegrationAsync(string id, string accountId)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"v1/integrations/{id}")
-        {
-            Content = JsonContent.Create(new
-            {
-                accountId,
-                crm = "enquire",
-                endpoint = new Uri(Sandbox.BaseAddress, "enquire/v1").ToString(),
-                credentials = new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key" },
-                settings = new { relationshipTypes = new[] { "Child", "Spouse", "Other" } },
-            }),
-        };
-        request.Headers.Add("X-Admin-Key", AdminKey);
-        using var response = await Ingestion.Client.SendAsync(request);
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
-    }
+    public Task PutEnquireIntegrationAsync(string id, string accountId) =>
+        PutSandboxIntegrationAsync(id, accountId, Crm.Enquire, new { relationshipTypes = new[] { "Child", "Spouse", "Other" } });
 
     /// <summary>
     /// Posts leads with the admin key, which ingestion accepts for every source (so these specs need no source API
@@ -111,12 +58,7 @@ public sealed class ObservedPlatform : IAsyncDisposable
     private HttpClient? _leads;
 
     /// <summary>A client of the admin ops API with the admin key set.</summary>
-    public HttpClient AdminClient()
-    {
-        var client = new HttpClient { BaseAddress = Ingestion.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
-        return client;
-    }
+    public HttpClient AdminClient() => Ingestion.NewClient("X-Admin-Key", AdminKey);
 
     public static object Lead(string source, string sourceLeadId, string accountId, string email,
         string firstName = "Zelda", string lastName = "Quimby", string? phone = null, string? contactPhone = null) => new
@@ -135,13 +77,10 @@ public sealed class ObservedPlatform : IAsyncDisposable
 
     private static string RandomPhone() => $"555-{Random.Shared.Next(1000, 10000)}-{Random.Shared.Next(1000, 10000)}";
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _leads?.Dispose();
-        await Enquire.DisposeAsync();
-        await Ingestion.DisposeAsync();
-        await Sandbox.DisposeAsync();
-        await Environment.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     /// <summary>The exporter appends from several threads; tests read snapshots.</summary>

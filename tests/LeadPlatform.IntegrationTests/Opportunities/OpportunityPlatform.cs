@@ -1,10 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
 using LeadPlatform.IntegrationTests.Support;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,22 +15,13 @@ namespace LeadPlatform.IntegrationTests.Opportunities;
 public sealed class OpportunityPlatform : IAsyncDisposable
 {
     public required CrmApiPlatform Crm { get; init; }
-    public required InProcessService Disposition { get; init; }
+    public InProcessService Disposition => Crm.Disposition;
     public HttpClient Sandbox => Crm.Sandbox.Client;
 
-    public static async Task<OpportunityPlatform> StartAsync(string purpose)
+    public static async Task<OpportunityPlatform> StartAsync(string purpose) => new()
     {
-        var crm = await CrmApiPlatform.StartAsync(purpose);
-        var config = crm.Environment.ServiceConfiguration();
-        config["Disposition:Polling:Tick"] = "00:00:00.200";
-        var disposition = await InProcessService.StartAsync("disposition-opportunities", config,
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
-        disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        await Eventually.UntilAsync(async () => (await disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "disposition to be ready");
-        return new OpportunityPlatform { Crm = crm, Disposition = disposition };
-    }
+        Crm = await CrmApiPlatform.StartAsync(purpose, more: b => b.WithDisposition(s => s.Set("Disposition:Polling:Tick", "00:00:00.200").AsAdmin())),
+    };
 
     /// <summary>
     /// Straight into the catalog (the outbound-message settings are not in the PUT schema yet), through both services'
@@ -112,9 +101,5 @@ public sealed class OpportunityPlatform : IAsyncDisposable
         Assert.That(answer.GetProperty("acked").GetBoolean(), Is.True, answer.ToString());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Disposition.DisposeAsync();
-        await Crm.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Crm.DisposeAsync();
 }

@@ -3,10 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LeadPlatform.Connectors.HubSpot;
-using LeadPlatform.Ingestion;
-using LeadPlatform.Sandbox;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 
 namespace LeadPlatform.IntegrationTests.ScaleOut;
@@ -19,67 +15,30 @@ namespace LeadPlatform.IntegrationTests.ScaleOut;
 [TestFixture]
 public class ConnectorScaleOutSpecs
 {
-    private const string AdminKey = IsolatedEnvironment.AdminKey;
     private const int Rate = 5;
-    private IsolatedEnvironment _environment = null!;
-    private InProcessService _sandbox = null!;
-    private InProcessService _ingestion = null!;
-    private readonly List<InProcessService> _connectors = [];
-    private SandboxClient SandboxApi => new(_sandbox.Client);
+    private TestPlatform _platform = null!;
+    private SandboxClient SandboxApi => _platform.SandboxApi;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _environment = await IsolatedEnvironment.CreateAsync("connectorscale");
-        var config = _environment.ServiceConfiguration();
-        config["Admin:Key"] = AdminKey;
-        _sandbox = await InProcessService.StartAsync("sandbox-scale", new Dictionary<string, string?>(config)
-            {
-                // Above the integration's rate (requests reach it with some jitter on a busy machine), far below what
-                // three instances would send with a limiter each (3 x 5).
-                ["Sandbox:HubSpot:SecondlyLimit"] = "8",
-                ["Sandbox:HubSpot:TenSecondlyLimit"] = "1000",
-            },
-            b => { b.AddServiceDefaults(); b.AddSandbox(); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        _ingestion = await InProcessService.StartAsync("ingestion-scale", config,
-            b => { b.AddServiceDefaults(); b.AddIngestion(); },
-            a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        _ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
-        // A small prefetch so the queue's messages spread over the three instances instead of all going to the first.
-        var connectorConfig = new Dictionary<string, string?>(config)
+        _platform = await TestPlatform.Create("connectorscale")
+            // Above the integration's rate (requests reach it with some jitter on a busy machine), far below what
+            // three instances would send with a limiter each (3 x 5).
+            .WithSandbox(s => s.Set("Sandbox:HubSpot:SecondlyLimit", "8").Set("Sandbox:HubSpot:TenSecondlyLimit", "1000"))
+            .WithIngestion(s => s.AsAdmin())
+            // A small prefetch so the queue's messages spread over the three instances instead of all going to the first.
+            .WithConnector(Crm.HubSpot, s => s.Set("Connector:RequestTimeout", "00:00:05")
+                .Set("Connector:PrefetchCount", "4").Set("Connector:ConcurrentMessageLimit", "4"))
+            .StartAsync();
+        for (var i = 2; i <= 3; i++)
         {
-            ["Connector:RequestTimeout"] = "00:00:05",
-            ["Connector:RetryBaseDelay"] = "00:00:01",
-            ["Connector:RetryPollInterval"] = "00:00:00.500",
-            ["Connector:Lease"] = "00:00:10",
-            ["Connector:PrefetchCount"] = "4",
-            ["Connector:ConcurrentMessageLimit"] = "4",
-        };
-        for (var i = 1; i <= 3; i++)
-        {
-            _connectors.Add(await InProcessService.StartAsync($"connector-hubspot-{i}", connectorConfig,
-                b => { b.AddServiceDefaults(); b.AddHubSpotConnector(); },
-                a => a.MapDefaultEndpoints()));
-        }
-        foreach (var service in _connectors.Append(_sandbox).Append(_ingestion))
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
+            await _platform.StartAnotherAsync(Crm.HubSpot.Role);
         }
     }
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        foreach (var connector in _connectors)
-        {
-            await connector.DisposeAsync();
-        }
-        await _ingestion.DisposeAsync();
-        await _sandbox.DisposeAsync();
-        await _environment.DisposeAsync();
-    }
+    public async Task Stop() => await _platform.DisposeAsync();
 
     [Test]
     public async Task Three_instances_together_stay_under_the_integration_rate_and_create_each_contact_once()
@@ -134,11 +93,11 @@ public class ConnectorScaleOutSpecs
 
     private async Task PutIntegrationAsync(string id, object settings)
     {
-        using var response = await _ingestion.Client.PutAsJsonAsync($"v1/integrations/{id}", new
+        using var response = await _platform.Ingestion.Client.PutAsJsonAsync($"v1/integrations/{id}", new
         {
             accountId = id,
             crm = "hubspot",
-            endpoint = _sandbox.BaseAddress.ToString(),
+            endpoint = _platform.Sandbox.BaseAddress.ToString(),
             credentials = new Dictionary<string, string> { ["accessToken"] = "sandbox-hubspot-token" },
             settings,
         });
@@ -147,7 +106,7 @@ public class ConnectorScaleOutSpecs
 
     private async Task<string> PostLeadAsync(string accountId, string sourceLeadId)
     {
-        using var response = await _ingestion.Client.PostAsJsonAsync("v1/leads", new
+        using var response = await _platform.Ingestion.Client.PostAsJsonAsync("v1/leads", new
         {
             source = "chatbot", sourceLeadId, accountId, conversion = "sales-opt-in",
             prospect = new { firstName = "Edith", lastName = "Clark", email = $"{sourceLeadId}@example.com", phone = "555-0100" },
@@ -159,7 +118,7 @@ public class ConnectorScaleOutSpecs
     private async Task<JsonElement> DeliveredAsync(string leadId, TimeSpan within)
     {
         var lead = await Eventually.UntilAsync(
-            () => _ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
+            () => _platform.Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
             l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() is "delivered" or "failed"),
             within, $"the delivery of lead {leadId} to finish");
         var delivery = lead.GetProperty("deliveries")[0];

@@ -1,11 +1,8 @@
 using System.Net.Http.Json;
 using Dapper;
-using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
 using LeadPlatform.IntegrationTests.Ingestion;
 using LeadPlatform.IntegrationTests.Support;
-using LeadPlatform.Notifications;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,34 +19,17 @@ public sealed class ErasurePlatform : IAsyncDisposable
     public const string WebhookSecret = "whsec-erase-enquire-0000001-0123456789abcdef";
 
     public required InProcessPlatform Platform { get; init; }
-    public required InProcessService Disposition { get; init; }
-    public required InProcessService Notifications { get; init; }
     public required LocalSmtpServer Smtp { get; init; }
     public required BrokerTap Tap { get; init; }
     public IsolatedEnvironment Environment => Platform.Environment;
+    public InProcessService Disposition => Platform.Disposition;
+    public InProcessService Notifications => Platform.Notifications;
 
     public static async Task<ErasurePlatform> StartAsync()
     {
-        // Each service as its own broker user: erasure and the whole flow run under the production permissions.
-        var platform = await InProcessPlatform.StartAsync("erasure", brokerUsers: true);
-        var config = platform.Environment.ServiceConfiguration();
-        var disposition = await InProcessService.StartAsync("disposition", InProcessPlatform.WithBrokerUser(config, platform.BrokerUsers, "disposition"),
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
         var smtp = LocalSmtpServer.Start();
-        var notifications = await InProcessService.StartAsync("notifications", new Dictionary<string, string?>(InProcessPlatform.WithBrokerUser(config, platform.BrokerUsers, "notifications"))
-            {
-                ["Notifications:Smtp:Host"] = "127.0.0.1",
-                ["Notifications:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Notifications:Smtp:Tls"] = "none",
-            },
-            b => { b.AddServiceDefaults(); b.AddNotifications(); },
-            a => a.MapDefaultEndpoints());
-        foreach (var service in new[] { disposition, notifications })
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
+        // Each service as its own broker user: erasure and the whole flow run under the production permissions.
+        var platform = await InProcessPlatform.StartAsync("erasure", brokerUsers: true, more: b => b.WithDisposition().WithNotifications(smtp));
         await platform.PutIntegrationAsync(IntegrationId, new
         {
             accountId = AccountId,
@@ -59,12 +39,9 @@ public sealed class ErasurePlatform : IAsyncDisposable
             credentials = new Dictionary<string, string> { ["subscriptionKey"] = "sandbox-enquire-key", ["webhookSecret"] = WebhookSecret },
             settings = new { relationshipTypes = new[] { "Child", "Other" }, notificationRecipients = new[] { "sales@erase-senior.example" } },
         });
-        var catalog = disposition.Services.GetRequiredService<IntegrationStore>();
+        var catalog = platform.Disposition.Services.GetRequiredService<IntegrationStore>();
         await Eventually.UntilAsync(async () => await catalog.FindAsync(IntegrationId) is not null, TimeSpan.FromSeconds(10), "disposition to see the integration");
-        return new ErasurePlatform
-        {
-            Platform = platform, Disposition = disposition, Notifications = notifications, Smtp = smtp, Tap = new BrokerTap(platform.Environment.Name),
-        };
+        return new ErasurePlatform { Platform = platform, Smtp = smtp, Tap = new BrokerTap(platform.Environment.Name) };
     }
 
     public async Task<T> QueryAsync<T>(string sql, object? args = null)
@@ -120,11 +97,5 @@ public sealed class ErasurePlatform : IAsyncDisposable
         return await Platform.Ingestion.Client.SendAsync(request);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Notifications.DisposeAsync();
-        await Disposition.DisposeAsync();
-        await Platform.DisposeAsync();
-        await Smtp.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Platform.DisposeAsync();
 }

@@ -5,8 +5,6 @@ using System.Text.Json;
 using Dapper;
 using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
-using LeadPlatform.IntegrationTests.Ingestion;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +15,7 @@ namespace LeadPlatform.IntegrationTests.Security;
 /// file (viewer, operator, a viewer of account <c>acme</c>) beside the environment's admin key, two sources on account
 /// <c>acme</c> and two push integrations of different accounts.
 /// </summary>
-public sealed class SecurityPlatform : IAsyncDisposable
+public sealed class SecurityPlatform : TestPlatform
 {
     public const string ViewerKey = "viewer-key-0123456789abcdefghij";
     public const string OperatorKey = "operator-key-0123456789abcdefghij";
@@ -28,9 +26,9 @@ public sealed class SecurityPlatform : IAsyncDisposable
     public const string AcmeSecret = "whsec-acme-0123456789abcdef";
     public const string BetaSecret = "whsec-beta-0123456789abcdef";
 
-    public required IngestionHost Host { get; init; }
-    public required InProcessService Disposition { get; init; }
-    public required string KeysFile { get; init; }
+    private SecurityPlatform(TestPlatform started, string keysFile) : base(started) => KeysFile = keysFile;
+
+    public string KeysFile { get; }
 
     public static async Task<SecurityPlatform> StartAsync(string purpose)
     {
@@ -42,19 +40,15 @@ public sealed class SecurityPlatform : IAsyncDisposable
             ["acme-viewer"] = new { key = AcmeViewerKey, role = "viewer", accountId = "acme" },
             ["beta-viewer"] = new { key = BetaViewerKey, role = "viewer", accountId = "beta" },
         });
-        var host = await IngestionHost.StartAsync(purpose, settings: new Dictionary<string, string?> { ["Admin:KeysFile"] = keysFile });
-        var config = host.Environment.ServiceConfiguration();
-        config["Admin:KeysFile"] = keysFile;
-        config["Disposition:IngestionUrl"] = host.Ingestion.BaseAddress.ToString();
-        var disposition = await InProcessService.StartAsync("disposition-security", config,
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
-        await Eventually.UntilAsync(async () => (await disposition.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), "disposition to be ready");
-        var platform = new SecurityPlatform { Host = host, Disposition = disposition, KeysFile = keysFile };
-        await host.PutSourceKeyAsync("roobrik", RoobrikKey, "acme");
-        await host.PutSourceKeyAsync("vendor", VendorKey, "acme");
-        var store = disposition.Services.GetRequiredService<IntegrationStore>();
+        var started = await Create(purpose)
+            .WithSettings(new Dictionary<string, string?> { ["Admin:KeysFile"] = keysFile })
+            .WithIngestion()
+            .WithDisposition(s => s.Set("Disposition:IngestionUrl", p => p.Ingestion.BaseAddress.ToString()))
+            .StartAsync();
+        var platform = new SecurityPlatform(started, keysFile);
+        await platform.PutSourceKeyAsync("roobrik", RoobrikKey, "acme");
+        await platform.PutSourceKeyAsync("vendor", VendorKey, "acme");
+        var store = platform.Disposition.Services.GetRequiredService<IntegrationStore>();
         foreach (var (id, account, secret) in new[] { ("acme-push", "acme", AcmeSecret), ("beta-push", "beta", BetaSecret) })
         {
             await store.UpsertAsync(new Integration
@@ -85,7 +79,7 @@ public sealed class SecurityPlatform : IAsyncDisposable
     /// <summary>Submits a lead with a source key and waits until the disposition service knows it (its timeline exists).</summary>
     public async Task<Guid> SubmitAsync(string sourceKey, string source)
     {
-        using var client = Host.ClientWithKey(sourceKey);
+        using var client = ClientWithKey(sourceKey);
         using var response = await client.PostAsJsonAsync("v1/leads", Lead(source));
         Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
         var leadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetGuid();
@@ -139,7 +133,7 @@ public sealed class SecurityPlatform : IAsyncDisposable
     /// <summary>Everything a request could have changed: leads, outbox rows, integrations, timeline rows, statuses, source keys.</summary>
     public async Task<(long Leads, long Outbox, long Integrations, long Timeline, long WithStatus, long SourceKeys)> StateAsync()
     {
-        await using var dataSource = Host.Environment.CreateDataSource();
+        await using var dataSource = Environment.CreateDataSource();
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.QuerySingleAsync<(long, long, long, long, long, long)>("""
             select (select count(*) from ingestion.lead), (select count(*) from ingestion.outbox),
@@ -148,10 +142,9 @@ public sealed class SecurityPlatform : IAsyncDisposable
             """);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await Disposition.DisposeAsync();
-        await Host.DisposeAsync();
+        await base.DisposeAsync();
         Directory.Delete(Path.GetDirectoryName(KeysFile)!, recursive: true);
     }
 }

@@ -77,8 +77,8 @@ public class SecuritySpecs
     public async Task Hole_11_a_source_key_reads_only_its_own_sources_leads_unless_granted_its_accounts()
     {
         var leadId = await _platform.SubmitAsync(SecurityPlatform.RoobrikKey, "roobrik");
-        using var vendor = _platform.Host.ClientWithKey(SecurityPlatform.VendorKey);
-        using var roobrik = _platform.Host.ClientWithKey(SecurityPlatform.RoobrikKey);
+        using var vendor = _platform.ClientWithKey(SecurityPlatform.VendorKey);
+        using var roobrik = _platform.ClientWithKey(SecurityPlatform.RoobrikKey);
         var before = await _platform.StateAsync();
 
         using var read = await vendor.GetAsync($"v1/leads/{leadId}");
@@ -93,7 +93,7 @@ public class SecuritySpecs
             Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
-        using var grant = await SecurityPlatform.SendAsync(_platform.Host.Ingestion, HttpMethod.Put, "v1/source-keys/vendor",
+        using var grant = await SecurityPlatform.SendAsync(_platform.Ingestion, HttpMethod.Put, "v1/source-keys/vendor",
             new { key = SecurityPlatform.VendorKey, accounts = new[] { "acme" }, readAccountLeads = true }, admin: IsolatedEnvironment.AdminKey);
         Assert.That(grant.StatusCode, Is.EqualTo(HttpStatusCode.OK), await grant.Content.ReadAsStringAsync());
         try
@@ -105,7 +105,7 @@ public class SecuritySpecs
         }
         finally
         {
-            await _platform.Host.PutSourceKeyAsync("vendor", SecurityPlatform.VendorKey, "acme");
+            await _platform.PutSourceKeyAsync("vendor", SecurityPlatform.VendorKey, "acme");
         }
     }
 
@@ -127,7 +127,7 @@ public class SecuritySpecs
     [Test]
     public async Task Roles_a_viewer_reads_but_neither_replays_drains_nor_configures_an_operator_drains_but_does_not_configure()
     {
-        var ingestion = _platform.Host.Ingestion;
+        var ingestion = _platform.Ingestion;
         var before = await _platform.StateAsync();
         var integration = new { accountId = "acme", crm = "enquire", endpoint = "http://127.0.0.1:9/enquire" };
 
@@ -159,7 +159,7 @@ public class SecuritySpecs
     public async Task A_viewer_of_one_account_reads_that_accounts_leads_only()
     {
         var leadId = await _platform.SubmitAsync(SecurityPlatform.RoobrikKey, "roobrik");
-        var ingestion = _platform.Host.Ingestion;
+        var ingestion = _platform.Ingestion;
 
         using var acme = await SecurityPlatform.GetAsync(ingestion, $"v1/leads/{leadId}", admin: SecurityPlatform.AcmeViewerKey);
         using var acmeAdmin = await SecurityPlatform.GetAsync(ingestion, $"v1/admin/leads/{leadId}", admin: SecurityPlatform.AcmeViewerKey);
@@ -176,7 +176,7 @@ public class SecuritySpecs
     [Test]
     public async Task Keys_rotate_without_a_restart_when_the_keys_file_changes()
     {
-        var ingestion = _platform.Host.Ingestion;
+        var ingestion = _platform.Ingestion;
         const string rotated = "rotated-viewer-key-0123456789abcdef";
         using (var old = await SecurityPlatform.GetAsync(ingestion, "v1/admin/outbox", admin: SecurityPlatform.ViewerKey))
         {

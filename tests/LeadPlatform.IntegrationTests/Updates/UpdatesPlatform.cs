@@ -3,107 +3,43 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using LeadPlatform.Connectors.HubSpot;
-using LeadPlatform.Connectors.Salesforce;
-using LeadPlatform.Ingestion;
-using LeadPlatform.Sandbox;
-using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using Npgsql;
 
 namespace LeadPlatform.IntegrationTests.Updates;
 
 /// <summary>
-/// Ingestion, the HubSpot and Salesforce connectors and the CRM sandbox in the test process, on a RabbitMQ virtual host and a
-/// database of their own. The connector takes one message at a time, so messages on its queue are handled in
-/// order and a later message shows the earlier ones were handled.
+/// Ingestion, the HubSpot and Salesforce connectors and the CRM sandbox (<see cref="TestPlatform"/>). The connectors take
+/// one message at a time, so messages on their queue are handled in order and a later message shows the earlier ones
+/// were handled.
 /// </summary>
-public sealed class UpdatesPlatform : IAsyncDisposable
+public sealed class UpdatesPlatform : TestPlatform
 {
-    public const string AdminKey = IsolatedEnvironment.AdminKey;
     public const string SourceKey = "updates-chatbot-key";
 
-    public required IsolatedEnvironment Environment { get; init; }
-    public required InProcessService Sandbox { get; init; }
-    public required InProcessService Ingestion { get; init; }
-    public required InProcessService HubSpot { get; init; }
-    public required InProcessService Salesforce { get; init; }
-    public required NpgsqlDataSource Database { get; init; }
-    public SandboxClient SandboxApi => new(Sandbox.Client);
+    private UpdatesPlatform(TestPlatform started, NpgsqlDataSource database) : base(started) => Database = database;
+
+    public NpgsqlDataSource Database { get; }
 
     public static async Task<UpdatesPlatform> StartAsync(string purpose)
     {
-        var environment = await IsolatedEnvironment.CreateAsync(purpose);
-        var config = environment.ServiceConfiguration();
-        config["Admin:Key"] = AdminKey;
-        var sandbox = await InProcessService.StartAsync("sandbox-updates", config,
-            b => { b.AddServiceDefaults(); b.AddSandbox(); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var ingestion = await InProcessService.StartAsync("ingestion-updates", config,
-            b => { b.AddServiceDefaults(); b.AddIngestion(); },
-            a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        var connectorConfig = new Dictionary<string, string?>(config)
-        {
-            ["Connector:RequestTimeout"] = "00:00:05",
-            ["Connector:RetryBaseDelay"] = "00:00:01",
-            ["Connector:RetryPollInterval"] = "00:00:00.500",
-            ["Connector:Lease"] = "00:00:10",
-            ["Connector:ConcurrentMessageLimit"] = "1",
-            ["Connector:PrefetchCount"] = "1",
-        };
-        var hubspot = await InProcessService.StartAsync("connector-hubspot-updates", connectorConfig,
-            b => { b.AddServiceDefaults(); b.AddHubSpotConnector(); },
-            a => a.MapDefaultEndpoints());
-        var salesforce = await InProcessService.StartAsync("connector-salesforce-updates", connectorConfig,
-            b => { b.AddServiceDefaults(); b.AddSalesforceConnector(); },
-            a => a.MapDefaultEndpoints());
-        var platform = new UpdatesPlatform
-        {
-            Environment = environment, Sandbox = sandbox, Ingestion = ingestion, HubSpot = hubspot, Salesforce = salesforce,
-            Database = environment.CreateDataSource(),
-        };
-        foreach (var service in new[] { sandbox, ingestion, hubspot, salesforce })
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
-        await platform.AdminPutAsync("v1/source-keys/chatbot", new { key = SourceKey, accounts = new[] { "*" } });
-        ingestion.Client.DefaultRequestHeaders.Add("X-Api-Key", SourceKey);
+        static void OneAtATime(ServiceSetup s) => s.Set("Connector:RequestTimeout", "00:00:05")
+            .Set("Connector:ConcurrentMessageLimit", "1").Set("Connector:PrefetchCount", "1");
+        var started = await Create(purpose)
+            .WithSandbox()
+            .WithIngestion()
+            .WithConnector(Crm.HubSpot, OneAtATime)
+            .WithConnector(Crm.Salesforce, OneAtATime)
+            .StartAsync();
+        var platform = new UpdatesPlatform(started, started.Own(started.Environment.CreateDataSource()));
+        await platform.UseSourceKeyAsync("chatbot", SourceKey, "*");
         return platform;
     }
 
-    public Task PutHubSpotIntegrationAsync(string id, object settings) =>
-        AdminPutAsync($"v1/integrations/{id}", new
-        {
-            accountId = id,
-            crm = "hubspot",
-            endpoint = Sandbox.BaseAddress.ToString(),
-            credentials = new Dictionary<string, string> { ["accessToken"] = "sandbox-hubspot-token" },
-            settings,
-        });
+    /// <summary>A HubSpot integration of account <paramref name="id"/>, pointed at the sandbox.</summary>
+    public Task PutHubSpotIntegrationAsync(string id, object settings) => PutSandboxIntegrationAsync(id, id, Crm.HubSpot, settings);
 
-    public Task PutSalesforceIntegrationAsync(string id, object settings) =>
-        AdminPutAsync($"v1/integrations/{id}", new
-        {
-            accountId = id,
-            crm = "salesforce",
-            endpoint = Sandbox.BaseAddress.ToString(),
-            credentials = new Dictionary<string, string>
-            {
-                ["clientId"] = "sandbox-sf-client",
-                ["clientSecret"] = "sandbox-sf-secret",
-                ["refreshToken"] = "sandbox-sf-refresh-token",
-            },
-            settings,
-        });
-
-    private async Task AdminPutAsync(string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Admin-Key", AdminKey);
-        using var response = await Ingestion.Client.SendAsync(request);
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
-    }
+    public Task PutSalesforceIntegrationAsync(string id, object settings) => PutSandboxIntegrationAsync(id, id, Crm.Salesforce, settings);
 
     /// <summary>Posts a lead; returns the answer's body (leadId, duplicate, deliveries).</summary>
     public async Task<JsonElement> PostLeadAsync(object lead)
@@ -123,11 +59,7 @@ public sealed class UpdatesPlatform : IAsyncDisposable
     /// <summary>The CRM record (of <paramref name="kind"/>) the lead's single delivery made, once delivered.</summary>
     public async Task<SandboxClient.Record> DeliveredRecordAsync(string leadId, string crm, string kind, TimeSpan? within = null)
     {
-        var lead = await Eventually.UntilAsync(
-            () => Ingestion.Client.GetFromJsonAsync<JsonElement>($"v1/leads/{leadId}"),
-            l => l.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("state").GetString() is "delivered" or "failed"),
-            within ?? TimeSpan.FromSeconds(30), $"the delivery of lead {leadId} to finish");
-        var delivery = lead.GetProperty("deliveries")[0];
+        var delivery = await FinishedDeliveryAsync(leadId, within ?? TimeSpan.FromSeconds(30));
         Assert.That(delivery.GetProperty("state").GetString(), Is.EqualTo("delivered"), delivery.ToString());
         return await RecordAsync(crm, kind, delivery.GetProperty("recordIds").GetProperty(kind).GetString()!);
     }
@@ -173,15 +105,5 @@ public sealed class UpdatesPlatform : IAsyncDisposable
         await Eventually.UntilAsync(
             async () => await connection.ExecuteScalarAsync<long>("select count(*) from ingestion.outbox where published_at is null") == 0,
             TimeSpan.FromSeconds(20), "the outbox to be published");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Salesforce.DisposeAsync();
-        await HubSpot.DisposeAsync();
-        await Ingestion.DisposeAsync();
-        await Sandbox.DisposeAsync();
-        await Database.DisposeAsync();
-        await Environment.DisposeAsync();
     }
 }

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace LeadPlatform.ClusterTests;
+namespace LeadPlatform.Testing;
 
 /// <summary>
 /// A private RabbitMQ cluster on this machine: <c>count</c> nodes (<see cref="RabbitNode"/>) sharing one Erlang
-/// cookie, with <c>cluster_partition_handling = pause_minority</c>, the second and later nodes joined to the first
+/// cookie, with <c>cluster_partition_handling = pause_minority</c> when there are several, the second and later nodes joined to the first
 /// with <c>rabbitmqctl join_cluster</c>. Every node it started is killed and its directory removed on dispose, also
 /// when starting failed half-way.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class RabbitMqCluster : IAsyncDisposable
         for (var i = 0; i < count; i++)
         {
             nodes.Add(await RabbitNode.CreateAsync(home, ((char)('a' + i)).ToString(), $"""
-                cluster_partition_handling = pause_minority
+                {(count > 1 ? "cluster_partition_handling = pause_minority" : "")}
                 {extraConfig}
                 """));
         }
@@ -115,12 +115,6 @@ public sealed class RabbitMqCluster : IAsyncDisposable
         {
             await node.DisposeAsync();
         }
-        try
-        {
-            Directory.Delete(_home, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        PrivateProcesses.DeleteDirectory(_home);
     }
 }

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using LeadPlatform.EndToEndTests.Faults;
-using LeadPlatform.Testing;
 
-namespace LeadPlatform.ClusterTests;
+namespace LeadPlatform.Testing;
 
 /// <summary>
-/// One RabbitMQ node of a private cluster, from the Debian <c>rabbitmq-server</c> package: its own node name, AMQP,
+/// One RabbitMQ node of a private cluster (<see cref="RabbitMqCluster"/>, of one node or more) beside the shared
+/// broker, from the Debian <c>rabbitmq-server</c> package: its own node name, AMQP,
 /// management and distribution ports, data and log directories; the Erlang cookie is shared through HOME (the
 /// cluster's directory), so the nodes and rabbitmqctl trust one another. The package's /etc/rabbitmq is not read.
 /// </summary>
@@ -15,8 +14,8 @@ public sealed class RabbitNode : IAsyncDisposable
 {
     public const string Scripts = "/usr/lib/rabbitmq/bin";
     public const string HowToFix =
-        "The cluster tests start private RabbitMQ nodes from the Debian package: install it (apt-get install rabbitmq-server; " +
-        "build/infra.sh does it when it runs the servers natively) and run the tests as root (build/test.sh).";
+        "Tests with private servers start RabbitMQ nodes from the Debian package: install it (apt-get install rabbitmq-server; " +
+        "build/infra.sh does it when it runs the servers natively, e.g. INFRA_NO_DOCKER=1) and run the tests as root (build/test.sh).";
 
     private readonly string _home;
     private readonly string _dir;
@@ -170,6 +169,19 @@ public sealed class RabbitNode : IAsyncDisposable
     /// <summary>rabbitmqctl against this node, e.g. <c>join_cluster</c>; fails the test when it fails.</summary>
     public Task<string> CtlAsync(params string[] args) =>
         PrivateProcesses.RunAsync(Path.Combine(Scripts, "rabbitmqctl"), ["-n", NodeName, .. args], HowToFix, Environment());
+
+    /// <summary><c>rabbitmqctl stop</c>: the node shuts down cleanly and its OS process exits.</summary>
+    public async Task StopAsync()
+    {
+        await CtlAsync("stop", PidFile);
+        if (_server is { } server)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await server.WaitForExitAsync(cts.Token);
+            server.Dispose();
+            _server = null;
+        }
+    }
 
     /// <summary>SIGKILL to the node's Erlang VM: no shutdown, no flushing, as a crash.</summary>
     public async Task KillAsync()

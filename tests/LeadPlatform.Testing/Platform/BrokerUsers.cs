@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using LeadPlatform.Testing;
 
-namespace LeadPlatform.IntegrationTests.Support;
+namespace LeadPlatform.Testing;
 
 /// <summary>
 /// The per-service broker users of <c>build/broker-users.sh</c>, made by that very script on a test's own vhost (so the
