@@ -28,7 +28,6 @@ public class DealerEmailIntakeSpecs
 {
     private const string Provider = "webcontrol";
     private DealerPlatform _platform = null!;
-    private InProcessService _adf = null!;
     private int _mailPort;
 
     private SandboxClient SandboxApi => new(_platform.Dispositions.Sandbox.Client);
@@ -36,46 +35,21 @@ public class DealerEmailIntakeSpecs
     [OneTimeSetUp]
     public async Task StartPlatform()
     {
-        // The dealer platform, but with the sandbox's mail sink listening (DealerPlatform's sandbox has none).
+        // The dealer platform with the sandbox's mail sink listening (DealerPlatform's sandbox has none) and the ADF connector.
         _mailPort = FreePort.Next();
-        var environment = await IsolatedEnvironment.CreateAsync("dealer-email");
-        var config = environment.ServiceConfiguration();
-        config["Disposition:Polling:Tick"] = "00:00:00.200";
-        var sandbox = await InProcessService.StartAsync("sandbox-dealer-mail",
-            new Dictionary<string, string?>(config) { ["Sandbox:Mail:Port"] = _mailPort.ToString(CultureInfo.InvariantCulture) },
-            b => { b.AddServiceDefaults(); b.AddSandbox(); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var disposition = await InProcessService.StartAsync("disposition-dealer-mail", config,
-            b => { b.AddServiceDefaults(); b.AddDisposition(); },
-            a => { a.MapDefaultEndpoints(); a.MapDisposition(); });
-        disposition.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        var ingestion = await InProcessService.StartAsync("ingestion-dealer-mail", config,
-            b => { b.AddServiceDefaults(); b.AddIngestion(); },
-            a => { a.MapDefaultEndpoints(); a.MapIngestion(); });
-        ingestion.Client.DefaultRequestHeaders.Add("X-Admin-Key", IsolatedEnvironment.AdminKey);
-        _platform = new DealerPlatform
-        {
-            Dispositions = new DispositionPlatform { Environment = environment, Sandbox = sandbox, Disposition = disposition },
-            Ingestion = ingestion,
-        };
-        _adf = await InProcessService.StartAsync("connector-adf-dealer-mail", new Dictionary<string, string?>(config)
+        var mailPort = _mailPort.ToString(CultureInfo.InvariantCulture);
+        _platform = await DealerPlatform.StartAsync("dealer-email", b => b
+            .ForEveryService(s =>
             {
-                ["Connector:RequestTimeout"] = "00:00:05",
-                ["Connector:RetryBaseDelay"] = "00:00:01",
-            },
-            b => { b.AddServiceDefaults(); b.AddConnector<AdfConnector>(AdfConnector.Name); },
-            a => a.MapDefaultEndpoints());
-        foreach (var service in new[] { sandbox, disposition, ingestion, _adf })
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
+                if (s.Role == TestPlatform.SandboxRole) s.Set("Sandbox:Mail:Port", mailPort);
+            })
+            .WithConnector(Crm.Adf, s => s.Set("Connector:RequestTimeout", "00:00:05")
+                .Unset("Connector:RetryPollInterval").Unset("Connector:Lease")));
     }
 
     [OneTimeTearDown]
     public async Task StopPlatform()
     {
-        await _adf.DisposeAsync();
         await _platform.DisposeAsync();
     }
 
