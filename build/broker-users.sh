@@ -153,7 +153,8 @@ put_user notifications "" \
   "^(notifications-.*|$C|$FAULT|$BUS)\$"
 # upstream lead publishers: write to the intake exchange only (MassTransit's exchange named after the queue), not to
 # amq.default (which would reach any queue by name). Each message still needs its source's X-Api-Key. Its own bus
-# endpoint (*_bus_*) is where a reply (LeadAccepted, LeadRefused) comes back.
-put_user intake "" "^($BUS)\$" "^(ingestion-submit-lead|$BUS)\$" "^($BUS)\$"
+# endpoint (*_bus_*) is where a reply (LeadAccepted, LeadRefused) comes back; a raw publisher's server-named reply
+# queue (amq.gen-*, named in reply_to) too.
+put_user intake "" "^($BUS|amq\.gen-.*)\$" "^(ingestion-submit-lead|$BUS)\$" "^($BUS|amq\.gen-.*)\$"
 [[ $MODE == apply || $MODE == passwords ]] && [[ -n "${ENV_FILE:-}" ]] && echo "passwords: $ENV_FILE" >&2
 true

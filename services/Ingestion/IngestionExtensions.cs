@@ -36,6 +36,7 @@ public static class IngestionExtensions
         builder.AddIngestionOperations();
         builder.AddIngestionPrivacy();
         builder.AddWebhooks();
+        builder.AddPublishedLeadSchema();
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));

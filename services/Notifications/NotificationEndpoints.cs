@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using LeadPlatform.ServiceDefaults;
 using LeadPlatform.ServiceDefaults.Security;
 
@@ -18,7 +19,9 @@ public static class NotificationEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(Guid? leadId, string? state, int? limit, NotificationDeliveries deliveries, CancellationToken ct)
+    private static async Task<IResult> ListAsync([Description("Only this lead's notifications")] Guid? leadId,
+        [Description("sent, retrying or failed")] string? state,
+        [Description("At most this many, 1-500 (default 100)")] int? limit, NotificationDeliveries deliveries, CancellationToken ct)
     {
         if (state is not null && !States.Contains(state))
         {

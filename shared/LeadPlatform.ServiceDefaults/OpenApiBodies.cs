@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
 namespace LeadPlatform.ServiceDefaults;
@@ -14,9 +15,12 @@ public static class OpenApiBodies
     public static RouteHandlerBuilder DocumentsBody(this RouteHandlerBuilder builder, Type? schemaType, params string[] contentTypes) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {
-            var schema = schemaType is null
+            var published = context.ApplicationServices.GetServices<OpenApiPublishedSchema>().FirstOrDefault(p => p.Type == schemaType);
+            IOpenApiSchema schema = schemaType is null
                 ? new OpenApiSchema { Type = JsonSchemaType.String }
-                : await context.GetOrCreateSchemaAsync(schemaType, null, ct);
+                : published is not null && context.Document is { } document
+                    ? new OpenApiSchemaReference(published.Component, document)
+                    : await context.GetOrCreateSchemaAsync(schemaType, null, ct);
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,

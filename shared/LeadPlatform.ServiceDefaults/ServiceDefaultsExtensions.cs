@@ -17,7 +17,7 @@ public static class ServiceDefaultsExtensions
         builder.AddLeadPlatformTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>().AddOperationTransformer<OpenApiQuery>());
         return builder;
     }
 

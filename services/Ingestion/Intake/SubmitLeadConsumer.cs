@@ -12,9 +12,10 @@ public sealed class LeadRejectedException(Rejection rejection) : Exception(rejec
 /// <summary>
 /// Broker intake: the same authentication (the source's API key, here in the <c>X-Api-Key</c> message header), account
 /// check, validation and dedupe as <c>POST /v1/leads</c>. Broker credentials alone authorize nothing. A publisher that
-/// names a reply address (a MassTransit request client) is answered <see cref="LeadAccepted"/> or
-/// <see cref="LeadRefused"/>; a refused lead it was told about is not dead-lettered as well. Without a reply address a
-/// refused lead goes to the error queue with its reason.
+/// names a reply address (a MassTransit request client's response address, or the AMQP <c>reply_to</c> of a raw
+/// publisher, see <see cref="AmqpReply"/>) is answered <see cref="LeadAccepted"/> or <see cref="LeadRefused"/>; a
+/// refused lead it was told about is not dead-lettered as well. Without a reply address a refused lead goes to the
+/// error queue with its reason.
 /// </summary>
 public sealed class SubmitLeadConsumer(LeadSubmission submission, SourceKeys keys, ILogger<SubmitLeadConsumer> logger) : IConsumer<SubmitLead>
 {
@@ -40,23 +41,36 @@ public sealed class SubmitLeadConsumer(LeadSubmission submission, SourceKeys key
             return;
         }
         logger.LogInformation("Broker lead {LeadId} accepted (duplicate: {Duplicate})", accepted!.LeadId, accepted.Duplicate);
+        var answer = new LeadAccepted
+        {
+            LeadId = accepted.LeadId, Source = message.Lead.Source.ToLowerInvariant(), SourceLeadId = message.Lead.SourceLeadId,
+            Duplicate = accepted.Duplicate,
+        };
         if (context.ResponseAddress is not null)
         {
-            await context.RespondAsync(new LeadAccepted
-            {
-                LeadId = accepted.LeadId, Source = message.Lead.Source.ToLowerInvariant(), SourceLeadId = message.Lead.SourceLeadId,
-                Duplicate = accepted.Duplicate,
-            });
+            await context.RespondAsync(answer);
+        }
+        else if (AmqpReply.ReplyTo(context) is { } replyTo)
+        {
+            await AmqpReply.SendAsync(context, replyTo, answer);
         }
     }
 
     private static async Task RefuseAsync(ConsumeContext<SubmitLead> context, Rejection rejection)
     {
-        if (context.ResponseAddress is null)
+        var refused = Refused(context.Message.Lead, rejection);
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(refused);
+        }
+        else if (AmqpReply.ReplyTo(context) is { } replyTo)
+        {
+            await AmqpReply.SendAsync(context, replyTo, refused);
+        }
+        else
         {
             throw new LeadRejectedException(rejection);
         }
-        await context.RespondAsync(Refused(context.Message.Lead, rejection));
     }
 
     /// <summary>The refusal as the publisher hears it: the fields in JSON terms with their messages, as HTTP's problem names them.</summary>

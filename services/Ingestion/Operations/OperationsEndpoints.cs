@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Dapper;
 using LeadPlatform.ServiceDefaults;
@@ -79,9 +80,9 @@ public static class OperationsEndpoints
             : Results.Ok(new { leadId, lead, view = deliveries, deliveries });
     }
 
-    private static async Task<IResult> FailedAsync(HttpRequest request, FailedDeliveries failures, CancellationToken ct)
+    private static async Task<IResult> FailedAsync([AsParameters] DeliveryQuery query, FailedDeliveries failures, CancellationToken ct)
     {
-        var (filter, limit, problem) = ReadFilter(request, defaultLimit: 100);
+        var (filter, limit, problem) = ReadFilter(query, defaultLimit: 100);
         if (problem is not null)
         {
             return problem;
@@ -108,9 +109,9 @@ public static class OperationsEndpoints
     /// One batch (at most <c>limit</c>); callers loop until <c>replayed</c> is 0. Pass <c>before</c> = when the replay
     /// began, so a delivery that fails again during the replay is not picked up a second time.
     /// </summary>
-    private static async Task<IResult> ReplayBatchAsync(HttpRequest request, FailedDeliveries failures, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> ReplayBatchAsync([AsParameters] DeliveryQuery query, FailedDeliveries failures, ILoggerFactory logs, CancellationToken ct)
     {
-        var (filter, limit, problem) = ReadFilter(request, defaultLimit: 100);
+        var (filter, limit, problem) = ReadFilter(query, defaultLimit: 100);
         if (problem is not null)
         {
             return problem;
@@ -121,7 +122,7 @@ public static class OperationsEndpoints
         return Results.Ok(new { replayed = replayed.Count, remaining = await failures.CountFailedAsync(filter, ct), deliveries = replayed });
     }
 
-    private static async Task<IResult> DrainAsync(string queue, HttpRequest request, ErrorQueues queues, CancellationToken ct)
+    private static async Task<IResult> DrainAsync(string queue, [AsParameters] DrainQuery query, ErrorQueues queues, CancellationToken ct)
     {
         if (!ErrorQueues.IsErrorQueue(queue))
         {
@@ -136,18 +137,18 @@ public static class OperationsEndpoints
         {
             return Problems.Status(StatusCodes.Status409Conflict, $"Source queue {source} does not exist: start its service first");
         }
-        var limit = int.TryParse(request.Query["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
+        var limit = int.TryParse(query.Limit, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
         var moved = await queues.DrainAsync(queue, limit, ct);
         return Results.Ok(new { queue, sourceQueue = source, moved, left = await queues.DepthAsync(queue, ct) });
     }
 
-    private static (DeliveryFilter? Filter, int Limit, IResult? Problem) ReadFilter(HttpRequest request, int defaultLimit)
+    private static (DeliveryFilter? Filter, int Limit, IResult? Problem) ReadFilter(DeliveryQuery query, int defaultLimit)
     {
         var errors = new Dictionary<string, string[]>();
-        var since = ReadTime(request, "since", errors);
-        var before = ReadTime(request, "before", errors);
+        var since = ReadTime(query.Since, "since", errors);
+        var before = ReadTime(query.Before, "before", errors);
         var limit = defaultLimit;
-        if (request.Query["limit"].FirstOrDefault() is { } rawLimit
+        if (query.Limit is { } rawLimit
             && (!int.TryParse(rawLimit, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxBatch))
         {
             errors["limit"] = [$"must be a whole number from 1 to {MaxBatch}"];
@@ -156,13 +157,12 @@ public static class OperationsEndpoints
         {
             return (null, 0, Problems.Validation(errors));
         }
-        var filter = new DeliveryFilter(Blank(request.Query["crm"]), Blank(request.Query["integration"]), since, before);
+        var filter = new DeliveryFilter(Blank(query.Crm), Blank(query.Integration), since, before);
         return (filter, limit, null);
     }
 
-    private static DateTimeOffset? ReadTime(HttpRequest request, string name, Dictionary<string, string[]> errors)
+    private static DateTimeOffset? ReadTime(string? raw, string name, Dictionary<string, string[]> errors)
     {
-        var raw = request.Query[name].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(raw))
         {
             return null;
@@ -177,7 +177,7 @@ public static class OperationsEndpoints
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static async Task<IResult> PeekAsync(string queue, int? limit, ErrorQueues queues, CancellationToken ct)
+    private static async Task<IResult> PeekAsync(string queue, [Description("At most this many messages, 1-100 (default 20)")] int? limit, ErrorQueues queues, CancellationToken ct)
     {
         if (!ErrorQueues.IsErrorQueue(queue))
         {

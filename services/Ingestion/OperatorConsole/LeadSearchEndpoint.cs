@@ -39,33 +39,32 @@ public static class LeadSearchEndpoint
             .Produces<IngestionResponses.LeadSearchPage>().ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Search leads by accountId, source, sourceLeadId, email, status, deliveryState (planned, delivered, failed), from, to (ISO 8601); keyset paging with after and limit (X-Admin-Key, viewer)");
 
-    private static async Task<IResult> SearchAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> SearchAsync([AsParameters] LeadSearchQuery query, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        var query = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
-        var from = ReadTime(query["from"], "from", errors);
-        var to = ReadTime(query["to"], "to", errors);
+        var from = ReadTime(query.From, "from", errors);
+        var to = ReadTime(query.To, "to", errors);
         var limit = 50;
-        if (Blank(query["limit"]) is { } rawLimit && (!int.TryParse(rawLimit, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (Blank(query.Limit) is { } rawLimit && (!int.TryParse(rawLimit, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
         {
             errors["limit"] = [$"must be a whole number from 1 to {MaxLimit}"];
         }
-        var after = Blank(query["after"]) is { } rawAfter ? Cursor.Read(rawAfter) : null;
-        if (Blank(query["after"]) is not null && after is null)
+        var after = Blank(query.After) is { } rawAfter ? Cursor.Read(rawAfter) : null;
+        if (Blank(query.After) is not null && after is null)
         {
             errors["after"] = ["must be the next cursor of an earlier page"];
         }
-        var status = Blank(query["status"]) is { } rawStatus ? Statuses.FirstOrDefault(v => string.Equals(v, rawStatus, StringComparison.OrdinalIgnoreCase)) ?? "" : null;
+        var status = Blank(query.Status) is { } rawStatus ? Statuses.FirstOrDefault(v => string.Equals(v, rawStatus, StringComparison.OrdinalIgnoreCase)) ?? "" : null;
         if (status == "")
         {
             errors["status"] = [$"must be one of {string.Join(", ", Statuses)}"];
         }
-        var deliveryState = Blank(query["deliveryState"]) is { } rawState ? DeliveryStates.FirstOrDefault(v => string.Equals(v, rawState, StringComparison.OrdinalIgnoreCase)) ?? "" : null;
+        var deliveryState = Blank(query.DeliveryState) is { } rawState ? DeliveryStates.FirstOrDefault(v => string.Equals(v, rawState, StringComparison.OrdinalIgnoreCase)) ?? "" : null;
         if (deliveryState == "")
         {
             errors["deliveryState"] = [$"must be one of {string.Join(", ", DeliveryStates)}"];
         }
-        var accountId = Blank(query["accountId"]);
+        var accountId = Blank(query.AccountId);
         var scope = AdminKeyFilter.Authenticate(http)?.AccountId;
         if (scope is not null && accountId is not null && accountId != scope)
         {
@@ -87,9 +86,9 @@ public static class LeadSearchEndpoint
             }
         }
         Filter(scope ?? accountId, "accountId", "account_id = @accountId");
-        Filter(Blank(query["source"]), "source", "source = @source");
-        Filter(Blank(query["sourceLeadId"]), "sourceLeadId", "source_lead_id = @sourceLeadId");
-        Filter(Blank(query["email"])?.ToLowerInvariant(), "email", "lower(payload -> 'prospect' ->> 'email') = @email");
+        Filter(Blank(query.Source), "source", "source = @source");
+        Filter(Blank(query.SourceLeadId), "sourceLeadId", "source_lead_id = @sourceLeadId");
+        Filter(Blank(query.Email)?.ToLowerInvariant(), "email", "lower(payload -> 'prospect' ->> 'email') = @email");
         Filter(status, "status", "status = @status");
         // Any of the lead's deliveries in that state (a lead goes to several integrations).
         Filter(deliveryState, "deliveryState",

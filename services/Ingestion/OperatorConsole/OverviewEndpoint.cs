@@ -42,7 +42,7 @@ public static class OverviewEndpoint
             .Produces<Overview>().ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Leads accepted, delivered and failed per hour (hours, default 24), acceptance-to-delivery p50/p99, outbox backlog, each CRM's circuit state (X-Admin-Key, viewer)");
 
-    private static async Task<IResult> OverviewAsync(int? hours, OutboxBacklog backlog, CrmCircuits circuits, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> OverviewAsync([System.ComponentModel.Description("How many hours back, newest first (default 24)")] int? hours, OutboxBacklog backlog, CrmCircuits circuits, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (hours is < 1 or > 168)
         {

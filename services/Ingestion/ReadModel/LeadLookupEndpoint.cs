@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Dapper;
 using LeadPlatform.ServiceDefaults;
 using Npgsql;
@@ -23,7 +24,9 @@ public static class LeadLookupEndpoint
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    private static async Task<IResult> LookupAsync(string? source, string? sourceLeadId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> LookupAsync(
+        [Description("The lead's source"), QueryValue("string", Required = true)] string? source,
+        [Description("The source's own lead id"), QueryValue("string", Required = true)] string? sourceLeadId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(source))

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using LeadPlatform.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -71,7 +72,8 @@ public static class WebhookEndpoints
         return Results.Created($"/v1/webhooks/{created.Id}", created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, WebhookSubscriptions subscriptions, string? source, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, WebhookSubscriptions subscriptions,
+        [Description("An operator: only this source's subscriptions (a source key always sees its own)")] string? source, CancellationToken ct)
     {
         var (scope, refusal) = Scope(http);
         return refusal ?? Results.Ok(await subscriptions.ListAsync(scope ?? source, ct));
@@ -83,7 +85,8 @@ public static class WebhookEndpoints
         return refusal ?? (await subscriptions.DeleteAsync(id, scope, ct) ? Results.NoContent() : NotFound(id));
     }
 
-    private static async Task<IResult> DeliveriesAsync(Guid id, HttpContext http, WebhookSubscriptions subscriptions, int? limit, CancellationToken ct)
+    private static async Task<IResult> DeliveriesAsync(Guid id, HttpContext http, WebhookSubscriptions subscriptions,
+        [Description("At most this many events, newest first, 1-500 (default 100)")] int? limit, CancellationToken ct)
     {
         var (scope, refusal) = Scope(http);
         if (refusal is not null)

@@ -110,4 +110,53 @@ public class BrokerIntakeSpecs
         Assert.That(faultMessage, Does.Contain(reason));
         Assert.That(await _host.CountsAsync(), Is.EqualTo(before));
     }
+
+    [Test]
+    public async Task A_raw_publisher_naming_a_reply_queue_gets_LeadAccepted_with_the_lead_id_correlated()
+    {
+        await using var client = await RawAmqpClient.ConnectAsync(_host.Environment.RabbitMqUri);
+        var replyQueue = await client.DeclareReplyQueueAsync();
+        var correlationId = Guid.NewGuid().ToString("N");
+
+        await client.PublishAsync(Queue, RawSubmit("reply-queue-1"), replyQueue, correlationId, ApiKey);
+        var reply = await client.ReceiveAsync(replyQueue, TimeSpan.FromSeconds(30));
+
+        var body = JsonDocument.Parse(reply.Body).RootElement;
+        Assert.That((reply.Type, reply.CorrelationId, reply.ContentType), Is.EqualTo(("LeadAccepted", correlationId, "application/json")));
+        Assert.That(body.GetProperty("leadId").GetGuid(), Is.EqualTo(await StoredLeadAsync("reply-queue-1")));
+        Assert.That(body.GetProperty("sourceLeadId").GetString(), Is.EqualTo("reply-queue-1"));
+        Assert.That(body.GetProperty("duplicate").GetBoolean(), Is.False);
+    }
+
+    [Test]
+    public async Task A_raw_publisher_naming_a_reply_queue_gets_LeadRefused_naming_the_field_and_nothing_is_stored_or_dead_lettered()
+    {
+        await using var client = await RawAmqpClient.ConnectAsync(_host.Environment.RabbitMqUri);
+        var replyQueue = await client.DeclareReplyQueueAsync();
+        var correlationId = Guid.NewGuid().ToString("N");
+        var before = await _host.CountsAsync();
+
+        await client.PublishAsync(Queue, RawSubmit($"reply-bad-{correlationId}", lastName: "\"\""), replyQueue, correlationId, ApiKey);
+        var reply = await client.ReceiveAsync(replyQueue, TimeSpan.FromSeconds(30));
+
+        var body = JsonDocument.Parse(reply.Body).RootElement;
+        Assert.That((reply.Type, reply.CorrelationId), Is.EqualTo(("LeadRefused", correlationId)));
+        Assert.That(body.GetProperty("status").GetInt32(), Is.EqualTo(400));
+        Assert.That(body.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("field").GetString()), Does.Contain("prospect.lastName"));
+        Assert.That(await _host.CountsAsync(), Is.EqualTo(before));
+        Assert.That((await _host.Tap.PeekAsync(ErrorQueue)).Where(m => m.Body.Contains(correlationId, StringComparison.Ordinal)), Is.Empty,
+            "answered, not dead-lettered as well");
+    }
+
+    [Test]
+    public async Task A_raw_publisher_using_direct_reply_to_gets_its_answer_on_the_pseudo_queue()
+    {
+        await using var client = await RawAmqpClient.ConnectAsync(_host.Environment.RabbitMqUri);
+        var correlationId = Guid.NewGuid().ToString("N");
+
+        var reply = await client.RequestByDirectReplyToAsync(Queue, RawSubmit("direct-reply-1"), correlationId, ApiKey, TimeSpan.FromSeconds(30));
+
+        Assert.That((reply.Type, reply.CorrelationId), Is.EqualTo(("LeadAccepted", correlationId)));
+        Assert.That(JsonDocument.Parse(reply.Body).RootElement.GetProperty("leadId").GetGuid(), Is.EqualTo(await StoredLeadAsync("direct-reply-1")));
+    }
 }

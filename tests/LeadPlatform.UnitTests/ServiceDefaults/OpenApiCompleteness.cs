@@ -99,6 +99,20 @@ public static class OpenApiCompleteness
             yield return $"problem responses {string.Join(", ", missing)} not documented: add .ProducesProblems({string.Join(", ", missing)})";
         }
 
+        foreach (var query in operation.TryGetProperty("parameters", out parameters)
+            ? parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query") : [])
+        {
+            var name = query.GetProperty("name").GetString();
+            if (!query.TryGetProperty("description", out var description) || string.IsNullOrWhiteSpace(description.GetString()))
+            {
+                yield return $"query parameter {name} has no description: add [Description] to its handler parameter or [AsParameters] property";
+            }
+            if (!query.TryGetProperty("schema", out var schema) || !(schema.TryGetProperty("type", out _) || schema.TryGetProperty("$ref", out _)))
+            {
+                yield return $"query parameter {name} has no type: add [QueryValue(type, format)]";
+            }
+        }
+
         var needsBody = method is "put" or "patch" || (method == "post" && !IsBodylessAction(path));
         if (needsBody && !(hasBody && HasSchema(body)))
         {
