@@ -156,5 +156,7 @@ put_user notifications "" \
 # endpoint (*_bus_*) is where a reply (LeadAccepted, LeadRefused) comes back; a raw publisher's server-named reply
 # queue (amq.gen-*, named in reply_to) too.
 put_user intake "" "^($BUS|amq\.gen-.*)\$" "^(ingestion-submit-lead|$BUS)\$" "^($BUS|amq\.gen-.*)\$"
+# KEDA's RabbitMQ scaler (deploy/, TriggerAuthentication keda-rabbitmq): reads the connector queues' depth, nothing else.
+put_user keda "" "^\$" "^\$" "^(connector-.*)\$"
 [[ $MODE == apply || $MODE == passwords ]] && [[ -n "${ENV_FILE:-}" ]] && echo "passwords: $ENV_FILE" >&2
 true
