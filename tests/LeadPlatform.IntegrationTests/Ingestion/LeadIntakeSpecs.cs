@@ -234,9 +234,13 @@ public class LeadIntakeSpecs
         var paths = document.GetProperty("paths");
         Assert.That(paths.TryGetProperty("/v1/leads", out var submit), Is.True, string.Join(", ", paths.EnumerateObject().Select(p => p.Name)));
         var post = submit.GetProperty("post");
-        var body = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        // The body is the published lead schema, a component the operation refers to ($ref), as are its parts.
+        JsonElement Resolve(JsonElement schema) => schema.TryGetProperty("$ref", out var reference)
+            ? document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : schema;
+        var body = Resolve(post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         var lead = body.GetProperty("properties");
-        Assert.That(lead.GetProperty("prospect").GetProperty("properties").TryGetProperty("email", out _), Is.True, lead.ToString());
+        Assert.That(Resolve(lead.GetProperty("prospect")).GetProperty("properties").TryGetProperty("email", out _), Is.True, lead.ToString());
         Assert.That(lead.EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[]
         {
             "source", "sourceLeadId", "accountId", "conversion", "occurredAt", "prospect", "contact", "survey", "interaction",
