@@ -49,6 +49,11 @@ public sealed class OperationJobRunner(OperationJobs jobs, FailedDeliveries fail
                 await jobs.FinishAsync(job.Id, _owner, failed, result, ct);
             }
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await jobs.ReleaseAsync(job.Id, _owner, CancellationToken.None);
+            throw;
+        }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Broker or database trouble: the job is marked failed with the reason (no personal data in either).

@@ -25,12 +25,9 @@ public sealed record OperationJob
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
-    public bool Running => State is Queued or RunningState;
 
     public const string Replay = "replay";
     public const string Drain = "drain";
-    public const string Queued = "queued";
-    public const string RunningState = "running";
 }
 
 /// <summary>
@@ -88,6 +85,14 @@ public sealed class OperationJobs(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(sql, new { id, owner, lease, done, failed, step, total }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Ends this owner's lease now (the instance is stopping), so another instance takes the job over at once.</summary>
+    public async Task ReleaseAsync(Guid id, string owner, CancellationToken ct)
+    {
+        const string sql = "update ingestion.operation_job set lease_until = now() where id = @id and lease_owner = @owner and state = 'running'";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { id, owner }, cancellationToken: ct));
     }
 
     public async Task<bool> FinishAsync(Guid id, string owner, bool failed, string result, CancellationToken ct)
