@@ -12,7 +12,6 @@ public static class ConsoleExtensions
         builder.Services.AddHttpClient(PlatformClient.Disposition, (sp, c) => c.BaseAddress = Options(sp).DispositionUrl);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PlatformClient>();
-        builder.Services.AddSingleton<ConsoleJobs>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             // The cookie holds the admin key, encrypted and signed by ASP.NET Core data protection; never readable by script.

@@ -39,13 +39,6 @@ public sealed class PlatformClient(IHttpClientFactory clients, IHttpContextAcces
     public Task<Answer> PostAsync(string service, string path, CancellationToken ct) =>
         SendSignedInAsync(service, HttpMethod.Post, path, ct);
 
-    /// <summary>A POST with a key captured earlier: for a background job, which outlives the request that started it.</summary>
-    public async Task<Answer> PostWithKeyAsync(string service, string path, string key, CancellationToken ct)
-    {
-        var answer = await SendAsync(service, HttpMethod.Post, path, key, ct);
-        return answer.Status == HttpStatusCode.Unauthorized ? throw new KeyRefusedException() : answer;
-    }
-
     /// <summary>Sends <paramref name="body"/> as JSON (POST or PUT).</summary>
     public Task<Answer> SendJsonAsync(string service, HttpMethod method, string path, object body, CancellationToken ct) =>
         SendSignedInAsync(service, method, path, ct, body);

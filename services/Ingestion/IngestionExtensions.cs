@@ -56,6 +56,7 @@ public static class IngestionExtensions
         app.MapDealerProviders();
         app.MapIntakeAdmin();
         app.MapOperations();
+        app.MapOperationJobs();
         app.MapErasures();
         app.MapConsoleApi();
         app.MapWebhooks();

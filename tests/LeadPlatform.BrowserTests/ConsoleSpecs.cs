@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using Deque.AxeCore.Playwright;
 using LeadPlatform.Testing;
@@ -209,6 +210,12 @@ public partial class ConsoleSpecs
         await ShootAsync(page, "failures-progress");
         Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Replay of 2 failed deliveries scheduled"));
         Assert.That(await page.Locator("#job-steps").InnerTextAsync(), Does.Contain("Batch 1: 2 replayed"));
+        // The job is ingestion's, not the console's: any console instance (or a restarted one) reads the same progress.
+        var jobId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var job = await _platform.Ingestion.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/admin/jobs/{jobId}");
+        Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("done"));
+        Assert.That(job.GetProperty("done").GetInt32(), Is.EqualTo(2));
+        Assert.That(job.GetProperty("requestedBy").GetString(), Is.EqualTo("ops"), "the operator key's name");
 
         foreach (var email in emails)
         {

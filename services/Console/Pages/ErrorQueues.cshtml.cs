@@ -53,39 +53,19 @@ public sealed class ErrorQueuesModel(PlatformClient platform) : PageModel
         return RedirectToPage();
     }
 
-    /// <summary>Drains every error queue with messages, one after the other, as a background job with progress.</summary>
-    public async Task<IActionResult> OnPostDrainAllAsync([FromServices] ConsoleJobs jobs, CancellationToken ct)
+    /// <summary>Queues a drain of every error queue as an ingestion job (<c>POST /v1/admin/jobs/drain</c>) and shows its progress page.</summary>
+    public async Task<IActionResult> OnPostDrainAllAsync(CancellationToken ct)
     {
-        if (!User.MayReplay() || User.Key() is not { } key)
+        if (!User.MayReplay())
         {
             return Forbid();
         }
-        var list = await platform.GetAsync(PlatformClient.Ingestion, "v1/admin/error-queues", ct);
-        if (!list.Ok)
+        var answer = await platform.SendJsonAsync(PlatformClient.Ingestion, HttpMethod.Post, "v1/admin/jobs/drain", new { }, ct);
+        if (!answer.Ok)
         {
-            Notice = list.Problem;
+            Notice = answer.Problem;
             return RedirectToPage();
         }
-        var queues = list.Body.EnumerateArray().Where(q => q.GetProperty("messages").GetInt32() > 0)
-            .Select(q => q.GetProperty("queue").GetString() ?? "").ToList();
-        var job = jobs.Start("Drain all error queues", User.Identity?.Name ?? "", "/ErrorQueues", async (running, ct) =>
-        {
-            var moved = 0;
-            for (var i = 0; i < queues.Count; i++)
-            {
-                running.Progress = $"{queues[i]} ({i + 1} of {queues.Count})";
-                var answer = await platform.PostWithKeyAsync(PlatformClient.Ingestion, $"v1/admin/error-queues/{Uri.EscapeDataString(queues[i])}/drain", key, ct);
-                if (!answer.Ok)
-                {
-                    running.Step($"{queues[i]}: {answer.Problem}");
-                    continue;
-                }
-                var count = answer.Body.GetProperty("moved").GetInt32();
-                moved += count;
-                running.Step($"{queues[i]}: moved {count} to {answer.Body.GetProperty("sourceQueue").GetString()}");
-            }
-            return $"Drained {queues.Count} error queues: {moved} messages moved back.";
-        });
-        return RedirectToPage("/Job", new { id = job.Id });
+        return RedirectToPage("/Job", new { id = answer.Body.GetProperty("id").GetGuid() });
     }
 }

@@ -9,14 +9,12 @@ namespace LeadPlatform.OperatorConsole.Pages;
 
 /// <summary>
 /// Failed deliveries (ingestion <c>GET /v1/admin/deliveries/failed</c>) by CRM and integration, and their bulk replay:
-/// the count is the preview, a confirmation step names it again, then batches of <c>POST /v1/admin/deliveries/replay</c>
-/// run until none is left, bounded by <c>before</c> = the moment of the preview so a delivery failing again is not
-/// picked up twice.
+/// the count is the preview, a confirmation step names it again, then ingestion runs the replay as a job (batches until
+/// none is left), bounded by <c>before</c> = the moment of the preview so a delivery failing again is not picked up twice.
 /// </summary>
 public sealed class FailuresModel(PlatformClient platform) : PageModel
 {
     private const int Batch = 100;
-    private const int MaxBatches = 100;
 
     [BindProperty(SupportsGet = true)] public string? Crm { get; set; }
     [BindProperty(SupportsGet = true)] public string? Integration { get; set; }
@@ -42,40 +40,25 @@ public sealed class FailuresModel(PlatformClient platform) : PageModel
         return Page();
     }
 
-    /// <summary>Runs the replay as a background job, batch after batch, and shows its progress while it runs.</summary>
-    public IActionResult OnPostReplay(DateTimeOffset before, [FromServices] ConsoleJobs jobs)
+    /// <summary>Queues the replay as an ingestion job (<c>POST /v1/admin/jobs/replay</c>) and shows its progress page.</summary>
+    public async Task<IActionResult> OnPostReplayAsync(DateTimeOffset before, CancellationToken ct)
     {
-        if (!User.MayReplay() || User.Key() is not { } key)
+        if (!User.MayReplay())
         {
             return Forbid();
         }
-        var path = Query("v1/admin/deliveries/replay", Batch, before);
-        var back = QueryHelpers.AddQueryString("/Failures", new Dictionary<string, string?> { ["crm"] = Crm, ["integration"] = Integration }
-            .Where(q => !string.IsNullOrWhiteSpace(q.Value)).ToDictionary());
-        var job = jobs.Start("Bulk replay of failed deliveries", User.Identity?.Name ?? "", back, async (running, ct) =>
+        var answer = await platform.SendJsonAsync(PlatformClient.Ingestion, HttpMethod.Post, "v1/admin/jobs/replay",
+            new { crm = Blank(Crm), integration = Blank(Integration), before }, ct);
+        if (!answer.Ok)
         {
-            var replayed = 0;
-            for (var batch = 1; batch <= MaxBatches; batch++)
-            {
-                var answer = await platform.PostWithKeyAsync(PlatformClient.Ingestion, path, key, ct);
-                if (!answer.Ok)
-                {
-                    running.Failed = true;
-                    return $"Replay stopped after {replayed}: {answer.Problem}";
-                }
-                var count = answer.Body.GetProperty("replayed").GetInt32();
-                replayed += count;
-                running.Progress = $"{replayed} replayed so far (batch {batch})";
-                if (count == 0)
-                {
-                    break;
-                }
-                running.Step($"Batch {batch}: {count} replayed");
-            }
-            return $"Replay of {replayed} failed deliveries scheduled.";
-        });
-        return RedirectToPage("/Job", new { id = job.Id });
+            Error = answer.Problem;
+            await LoadAsync(ct);
+            return Page();
+        }
+        return RedirectToPage("/Job", new { id = answer.Body.GetProperty("id").GetGuid() });
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private async Task LoadAsync(CancellationToken ct)
     {

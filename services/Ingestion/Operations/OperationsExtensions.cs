@@ -2,7 +2,7 @@ namespace LeadPlatform.Ingestion.Operations;
 
 public static class OperationsExtensions
 {
-    /// <summary>What the admin operations API and the outbox gauges need.</summary>
+    /// <summary>What the admin operations API and the outbox gauges need, and the runner of operation jobs.</summary>
     public static IHostApplicationBuilder AddIngestionOperations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<FailedDeliveries>();
@@ -11,6 +11,8 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<OutboxBacklog>();
         builder.Services.AddSingleton<OperatorConsole.CrmCircuits>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxBacklog>());
+        builder.Services.AddSingleton<OperationJobs>();
+        builder.Services.AddHostedService<OperationJobRunner>();
         return builder;
     }
 }
