@@ -69,7 +69,8 @@ public static class OperationJobEndpoints
         return Results.Accepted(value: await store.QueueAsync(OperationJob.Drain, parameters, KeyName(request), ct));
     }
 
-    private static async Task<IResult> RecentAsync(int? limit, OperationJobs store, CancellationToken ct) =>
+    private static async Task<IResult> RecentAsync(
+        [System.ComponentModel.Description("At most this many jobs, newest first, 1-100 (default 20)")] int? limit, OperationJobs store, CancellationToken ct) =>
         limit is < 1 or > MaxRecent
             ? Problems.Field("limit", $"must be between 1 and {MaxRecent}")
             : Results.Ok(await store.RecentAsync(limit ?? 20, ct));

@@ -105,6 +105,12 @@ public class OperationJobSpecs
         Assert.That(badQueue.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         Assert.That((await badQueue.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("queue", out _), Is.True);
         Assert.That(badLimit.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        // A value the framework cannot bind at all is a problem naming the parameter too, not a bare 400.
+        using var notANumber = await AdminAsync(_host.Ingestion, HttpMethod.Get, "v1/admin/jobs?limit=ten");
+        Assert.That(notANumber.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(notANumber.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var limitErrors = (await notANumber.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("limit");
+        Assert.That(limitErrors[0].GetString(), Is.EqualTo("must be a whole number"));
         Assert.That(await connection.ExecuteScalarAsync<int>("select count(*)::int from ingestion.operation_job"), Is.EqualTo(before));
     }
 
