@@ -140,8 +140,11 @@ public class SecretsSpecs
 
         // Key ring rotation: a new key, active now. Data Protection makes a key the default only once it has had time to
         // reach every instance (it creates its own two days ahead), so the new key is dated as created three days ago.
-        var newKey = _host.Ingestion.Services.GetRequiredService<IKeyManager>()
-            .CreateNewKey(DateTimeOffset.UtcNow.AddSeconds(-1), DateTimeOffset.UtcNow.AddDays(90));
+        // The default key is the one activated last (up to the allowed clock skew ahead), so the new key is activated after
+        // every key there is: "a second ago" is not enough when the old key was made moments ago by this test's own PUT.
+        var keyManager = _host.Ingestion.Services.GetRequiredService<IKeyManager>();
+        var lastActivation = keyManager.GetAllKeys().Max(k => k.ActivationDate);
+        var newKey = keyManager.CreateNewKey(Max(DateTimeOffset.UtcNow.AddSeconds(-1), lastActivation.AddSeconds(1)), DateTimeOffset.UtcNow.AddDays(90));
         await using (var dataSource = _host.Environment.CreateDataSource())
         {
             await using var connection = await dataSource.OpenConnectionAsync();
@@ -175,4 +178,6 @@ public class SecretsSpecs
         var payload = WebEncoders.Base64UrlDecode(value["dp1:".Length..]);
         return new Guid(payload.AsSpan(4, 16));
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }
