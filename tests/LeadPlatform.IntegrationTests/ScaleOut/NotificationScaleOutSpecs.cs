@@ -24,36 +24,20 @@ public class NotificationScaleOutSpecs
     private const int Leads = 10;
     private const int Copies = 4;
     private static readonly string[] Integrations = ["scale-notify-a", "scale-notify-b"];
-    private IsolatedEnvironment _environment = null!;
-    private InProcessService _sandbox = null!;
-    private readonly List<InProcessService> _instances = [];
+    private TestPlatform _platform = null!;
+    private IsolatedEnvironment _environment => _platform.Environment;
+    private InProcessService _sandbox => _platform.Sandbox;
+    private IReadOnlyList<InProcessService> _instances => _platform.Instances(TestPlatform.NotificationsRole);
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _environment = await IsolatedEnvironment.CreateAsync("notifyscale");
-        var config = _environment.ServiceConfiguration();
-        var mailPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        _sandbox = await InProcessService.StartAsync("sandbox-notify-scale", new Dictionary<string, string?>(config) { ["Sandbox:Mail:Port"] = mailPort },
-            b => { b.AddServiceDefaults(); b.AddSandbox(); },
-            a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
-        var notificationConfig = new Dictionary<string, string?>(config)
-        {
-            ["Notifications:Smtp:Host"] = "127.0.0.1",
-            ["Notifications:Smtp:Port"] = mailPort,
-            ["Notifications:Smtp:Tls"] = "none",
-        };
-        for (var i = 1; i <= 2; i++)
-        {
-            _instances.Add(await InProcessService.StartAsync($"notifications-{i}", notificationConfig,
-                b => { b.AddServiceDefaults(); b.AddNotifications(); },
-                a => { a.MapDefaultEndpoints(); a.MapNotifications(); }));
-        }
-        foreach (var service in _instances.Append(_sandbox))
-        {
-            await Eventually.UntilAsync(async () => (await service.Client.GetAsync("health/ready")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30), $"{service.App.Environment.ApplicationName} to be ready");
-        }
+        var mailPort = FreePort.Next();
+        _platform = await TestPlatform.Create("notifyscale")
+            .WithSandbox(s => s.Set("Sandbox:Mail:Port", mailPort.ToString(CultureInfo.InvariantCulture)))
+            .WithNotifications(mailPort)
+            .StartAsync();
+        await _platform.StartAnotherAsync(TestPlatform.NotificationsRole);
         var store = _instances[0].Services.GetRequiredService<IntegrationStore>();
         foreach (var id in Integrations)
         {
@@ -68,12 +52,7 @@ public class NotificationScaleOutSpecs
     [OneTimeTearDown]
     public async Task Stop()
     {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-        await _sandbox.DisposeAsync();
-        await _environment.DisposeAsync();
+        await _platform.DisposeAsync();
     }
 
     [Test]
