@@ -98,7 +98,7 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, DealerProvid
         // idempotent), whereas publishing after commit could lose the event for good.
         foreach (var message in messages)
         {
-            await publish.Publish(message, message.GetType(), ct);
+            await publish.PublishBoundedAsync(message, ct);
         }
         await transaction.CommitAsync(ct);
         if (applied > 0)

@@ -126,7 +126,7 @@ public static class MappingEndpoints
             {
                 await connection.ExecuteAsync(new CommandDefinition(statusSql,
                     new { leadId = entry.LeadId, value, raw = entry.RawValue, occurredAt }, transaction, cancellationToken: ct));
-                await publish.Publish(new LeadStatusChanged
+                await publish.PublishBoundedAsync(new LeadStatusChanged
                 {
                     LeadId = entry.LeadId, IntegrationId = integration.Id, Provider = integration.Crm,
                     RawStatus = entry.RawValue, Status = value, OccurredAt = occurredAt,
@@ -134,7 +134,7 @@ public static class MappingEndpoints
             }
             else
             {
-                await publish.Publish(new LeadActivityRecorded
+                await publish.PublishBoundedAsync(new LeadActivityRecorded
                 {
                     LeadId = entry.LeadId, IntegrationId = integration.Id, Provider = integration.Crm,
                     RawType = entry.RawValue, Activity = value, Details = DetailsText(entry.Details), OccurredAt = occurredAt,

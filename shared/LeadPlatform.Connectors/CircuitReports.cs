@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LeadPlatform.Contracts;
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,10 +53,10 @@ public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options,
     {
         try
         {
-            await bus.Publish(change, ct);
+            await bus.PublishBoundedAsync(change, ct);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Circuit {State} of integration {IntegrationId} not yet reported: {Error}", change.State, change.IntegrationId, ex.GetType().Name);
             return false;

@@ -188,7 +188,7 @@ public sealed class DeliveryProcessor(
 
     private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)
     {
-        await publisher.Publish(outcome, ct);
+        await publisher.PublishBoundedAsync(outcome, ct);
         // Not awaited: a mark lost to a crash or an outage only means the scheduled retries publish the outcome again.
         _ = ledger.MarkOutcomePublishedAsync(entry.LeadId, entry.IntegrationId).ContinueWith(
             t => logger.LogWarning("Could not mark the outcome of lead {LeadId} to {IntegrationId} as published ({Message}); it will be published again",

@@ -1,0 +1,22 @@
+using MassTransit;
+
+namespace LeadPlatform.ServiceDefaults;
+
+/// <summary>
+/// Publishing with a time limit. RabbitMQ.Client 7.2 can leave a publish awaiting its confirm forever when the
+/// connection drops mid-publish (rabbitmq-dotnet-client#1930); a consumer stuck there also keeps MassTransit from
+/// restarting its receive endpoint, so the service stops consuming until it is restarted. Bounded, the publish
+/// fails instead and the caller's retry (the message's redelivery, the ledger's republish) sends it again.
+/// </summary>
+public static class BoundedPublish
+{
+    /// <summary>Longer than a broker blip MassTransit waits out by reconnecting, shorter than anyone waits for a lead.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
+
+    public static async Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, CancellationToken ct)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(Limit);
+        await endpoint.Publish(message, message.GetType(), bounded.Token);
+    }
+}
