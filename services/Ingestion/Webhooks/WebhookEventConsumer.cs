@@ -1,18 +1,16 @@
 using System.Text.Json;
-using Dapper;
 using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
 using MassTransit;
-using Npgsql;
 
 namespace LeadPlatform.Ingestion.Webhooks;
 
 /// <summary>
-/// Learns what became of a lead and writes one webhook delivery per subscription of the lead's source that wants the
-/// event, in one statement, before the message is acknowledged. The message id is the event id: a redelivered message
-/// adds nothing. Payloads carry ids, statuses, the CRM and times, never the person.
+/// Learns what became of a lead and has <see cref="WebhookEventLog"/> write its webhook deliveries before the message is
+/// acknowledged. The message id is the event id: a redelivered message adds nothing. Payloads carry ids, statuses, the
+/// CRM and times, never the person.
 /// </summary>
-public sealed class WebhookEventConsumer(NpgsqlDataSource dataSource)
+public sealed class WebhookEventConsumer(WebhookEventLog events)
     : IConsumer<LeadDelivered>, IConsumer<LeadDeliveryFailed>, IConsumer<LeadStatusChanged>, IConsumer<LeadActivityRecorded>,
       IConsumer<LeadOpportunityUpdated>
 {
@@ -63,25 +61,8 @@ public sealed class WebhookEventConsumer(NpgsqlDataSource dataSource)
         });
     }
 
-    private async Task RecordAsync(ConsumeContext context, string type, Guid leadId, DateTimeOffset at, object data)
-    {
-        const string sql = """
-            insert into ingestion.webhook_delivery (subscription_id, event_id, event_type, lead_id, payload)
-            select w.id, @eventId, @type, l.id,
-                   jsonb_build_object('type', @type, 'timestamp', @at, 'data',
-                       jsonb_build_object('leadId', l.id, 'source', l.source, 'sourceLeadId', l.source_lead_id, 'accountId', l.account_id)
-                       || @data::jsonb)
-              from ingestion.lead l
-              join ingestion.webhook_subscription w on w.source = lower(l.source) and @type = any (w.event_types)
-             where l.id = @leadId
-            on conflict (subscription_id, event_id) do nothing
-            """;
+    private Task RecordAsync(ConsumeContext context, string type, Guid leadId, DateTimeOffset at, object data) =>
         // A message without an id (a raw publisher's) still gets one event id per lead, type and time.
-        var eventId = context.MessageId ?? NewId.NextGuid();
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            eventId, type, leadId, at, data = JsonSerializer.Serialize(data, PlatformJson.Options),
-        }, cancellationToken: context.CancellationToken));
-    }
+        events.RecordAsync(new WebhookEventLog.Event(context.MessageId ?? NewId.NextGuid(), type, leadId, at,
+            JsonSerializer.Serialize(data, PlatformJson.Options)), context.CancellationToken);
 }

@@ -14,7 +14,9 @@ public sealed class WebhookEventConsumerDefinition : ConsumerDefinition<WebhookE
     public WebhookEventConsumerDefinition()
     {
         EndpointName = Queue;
-        ConcurrentMessageLimit = 16;
+        // Events consumed together share a commit (WebhookEventLog): as many at once as the delivery view's queue.
+        ConcurrentMessageLimit = 64;
+        Endpoint(e => e.PrefetchCount = 128);
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

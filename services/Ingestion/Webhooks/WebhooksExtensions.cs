@@ -7,6 +7,7 @@ public static class WebhooksExtensions
     {
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Webhooks"));
         builder.Services.AddSingleton<WebhookSubscriptions>();
+        builder.Services.AddSingleton<WebhookEventLog>();
         builder.Services.AddHostedService<WebhookSender>();
         return builder;
     }
