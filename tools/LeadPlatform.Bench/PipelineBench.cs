@@ -32,17 +32,23 @@ public static class PipelineBench
             busHop = await BusHopBench.RunAsync(platform.Environment.RabbitMqUri, hopDuration,
                 options.ConnectorConcurrency ?? new LeadPlatform.Connectors.ConnectorOptions().ConcurrentMessageLimit);
 
+            // A long run (preload, soak) keeps what it has measured if it is cut short: the report so far is saved.
+            await Report(phases, baseline, busHop, scale, null, null).SaveAsync(options.Output);
             if (options.Preload > 0)
             {
                 var emptySizes = await RelationSizes.ReadAsync(platform.Db);
                 var seconds = await Preload.RunAsync(platform.Db, options.Preload);
                 var sizes = await RelationSizes.ReadAsync(platform.Db);
                 growth = new DataGrowthReport(options.Preload, Math.Round(seconds), await PhasesAsync(platform, options), emptySizes, sizes);
+                await Report(phases, baseline, busHop, scale, growth, null).SaveAsync(options.Output);
             }
         }
         var soak = options.Soak is { } length ? await Soak.RunAsync(options, length) : null;
-        return new BenchReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
-            Math.Round(baseline, 1), Math.Round(busHop, 1), scale, growth, soak);
+        return Report(phases, baseline, busHop, scale, growth, soak);
+
+        BenchReport Report(List<PhaseReport> phases, double baseline, double busHop, ScaleReport? scale, DataGrowthReport? growth, SoakReport? soak) =>
+            new(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
+                Math.Round(baseline, 1), Math.Round(busHop, 1), scale, growth, soak);
     }
 
     /// <summary>Each fixed rate (open loop), then the maximum rate (closed loop).</summary>
