@@ -19,8 +19,7 @@ public static class PipelineBench
             // (instrumented, then optimized) for tens of seconds under load: after a 10 s warm-up it still took a
             // fifth of the services' CPU in the measured phases (perf), after 30 s the services still used twice the
             // CPU per lead at 250/s that they did after 60 s. A long-running service never pays it.
-            var warmup = await new LoadPhase(platform.Leads, BenchPlatform.AccountId).FixedRateAsync("warmup", 200, options.Warmup);
-            await PhaseMeasurement.WaitDeliveredAsync(platform.Db, warmup.Accepted.ToArray());
+            await WarmUpAsync(platform, options);
 
             phases = await PhasesAsync(platform, options);
             if (options.Scale)
@@ -39,6 +38,9 @@ public static class PipelineBench
                 var emptySizes = await RelationSizes.ReadAsync(platform.Db);
                 var seconds = await Preload.RunAsync(platform.Db, options.Preload);
                 var sizes = await RelationSizes.ReadAsync(platform.Db);
+                // As after start: the services' caches and PostgreSQL's buffers hold the working set of the grown
+                // database, not what the load and the index builds left in them.
+                await WarmUpAsync(platform, options);
                 growth = new DataGrowthReport(options.Preload, Math.Round(seconds), await PhasesAsync(platform, options), emptySizes, sizes);
                 await Report(phases, baseline, busHop, scale, growth, null).SaveAsync(options.Output);
             }
@@ -49,6 +51,12 @@ public static class PipelineBench
         BenchReport Report(List<PhaseReport> phases, double baseline, double busHop, ScaleReport? scale, DataGrowthReport? growth, SoakReport? soak) =>
             new(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
                 Math.Round(baseline, 1), Math.Round(busHop, 1), scale, growth, soak);
+    }
+
+    private static async Task WarmUpAsync(BenchPlatform platform, BenchOptions options)
+    {
+        var warmup = await new LoadPhase(platform.Leads, BenchPlatform.AccountId).FixedRateAsync("warmup", 200, options.Warmup);
+        await PhaseMeasurement.WaitDeliveredAsync(platform.Db, warmup.Accepted.ToArray());
     }
 
     /// <summary>Each fixed rate (open loop), then the maximum rate (closed loop).</summary>
