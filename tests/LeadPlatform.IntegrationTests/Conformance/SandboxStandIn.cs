@@ -22,9 +22,9 @@ public sealed class SandboxStandIn : ICrmStandIn
 
     private SandboxClient Api => new(_sandbox.Client);
 
-    public static async Task<ICrmStandIn> StartAsync(string crm)
+    public static async Task<ICrmStandIn> StartAsync(string crm, Dictionary<string, string?>? settings = null)
     {
-        var sandbox = await InProcessService.StartAsync($"{crm}-conformance-sandbox", new Dictionary<string, string?>(),
+        var sandbox = await InProcessService.StartAsync($"{crm}-conformance-sandbox", settings ?? new Dictionary<string, string?>(),
             b => { b.AddServiceDefaults(); b.AddSandbox(); },
             a => { a.MapDefaultEndpoints(); a.MapSandbox(); });
         return new SandboxStandIn(crm, sandbox);
