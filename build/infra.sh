@@ -321,6 +321,7 @@ native_postgres() {
   # Fast path: role/db already usable over TCP with password auth.
   if app_login_ok; then
     pg_tune "$started"
+    pg_grant_checkpoint
     return 0
   fi
 
@@ -331,24 +332,61 @@ native_postgres() {
   app_login_ok \
     || die "role $APP_USER cannot log in via 'psql -h $PG_HOST -U $APP_USER -d $APP_DB' with its password (check pg_hba.conf)"
   pg_tune "$started"
+  pg_grant_checkpoint
 }
 
-pg_tune() { # raise max_connections to PG_MAX_CONNECTIONS when lower (needs a restart)
-  local cur
-  cur="$(PGPASSWORD="$APP_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -XtAq \
-         -c 'show max_connections' 2>/dev/null || true)"
-  [[ "$cur" =~ ^[0-9]+$ ]] || return 0
-  (( cur < PG_MAX_CONNECTIONS )) || return 0
+# build/bench.sh ends its preload with CHECKPOINT, so the phases after it do not pay for the load's writes.
+# pg_checkpoint exists from PostgreSQL 15; this local role only (the deployed one never needs it).
+pg_grant_checkpoint() {
+  local has
+  has="$(PGPASSWORD="$APP_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -XtAq -c \
+         "select case when not exists (select from pg_roles where rolname = 'pg_checkpoint') then 'n/a'
+                      when pg_has_role(current_user, 'pg_checkpoint', 'member') then 'yes' else 'no' end" 2>/dev/null || true)"
+  [[ "$has" == no ]] && id postgres >/dev/null 2>&1 || return 0
+  pg_super -c "GRANT pg_checkpoint TO $APP_USER" >>"$LOG" 2>&1 && log "postgresql: $APP_USER may CHECKPOINT (bench preload)" \
+    || log "note: could not grant pg_checkpoint to $APP_USER; the bench preload says so and goes on"
+}
+
+# Settings for a box that holds millions of leads (docs/benchmark.md, "Data growth"): Debian's defaults (128 MB of
+# shared buffers, a checkpoint every 1 GB of WAL) make a large database pay for reading index pages and for
+# full-page writes after frequent checkpoints. Shared buffers: a quarter of the memory, at most 4 GB.
+pg_wanted_settings() {
+  local mem_mb shared_mb
+  mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
+  shared_mb=$(( mem_mb / 4 < 4096 ? mem_mb / 4 : 4096 ))
+  shared_mb=$(( shared_mb / 128 * 128 ))
+  echo "max_connections=$PG_MAX_CONNECTIONS"
+  (( shared_mb % 1024 == 0 )) && echo "shared_buffers=$(( shared_mb / 1024 ))GB" || echo "shared_buffers=${shared_mb}MB"
+  echo "max_wal_size=4GB"
+  echo "checkpoint_timeout=15min"
+}
+
+pg_tune() { # apply pg_wanted_settings where they differ (one restart for all)
+  local changes=() line name want cur
+  while IFS= read -r line; do
+    name="${line%%=*}"; want="${line#*=}"
+    cur="$(PGPASSWORD="$APP_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -XtAq \
+           -c "show $name" 2>/dev/null || true)"
+    [[ -n "$cur" && "$cur" != "$want" ]] || continue
+    # Never lower max_connections (someone may have raised it further on purpose).
+    if [[ "$name" == max_connections && "$cur" =~ ^[0-9]+$ ]] && (( cur >= want )); then continue; fi
+    changes+=("$name=$want:$cur")
+  done < <(pg_wanted_settings)
+  (( ${#changes[@]} )) || return 0
   # Only touch a local Debian cluster we can restart ourselves.
   local v
   v="$(pg_version)"
   if [[ -z "$v" ]] || ! pg_cluster_exists "$v" || ! id postgres >/dev/null 2>&1; then
-    log "note: max_connections is $cur (< $PG_MAX_CONNECTIONS) and this is not a local cluster; leaving it"
+    log "note: not a local cluster, leaving its settings: ${changes[*]}"
     return 0
   fi
-  log "raising max_connections $cur -> $PG_MAX_CONNECTIONS (ALTER SYSTEM + restart)"
-  pg_super -c "ALTER SYSTEM SET max_connections = $PG_MAX_CONNECTIONS" >>"$LOG" 2>&1 \
-    || die "ALTER SYSTEM SET max_connections failed (see $LOG)"
+  local change
+  for change in "${changes[@]}"; do
+    name="${change%%=*}"; want="${change#*=}"; want="${want%%:*}"
+    log "postgresql: $name ${change##*:} -> $want (ALTER SYSTEM)"
+    pg_super -c "ALTER SYSTEM SET $name = '$want'" >>"$LOG" 2>&1 \
+      || die "ALTER SYSTEM SET $name failed (see $LOG)"
+  done
   pg_restart_cluster "$v" || die "restarting postgresql $v/$PG_CLUSTER failed (see $LOG)"
   wait_for postgres pg_ready \
     || die "postgresql not ready after restart within ${TIMEOUT}s (see /var/log/postgresql/)"
