@@ -347,9 +347,9 @@ pg_grant_checkpoint() {
     || log "note: could not grant pg_checkpoint to $APP_USER; the bench preload says so and goes on"
 }
 
-# Settings for a box that holds millions of leads (docs/benchmark.md, "Data growth"): Debian's defaults (128 MB of
-# shared buffers, a checkpoint every 1 GB of WAL) make a large database pay for reading index pages and for
-# full-page writes after frequent checkpoints. Shared buffers: a quarter of the memory, at most 4 GB.
+# Settings for a write-heavy database that holds millions of leads (docs/benchmark.md, "Data growth again"): under
+# Debian's defaults PostgreSQL checkpoints every few seconds at full rate ("checkpoints are occurring too
+# frequently"), each round rewriting whole index pages into the WAL. Shared buffers: a quarter of the memory, at most 4 GB.
 pg_wanted_settings() {
   local mem_mb shared_mb
   mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
