@@ -82,13 +82,16 @@ pg_ready() {
   fi
 }
 
+pg_app() { # psql as the app role over TCP with its password; unaligned rows, no errors printed
+  PGPASSWORD="$APP_PASSWORD" PGCONNECT_TIMEOUT=5 psql -h "$PG_HOST" -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -XtAq "$@" 2>/dev/null
+}
+
 app_login_ok() { # leadplatform can log in over TCP with its password, has CREATEDB and owns its db
   local out
-  out="$(PGPASSWORD="$APP_PASSWORD" PGCONNECT_TIMEOUT=5 psql -h "$PG_HOST" -p "$PG_PORT" \
-        -U "$APP_USER" -d "$APP_DB" -XtAq -c \
+  out="$(pg_app -c \
         "select (select rolcanlogin and rolcreatedb from pg_roles where rolname = current_user)
-            and (select pg_get_userbyid(datdba) = current_user from pg_database where datname = current_database())" \
-        2>/dev/null)" || return 1
+            and (select pg_get_userbyid(datdba) = current_user from pg_database where datname = current_database())")" \
+    || return 1
   [[ "$out" == "t" ]]
 }
 
@@ -339,9 +342,8 @@ native_postgres() {
 # pg_checkpoint exists from PostgreSQL 15; this local role only (the deployed one never needs it).
 pg_grant_checkpoint() {
   local has
-  has="$(PGPASSWORD="$APP_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -XtAq -c \
-         "select case when not exists (select from pg_roles where rolname = 'pg_checkpoint') then 'n/a'
-                      when pg_has_role(current_user, 'pg_checkpoint', 'member') then 'yes' else 'no' end" 2>/dev/null || true)"
+  has="$(pg_app -c "select case when not exists (select from pg_roles where rolname = 'pg_checkpoint') then 'n/a'
+                                when pg_has_role(current_user, 'pg_checkpoint', 'member') then 'yes' else 'no' end" || true)"
   [[ "$has" == no ]] && id postgres >/dev/null 2>&1 || return 0
   pg_super -c "GRANT pg_checkpoint TO $APP_USER" >>"$LOG" 2>&1 && log "postgresql: $APP_USER may CHECKPOINT (bench preload)" \
     || log "note: could not grant pg_checkpoint to $APP_USER; the bench preload says so and goes on"
@@ -362,16 +364,18 @@ pg_wanted_settings() {
 }
 
 pg_tune() { # apply pg_wanted_settings where they differ (one restart for all)
-  local changes=() line name want cur
-  while IFS= read -r line; do
-    name="${line%%=*}"; want="${line#*=}"
-    cur="$(PGPASSWORD="$APP_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -XtAq \
-           -c "show $name" 2>/dev/null || true)"
-    [[ -n "$cur" && "$cur" != "$want" ]] || continue
+  local wanted=() current=() changes=() names i name want cur
+  mapfile -t wanted < <(pg_wanted_settings)
+  names="$(printf "'%s'," "${wanted[@]%%=*}")"
+  mapfile -t current < <(pg_app -c "select current_setting(n) from unnest(array[${names%,}]) with ordinality as s(n, i) order by i" || true)
+  (( ${#current[@]} == ${#wanted[@]} )) || return 0
+  for i in "${!wanted[@]}"; do
+    name="${wanted[i]%%=*}"; want="${wanted[i]#*=}"; cur="${current[i]}"
+    [[ "$cur" != "$want" ]] || continue
     # Never lower max_connections (someone may have raised it further on purpose).
     if [[ "$name" == max_connections && "$cur" =~ ^[0-9]+$ ]] && (( cur >= want )); then continue; fi
-    changes+=("$name=$want:$cur")
-  done < <(pg_wanted_settings)
+    changes+=("$name $cur -> $want")
+  done
   (( ${#changes[@]} )) || return 0
   # Only touch a local Debian cluster we can restart ourselves.
   local v
@@ -382,8 +386,8 @@ pg_tune() { # apply pg_wanted_settings where they differ (one restart for all)
   fi
   local change
   for change in "${changes[@]}"; do
-    name="${change%%=*}"; want="${change#*=}"; want="${want%%:*}"
-    log "postgresql: $name ${change##*:} -> $want (ALTER SYSTEM)"
+    log "postgresql: $change (ALTER SYSTEM)"
+    name="${change%% *}"; want="${change##* }"
     pg_super -c "ALTER SYSTEM SET $name = '$want'" >>"$LOG" 2>&1 \
       || die "ALTER SYSTEM SET $name failed (see $LOG)"
   done
