@@ -8,9 +8,10 @@ for pidfile in "$LP_RUN"/pids/*.pid; do
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
+    # The service and the restart loop around it (build/up.sh): the whole process group.
+    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
+    kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
     echo "down: stopped $(basename "$pidfile" .pid)"
   fi
   rm -f "$pidfile"

@@ -48,6 +48,10 @@ if $traces; then
   lp_traces_start "$LP_RUN/pids/trace-viewer.pid" "$LP_RUN/logs/trace-viewer.log"
   echo "up: trace viewer on http://127.0.0.1:$LP_TRACES_UI_PORT (services export OTLP to it)"
 fi
+# A service that finds its consumers abandoned by a wedged broker client exits with 75 (its consume watchdog,
+# docs/faults.md); like Kubernetes or compose's restart policy, run it again then. The pid file holds the loop's pid,
+# the leader of the process group build/down.sh stops.
+restart_on_75='while dotnet "$0"; [ $? -eq 75 ]; do echo "---- exited with 75 (consume watchdog); starting again"; done'
 started=()
 for row in "${LP_SERVICES[@]}"; do
   read -r name project assembly port <<<"$row"
@@ -64,7 +68,7 @@ for row in "${LP_SERVICES[@]}"; do
       Urls="http://127.0.0.1:$port" \
       Integrations__File="$OLDPWD/infra/demo/integrations.json" \
       Admin__KeysFile="$OLDPWD/$admin_keys" \
-        setsid nohup dotnet "$(basename "$dll")" >"$OLDPWD/$LP_RUN/logs/$name.log" 2>&1 &
+        setsid nohup bash -c "$restart_on_75" "$(basename "$dll")" >"$OLDPWD/$LP_RUN/logs/$name.log" 2>&1 &
       echo $! >"$OLDPWD/$pidfile"
     )
     echo "up: started $name on 127.0.0.1:$port (log $LP_RUN/logs/$name.log)"

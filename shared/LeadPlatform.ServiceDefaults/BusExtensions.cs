@@ -1,6 +1,8 @@
 using System.Net.Security;
+using LeadPlatform.ServiceDefaults.Watchdog;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace LeadPlatform.ServiceDefaults;
@@ -11,7 +13,8 @@ public static class BusExtensions
 
     /// <summary>
     /// MassTransit on RabbitMQ with usage telemetry off (it phones home and stalls without network),
-    /// durable quorum queues for every endpoint, and the endpoints of the registered consumers.
+    /// durable quorum queues for every endpoint, the endpoints of the registered consumers, and the
+    /// <see cref="ConsumeWatchdog"/> that restarts the service if its consumers silently stop.
     /// </summary>
     public static IHostApplicationBuilder AddLeadPlatformBus(
         this IHostApplicationBuilder builder,
@@ -38,7 +41,20 @@ public static class BusExtensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.AddConsumeWatchdog(address);
         return builder;
+    }
+
+    private static void AddConsumeWatchdog(this IHostApplicationBuilder builder, RabbitMqAddress address)
+    {
+        var section = builder.Configuration.GetSection(ConsumeWatchdogOptions.Section);
+        builder.Services.Configure<ConsumeWatchdogOptions>(section);
+        builder.Services.AddSingleton<ReadyEndpoints>();
+        builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ReadyEndpoints>());
+        if (section.GetValue(nameof(ConsumeWatchdogOptions.Enabled), defaultValue: true))
+        {
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ConsumeWatchdog>(sp, address));
+        }
     }
 
     public static void UseDurableQuorumQueue(this IRabbitMqReceiveEndpointConfigurator endpoint)

@@ -30,6 +30,9 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         ["ConnectionStrings:Postgres"] = PostgresConnectionString,
         ["ConnectionStrings:RabbitMq"] = RabbitMqUri,
         ["Admin:Key"] = AdminKey,
+        // Off for services hosted inside a test process: stopping the host (and, failing that, the process) is for a
+        // service that runs alone under a supervisor. ProcessPlatform turns it back on for its service processes.
+        ["Bus:Watchdog:Enabled"] = "false",
     };
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(PostgresConnectionString);

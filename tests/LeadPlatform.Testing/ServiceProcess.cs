@@ -12,8 +12,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Dictionary<string, string?> _config;
     private readonly string _logPath;
     private Process? _process;
+    private Process? _killedByTest;
 
     public string Name { get; }
+
+    /// <summary>
+    /// Restarted when it exits by itself after it was ready, as Kubernetes or Compose's restart policy does (a
+    /// service stops itself when its broker client is wedged, see ConsumeWatchdog); SIGKILLs from the test are not.
+    /// </summary>
+    public bool Supervised { get; set; }
+
+    /// <summary>How often the supervisor started the process again.</summary>
+    public int SupervisorRestarts => _supervisorRestarts;
+    private int _supervisorRestarts;
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
@@ -62,6 +73,30 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var started = _process;
+        started.EnableRaisingEvents = true;
+        started.Exited += (_, _) => RestartIfSupervised(started, log);
+    }
+
+    private void RestartIfSupervised(Process exited, StreamWriter log)
+    {
+        if (!Supervised || ReferenceEquals(exited, _killedByTest) || !ReferenceEquals(exited, _process))
+        {
+            return;
+        }
+        lock (log)
+        {
+            log.WriteLine($"---- exited by itself with code {exited.ExitCode} at {DateTime.UtcNow:O}; the supervisor restarts it");
+        }
+        Interlocked.Increment(ref _supervisorRestarts);
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            if (Supervised)
+            {
+                await StartAsync();
+            }
+        });
     }
 
     public async Task WaitReadyAsync(TimeSpan timeout)
@@ -94,6 +129,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
+            _killedByTest = process;
             process.Kill(entireProcessTree: true);
             process.WaitForExit(10_000);
         }
@@ -122,6 +158,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        Supervised = false;
         Kill();
         Client.Dispose();
         _process?.Dispose();

@@ -52,6 +52,7 @@ public sealed class FaultRig : IAsyncDisposable
         var rig = new FaultRig { Platform = platform, Rabbit = rabbit, Postgres = postgres };
         var connections = servers is null ? rig.ProxiedConnections() : platform.Environment.ServiceConfiguration();
         connections["RabbitMq:Management"] = target.RabbitManagement;
+        connections["Bus:Watchdog:Enabled"] = "true"; // the rig supervises its services (restarts one that stops itself)
         foreach (var (key, value) in overrides?.Invoke(platform.Environment) ?? new Dictionary<string, string?>())
         {
             connections[key] = value;
@@ -61,6 +62,10 @@ public sealed class FaultRig : IAsyncDisposable
         await platform.StartAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion", connections);
         await platform.StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire", connections);
         await platform.StartAsync("disposition", "services/Disposition", "LeadPlatform.Disposition", connections);
+        foreach (var service in new[] { rig.Ingestion, rig.Connector, rig.Disposition })
+        {
+            service.Supervised = true;
+        }
         await rig.PutSourceKeyAsync();
         await platform.PutIntegrationAsync(IntegrationId, new
         {
@@ -203,6 +208,10 @@ public sealed class FaultRig : IAsyncDisposable
 
         await AssertDeliveredOnceOnTimelinesAsync(accepted.Select(s => s.LeadId!.Value).ToArray());
         await AssertQueuesDrainedAsync(expectedDeadLetters ?? new Dictionary<string, int>());
+        foreach (var service in new[] { Ingestion, Connector, Disposition }.Where(s => s.SupervisorRestarts > 0))
+        {
+            await TestContext.Progress.WriteLineAsync($"[{prefix}] {service.Name} has stopped itself {service.SupervisorRestarts} time(s) in this fixture and was restarted (its log says why)");
+        }
     }
 
     /// <summary>The disposition service puts each delivery on the lead's timeline once, however often LeadDelivered arrived.</summary>

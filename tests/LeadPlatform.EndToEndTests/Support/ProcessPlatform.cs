@@ -30,6 +30,7 @@ public sealed class ProcessPlatform : IAsyncDisposable
     public Dictionary<string, string?> BaseConfiguration()
     {
         var config = Environment.ServiceConfiguration();
+        config["Bus:Watchdog:Enabled"] = "true";
         foreach (var (key, value) in TestPlatformBuilder.QuickConnector)
         {
             config[key] = value;
