@@ -56,6 +56,7 @@ public sealed class ConsumeWatchdog(ReadyEndpoints endpoints, RabbitMqAddress br
     private async Task ObserveAsync(CancellationToken ct)
     {
         var queues = endpoints.Queues;
+        _stalls.Retain(queues);
         // A round never outlasts two intervals, whatever the broker does.
         using var round = CancellationTokenSource.CreateLinkedTokenSource(ct);
         round.CancelAfter(options.Value.Interval * 2);

@@ -34,6 +34,15 @@ public sealed class QueueStalls(TimeSpan grace)
 
     public void Clear() => _since.Clear();
 
+    /// <summary>Only these queues are watched now (an endpoint that faulted or stopped is no longer this service's concern).</summary>
+    public void Retain(IReadOnlyCollection<string> queues)
+    {
+        foreach (var queue in _since.Keys.Except(queues).ToList())
+        {
+            _since.Remove(queue);
+        }
+    }
+
     /// <summary>A queue stalled for at least the grace period, if any.</summary>
     public string? StalledLongerThanGrace(DateTimeOffset now) =>
         _since.Where(s => now - s.Value >= grace).OrderBy(s => s.Value).Select(s => s.Key).FirstOrDefault();

@@ -53,4 +53,16 @@ public class QueueStallsSpecs
         stalls.Clear();
         Assert.That(stalls.StalledLongerThanGrace(T0.AddSeconds(25)), Is.Null);
     }
+
+    [Test]
+    public void A_queue_no_longer_watched_is_dropped_with_its_history()
+    {
+        var stalls = new QueueStalls(TimeSpan.FromSeconds(20));
+        stalls.Observe("faulted-endpoint", Waiting, T0);
+        stalls.Observe("ready-endpoint", Waiting, T0.AddSeconds(5));
+        stalls.Retain(["ready-endpoint"]);
+
+        Assert.That(stalls.StalledLongerThanGrace(T0.AddSeconds(21)), Is.Null);
+        Assert.That(stalls.StalledLongerThanGrace(T0.AddSeconds(25)), Is.EqualTo("ready-endpoint"));
+    }
 }
