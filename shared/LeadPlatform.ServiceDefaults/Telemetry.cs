@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,23 +45,35 @@ public static class LeadPlatformTelemetry
             o.AddProcessor(new LogRedactionProcessor());
         });
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(TelemetryServiceName.For(builder.Environment.ApplicationName, builder.Configuration["OTEL_SERVICE_NAME"])))
-            .WithTracing(t => t
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        // Spans are recorded only for someone who takes them: the OTLP exporter, or a test's in-memory exporter
+        // (Telemetry:RecordSpans). Otherwise they are created propagation-only (PropagationOnlySpans).
+        var recordSpans = builder.Configuration.GetValue("Telemetry:RecordSpans", defaultValue: exporting);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(TelemetryServiceName.For(builder.Environment.ApplicationName, builder.Configuration["OTEL_SERVICE_NAME"])));
+        if (recordSpans)
+        {
+            telemetry.WithTracing(t => t
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
                 .SetSampler(new IdlePollingSampler())
                 .AddLeadPlatformSpanProcessors()
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
                     && !ctx.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation(TelemetryRedaction.ConfigureHttpClient)
-                .AddNpgsql())
+                .AddNpgsql());
+        }
+        else
+        {
+            builder.Services.AddHostedService<PropagationOnlySpans>();
+        }
+        telemetry
             .WithMetrics(m => m
                 .AddMeter(Name, InstrumentationOptions.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

@@ -37,6 +37,8 @@ public sealed class ObservedPlatform : TestPlatform
         }
 
         var started = await Create(purpose)
+            // Spans are recorded for the in-memory exporter as they would be for an OTLP endpoint.
+            .WithSettings(new Dictionary<string, string?> { ["Telemetry:RecordSpans"] = "true" })
             .WithSettings(serviceSettings)
             .WithSandbox()
             .WithIngestion()
