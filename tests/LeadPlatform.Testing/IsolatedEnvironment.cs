@@ -82,11 +82,13 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         return queueInfo!.Messages;
     }
 
-    public async Task<IReadOnlyList<string>> QueueNamesAsync()
-    {
-        var queues = await Management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Uri.EscapeDataString(Name)}");
-        return queues!.Select(q => q.Name).ToList();
-    }
+    public async Task<IReadOnlyList<string>> QueueNamesAsync() => (await QueuesAsync()).Select(q => q.Name).ToList();
+
+    /// <summary>Messages in all of this environment's queues, ready or unacknowledged (the management API's figure, a few seconds old).</summary>
+    public async Task<long> MessagesWaitingAsync() => (await QueuesAsync()).Sum(q => (long)q.Messages);
+
+    private async Task<List<QueueInfo>> QueuesAsync() =>
+        (await Management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Uri.EscapeDataString(Name)}"))!;
 
     private sealed record QueueInfo(string Name, int Messages);
 

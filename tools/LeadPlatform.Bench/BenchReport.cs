@@ -30,7 +30,7 @@ public sealed record PhaseReport(string Name, double Seconds, int Offered, int A
 
 public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSeconds, IReadOnlyList<PhaseReport> Phases,
     double BaselineMessagesPerSecond, double BusHopMessagesPerSecond, ScaleReport? Scale, DataGrowthReport? DataGrowth,
-    SoakReport? Soak)
+    SoakReport? Soak, IReadOnlyList<HopPair>? BusHopPairs = null)
 {
     public IReadOnlyList<TargetResult> Targets => Bench.Targets.Evaluate(this);
 
@@ -39,7 +39,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"LeadPlatform benchmark {At:u}, {Cores} cores, {DurationSeconds:0} s per phase"));
         Console.WriteLine(string.Create(c, $"baseline RabbitMQ.Client (persistent, confirms, quorum queue): {BaselineMessagesPerSecond:0} msg/s"));
-        Console.WriteLine(string.Create(c, $"bus hop, MassTransit as configured here (publish -> consume): {BusHopMessagesPerSecond:0} msg/s = {BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1} of baseline"));
+        Console.WriteLine(string.Create(c, $"bus hop, MassTransit as configured here (publish -> consume): {BusHopMessagesPerSecond:0} msg/s = {BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1} of baseline{PairsText(c)}"));
         foreach (var phase in Phases)
         {
             PrintPhase(phase, "");
@@ -54,6 +54,10 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
             Console.WriteLine($"  {target.Verdict,-4}  {target.Name,-44} {target.Figure,-40} target {target.Target}{(target.Note is null ? "" : "  (" + target.Note + ")")}");
         }
     }
+
+    /// <summary>Every baseline/hop pair, when there were several (the figure is the median pair's).</summary>
+    private string PairsText(CultureInfo c) => BusHopPairs is not { Count: > 1 } pairs ? "" :
+        string.Create(c, $" (median of {pairs.Count} pairs: {string.Join(", ", pairs.Select(p => string.Create(c, $"{p.BusHopMessagesPerSecond:0}/{p.BaselineMessagesPerSecond:0} = {p.Ratio:P1}")))})");
 
     internal static void PrintPhase(PhaseReport phase, string label)
     {
@@ -92,7 +96,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         var c = CultureInfo.InvariantCulture;
         var rows = new List<string>
         {
-            string.Create(c, $"{At:u}, {Cores} cores, {DurationSeconds:0} s per phase; baseline {BaselineMessagesPerSecond:0} msg/s, bus hop {BusHopMessagesPerSecond:0} msg/s ({BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1})"),
+            string.Create(c, $"{At:u}, {Cores} cores, {DurationSeconds:0} s per phase; baseline {BaselineMessagesPerSecond:0} msg/s, bus hop {BusHopMessagesPerSecond:0} msg/s ({BusHopMessagesPerSecond / BaselineMessagesPerSecond:P1}){PairsText(c)}"),
             "",
             "| target | figure | wanted | verdict |",
             "|---|---|---|---|",

@@ -12,7 +12,7 @@ public static class PipelineBench
         List<PhaseReport> phases;
         ScaleReport? scale = null;
         DataGrowthReport? growth = null;
-        double baseline, busHop;
+        List<HopPair> hopPairs;
         await using (var platform = await BenchPlatform.StartAsync("bench", options.ConnectorConcurrency))
         {
             // Warm-up: connection pools, queues, and above all the JIT. Tiered compilation recompiles hot methods
@@ -26,13 +26,12 @@ public static class PipelineBench
             {
                 scale = await ConnectorScale.RunAsync(platform, phases[^1], options.Warmup, MaxRate(platform, options));
             }
-            var hopDuration = TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds));
-            baseline = await RabbitBaseline.RunAsync(platform.Environment.RabbitMqUri, hopDuration);
-            busHop = await BusHopBench.RunAsync(platform.Environment.RabbitMqUri, hopDuration,
+            await BrokerQuiet.WaitAsync(platform.Environment, TimeSpan.FromMinutes(2));
+            hopPairs = await BusHopPairs.RunAsync(platform.Environment.RabbitMqUri, TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds)),
                 options.ConnectorConcurrency ?? new LeadPlatform.Connectors.ConnectorOptions().ConcurrentMessageLimit);
 
             // A long run (preload, soak) keeps what it has measured if it is cut short: the report so far is saved.
-            await Report(phases, baseline, busHop, scale, null, null).SaveAsync(options.Output);
+            await Report(phases, hopPairs, scale, null, null).SaveAsync(options.Output);
             if (options.Preload > 0)
             {
                 var emptySizes = await RelationSizes.ReadAsync(platform.Db);
@@ -42,15 +41,18 @@ public static class PipelineBench
                 // database, not what the load and the index builds left in them.
                 await WarmUpAsync(platform, options);
                 growth = new DataGrowthReport(options.Preload, Math.Round(seconds), await PhasesAsync(platform, options), emptySizes, sizes);
-                await Report(phases, baseline, busHop, scale, growth, null).SaveAsync(options.Output);
+                await Report(phases, hopPairs, scale, growth, null).SaveAsync(options.Output);
             }
         }
         var soak = options.Soak is { } length ? await Soak.RunAsync(options, length) : null;
-        return Report(phases, baseline, busHop, scale, growth, soak);
+        return Report(phases, hopPairs, scale, growth, soak);
 
-        BenchReport Report(List<PhaseReport> phases, double baseline, double busHop, ScaleReport? scale, DataGrowthReport? growth, SoakReport? soak) =>
-            new(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
-                Math.Round(baseline, 1), Math.Round(busHop, 1), scale, growth, soak);
+        BenchReport Report(List<PhaseReport> phases, List<HopPair> hopPairs, ScaleReport? scale, DataGrowthReport? growth, SoakReport? soak)
+        {
+            var hop = BusHopPairs.Median(hopPairs);
+            return new(DateTimeOffset.UtcNow, Environment.ProcessorCount, options.Duration.TotalSeconds, phases,
+                hop.BaselineMessagesPerSecond, hop.BusHopMessagesPerSecond, scale, growth, soak, hopPairs);
+        }
     }
 
     private static async Task WarmUpAsync(BenchPlatform platform, BenchOptions options)
