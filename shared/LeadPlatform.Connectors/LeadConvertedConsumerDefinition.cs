@@ -1,5 +1,5 @@
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
-using Npgsql;
 
 namespace LeadPlatform.Connectors;
 
@@ -14,10 +14,5 @@ public sealed class LeadConvertedConsumerDefinition : ConsumerDefinition<LeadCon
 {
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<LeadConvertedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<NpgsqlException>();
-            r.Handle<TimeoutException>();
-            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-        });
+        consumerConfigurator.RetryThroughDatabaseOutage();
 }

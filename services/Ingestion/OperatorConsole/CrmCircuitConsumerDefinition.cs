@@ -1,5 +1,5 @@
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
-using Npgsql;
 
 namespace LeadPlatform.Ingestion.OperatorConsole;
 
@@ -10,10 +10,5 @@ public sealed class CrmCircuitConsumerDefinition : ConsumerDefinition<CrmCircuit
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<CrmCircuitConsumer> consumerConfigurator, IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<NpgsqlException>();
-            r.Handle<TimeoutException>();
-            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
-        });
+        consumerConfigurator.RetryThroughDatabaseOutage();
 }

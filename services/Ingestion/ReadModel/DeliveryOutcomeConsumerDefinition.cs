@@ -1,5 +1,5 @@
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
-using Npgsql;
 
 namespace LeadPlatform.Ingestion.ReadModel;
 
@@ -19,10 +19,5 @@ public sealed class DeliveryOutcomeConsumerDefinition : ConsumerDefinition<Deliv
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<DeliveryOutcomeConsumer> consumerConfigurator, IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<NpgsqlException>();
-            r.Handle<TimeoutException>();
-            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-        });
+        consumerConfigurator.RetryThroughDatabaseOutage();
 }

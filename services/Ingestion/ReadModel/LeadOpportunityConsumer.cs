@@ -1,6 +1,6 @@
 using LeadPlatform.Contracts;
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
-using Npgsql;
 
 namespace LeadPlatform.Ingestion.ReadModel;
 
@@ -17,10 +17,5 @@ public sealed class LeadOpportunityConsumerDefinition : ConsumerDefinition<LeadO
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<LeadOpportunityConsumer> consumerConfigurator, IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<NpgsqlException>();
-            r.Handle<TimeoutException>();
-            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-        });
+        consumerConfigurator.RetryThroughDatabaseOutage();
 }

@@ -1,5 +1,5 @@
+using LeadPlatform.ServiceDefaults;
 using MassTransit;
-using Npgsql;
 
 namespace LeadPlatform.Ingestion.Webhooks;
 
@@ -21,10 +21,5 @@ public sealed class WebhookEventConsumerDefinition : ConsumerDefinition<WebhookE
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<WebhookEventConsumer> consumerConfigurator, IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<NpgsqlException>();
-            r.Handle<TimeoutException>();
-            r.Intervals(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-        });
+        consumerConfigurator.RetryThroughDatabaseOutage();
 }
