@@ -5,7 +5,7 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// Waits until the platform's queues have been empty for a while, so a measurement of the broker alone does not share
-/// the cores with services still working off the maximum-rate phase (the outcomes' backlog in ingestion's queues).
+/// the cores with services still finishing the last phase's work (outcomes are consumed after their lead's delivery).
 /// </summary>
 public static class BrokerQuiet
 {
