@@ -1,3 +1,4 @@
+using LeadPlatform.ServiceDefaults.Watchdog;
 using MassTransit;
 
 namespace LeadPlatform.ServiceDefaults;
@@ -6,7 +7,8 @@ namespace LeadPlatform.ServiceDefaults;
 /// Publishing with a time limit. RabbitMQ.Client 7.2 can leave a publish awaiting its confirm forever when the
 /// connection drops mid-publish (rabbitmq-dotnet-client#1930); a consumer stuck there also keeps MassTransit from
 /// restarting its receive endpoint, so the service stops consuming until it is restarted. Bounded, the publish
-/// fails instead and the caller's retry (the message's redelivery, the ledger's republish) sends it again.
+/// fails instead and the caller's retry (the message's redelivery, the ledger's republish) sends it again. Each
+/// publish is reported to <see cref="PublishHealth"/>, so the watchdog restarts a service whose publishing stays wedged.
 /// </summary>
 public static class BoundedPublish
 {
@@ -17,6 +19,21 @@ public static class BoundedPublish
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(Limit);
-        await endpoint.Publish(message, message.GetType(), bounded.Token);
+        var health = PublishHealth.Process;
+        var id = health.Started(DateTimeOffset.UtcNow);
+        var timedOut = false;
+        try
+        {
+            await endpoint.Publish(message, message.GetType(), bounded.Token);
+        }
+        catch (Exception) when (bounded.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            timedOut = true;
+            throw;
+        }
+        finally
+        {
+            health.Ended(id, timedOut, DateTimeOffset.UtcNow);
+        }
     }
 }

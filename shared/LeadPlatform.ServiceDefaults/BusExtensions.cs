@@ -3,6 +3,7 @@ using LeadPlatform.ServiceDefaults.Watchdog;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace LeadPlatform.ServiceDefaults;
@@ -50,6 +51,7 @@ public static class BusExtensions
         var section = builder.Configuration.GetSection(ConsumeWatchdogOptions.Section);
         builder.Services.Configure<ConsumeWatchdogOptions>(section);
         builder.Services.AddSingleton<ReadyEndpoints>();
+        builder.Services.TryAddSingleton(PublishHealth.Process);
         builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ReadyEndpoints>());
         if (section.GetValue(nameof(ConsumeWatchdogOptions.Enabled), defaultValue: true))
         {

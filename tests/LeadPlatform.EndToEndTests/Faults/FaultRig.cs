@@ -195,7 +195,9 @@ public sealed class FaultRig : IAsyncDisposable
 
         // The delivery view follows: every accepted lead shows its delivery as delivered. An outcome event lost to
         // the fault is published again by the connector's sweep once 10 s old, a LeadConverted by the outbox poll once
-        // 11 s old, each after the bus reconnected: together more than 30 s in the worst case, hence 60.
+        // 11 s old, each after the bus reconnected: together more than 30 s in the worst case. If the fault wedged a
+        // service's broker client (docs/faults.md, item 8), its watchdog restarts it after two timed-out publishes
+        // (2 x 15 s) and two rounds (10 s), and the restarted connector's sweep publishes again: up to ~75 s, hence 120.
         await using (var db = Environment.CreateDataSource())
         {
             var ids = accepted.Select(s => s.LeadId!.Value).ToArray();
@@ -203,7 +205,7 @@ public sealed class FaultRig : IAsyncDisposable
             {
                 await using var connection = await db.OpenConnectionAsync();
                 return await connection.QuerySingleAsync<DeliveryViewCounts>(DeliveryViewSql, new { ids });
-            }, c => c.ViewNotDelivered == 0, TimeSpan.FromSeconds(60), "the delivery view to show every accepted lead delivered");
+            }, c => c.ViewNotDelivered == 0, OutcomesWithin, "the delivery view to show every accepted lead delivered");
         }
 
         await AssertDeliveredOnceOnTimelinesAsync(accepted.Select(s => s.LeadId!.Value).ToArray());
@@ -213,6 +215,8 @@ public sealed class FaultRig : IAsyncDisposable
             await TestContext.Progress.WriteLineAsync($"[{prefix}] {service.Name} has stopped itself {service.SupervisorRestarts} time(s) in this fixture and was restarted (its log says why)");
         }
     }
+
+    private static readonly TimeSpan OutcomesWithin = TimeSpan.FromSeconds(120);
 
     /// <summary>The disposition service puts each delivery on the lead's timeline once, however often LeadDelivered arrived.</summary>
     private async Task AssertDeliveredOnceOnTimelinesAsync(Guid[] ids)
@@ -227,7 +231,7 @@ public sealed class FaultRig : IAsyncDisposable
         {
             await using var connection = await db.OpenConnectionAsync();
             return await connection.QuerySingleAsync<TimelineCounts>(sql, new { ids });
-        }, c => c.Missing == 0, TimeSpan.FromSeconds(60), "every accepted lead's delivery on its disposition timeline");
+        }, c => c.Missing == 0, OutcomesWithin, "every accepted lead's delivery on its disposition timeline");
         Assert.That(counts.Duplicated, Is.Zero, "leads whose timeline shows the delivery more than once");
     }
 

@@ -14,7 +14,8 @@ namespace LeadPlatform.IntegrationTests.Foundation;
 /// The consume watchdog against a real broker: a service whose endpoint MassTransit reported ready, while the broker
 /// shows that endpoint's queue holding messages with nobody consuming it, stops itself (exit code 75) for its
 /// supervisor to restart; with a consumer on the queue it keeps running. The wedge itself (rabbitmq-dotnet-client#1930)
-/// is not reproducible on demand, so the endpoint's "ready" is told to the watchdog as MassTransit tells it.
+/// is not reproducible on demand, so the endpoint's "ready" is told to the watchdog as MassTransit tells it, and a
+/// wedged publish as <see cref="BoundedPublish"/> reports one.
 /// </summary>
 [TestFixture, NonParallelizable]
 public class ConsumeWatchdogSpecs
@@ -55,6 +56,21 @@ public class ConsumeWatchdogSpecs
     }
 
     [Test]
+    public async Task A_publish_stuck_past_its_limit_while_the_broker_answers_stops_the_service_with_exit_code_75()
+    {
+        var publishes = new PublishHealth();
+        using var service = await StartServiceAsync(publishes);
+        Assert.That(await WaitForStopAsync(service, TimeSpan.FromSeconds(2)), Is.False, "stopped with every publish healthy");
+
+        // As a publish whose cancellation the wedged client never observes.
+        publishes.Started(DateTimeOffset.UtcNow - BoundedPublish.Limit - PublishHealth.Slack - TimeSpan.FromSeconds(1));
+
+        Assert.That(await WaitForStopAsync(service, TimeSpan.FromSeconds(15)), Is.True, "the service did not stop itself within 15 s");
+        Assert.That(Environment.ExitCode, Is.EqualTo(ConsumeWatchdog.ExitCode));
+        await service.StopAsync();
+    }
+
+    [Test]
     public async Task With_a_consumer_on_the_queue_the_service_keeps_running()
     {
         var queue = await QueueWithMessagesAsync();
@@ -85,9 +101,10 @@ public class ConsumeWatchdogSpecs
 
     private Uri InputAddress(string queue) => new(new Uri(_environment.RabbitMqUri), $"{Uri.EscapeDataString(_environment.Name)}/{queue}");
 
-    private async Task<IHost> StartServiceAsync()
+    private async Task<IHost> StartServiceAsync(PublishHealth? publishes = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(publishes ?? new PublishHealth());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:RabbitMq"] = _environment.RabbitMqUri,
