@@ -12,15 +12,15 @@ namespace LeadPlatform.ServiceDefaults.Watchdog;
 public sealed class PublishHealth
 {
     public static readonly TimeSpan Slack = TimeSpan.FromSeconds(5);
-    private const int TimeoutsKept = 8;
 
     /// <summary>One per process, as the bus: <see cref="BoundedPublish"/> is an extension method with no container.</summary>
     public static PublishHealth Process { get; } = new();
 
     private readonly ConcurrentDictionary<long, DateTimeOffset> _inFlight = new();
     private readonly Lock _gate = new();
-    private readonly Queue<DateTimeOffset> _timeouts = new();
     private DateTimeOffset _lastSuccess = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastTimeout = DateTimeOffset.MinValue;
+    private DateTimeOffset _timeoutBeforeLast = DateTimeOffset.MinValue;
     private long _lastId;
 
     public long Started(DateTimeOffset now)
@@ -41,11 +41,8 @@ public sealed class PublishHealth
                 _lastSuccess = now;
                 return;
             }
-            _timeouts.Enqueue(now);
-            if (_timeouts.Count > TimeoutsKept)
-            {
-                _timeouts.Dequeue();
-            }
+            _timeoutBeforeLast = _lastTimeout;
+            _lastTimeout = now;
         }
     }
 
@@ -57,7 +54,8 @@ public sealed class PublishHealth
         }
         lock (_gate)
         {
-            return _lastSuccess < brokerAnsweringSince && _timeouts.Count(t => t >= brokerAnsweringSince) >= 2;
+            // Two timeouts since then: the one before the last is since then too.
+            return _lastSuccess < brokerAnsweringSince && _timeoutBeforeLast >= brokerAnsweringSince;
         }
     }
 }
