@@ -54,7 +54,7 @@ public class RabbitMqClusterSpecs
         {
             await node.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
         }
-        await _rig.SnapshotDeadLettersAsync();
+        await _rig.BeginTestAsync();
     }
 
     [Test]

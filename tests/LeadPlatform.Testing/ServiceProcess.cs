@@ -13,6 +13,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly string _logPath;
     private Process? _process;
     private Process? _killedByTest;
+    private StreamWriter? _log;
 
     public string Name { get; }
 
@@ -65,8 +66,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
-        var log = new StreamWriter(_logPath, append: true) { AutoFlush = true };
-        await log.WriteLineAsync($"---- start {DateTime.UtcNow:O}");
+        var log = _log = new StreamWriter(_logPath, append: true) { AutoFlush = true };
+        // Names the test, so a failing test's lines can be told from those of the fixture's other tests.
+        await log.WriteLineAsync($"---- start {DateTime.UtcNow:O} for {TestContext.CurrentContext.Test.FullName}");
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
@@ -97,6 +99,18 @@ public sealed class ServiceProcess : IAsyncDisposable
                 await StartAsync();
             }
         });
+    }
+
+    /// <summary>Writes a line of the test's own into the service's log, e.g. where the next test begins.</summary>
+    public void Note(string line)
+    {
+        if (_log is { } log)
+        {
+            lock (log)
+            {
+                log.WriteLine($"---- {line}");
+            }
+        }
     }
 
     public async Task WaitReadyAsync(TimeSpan timeout)

@@ -274,8 +274,15 @@ public sealed class FaultRig : IAsyncDisposable
 
     private IDictionary<string, int> _deadLettersBefore = new Dictionary<string, int>();
 
+    /// <summary>Before each test: marks its start in the services' logs, and snapshots the dead letters.</summary>
+    public Task BeginTestAsync()
+    {
+        Platform.NoteTestBegins();
+        return SnapshotDeadLettersAsync();
+    }
+
     /// <summary>Remembers what error queues held before a test, so one test's dead letters don't fail the next.</summary>
-    public async Task SnapshotDeadLettersAsync() =>
+    private async Task SnapshotDeadLettersAsync() =>
         _deadLettersBefore = (await QueueDepthsAsync()).Where(q => q.Value > 0 && (q.Key.EndsWith("_error", StringComparison.Ordinal) || q.Key.EndsWith("_skipped", StringComparison.Ordinal))).ToDictionary(q => q.Key, q => q.Value);
 
     public async Task AssertQueuesDrainedAsync(IDictionary<string, int> expectedDeadLetters)

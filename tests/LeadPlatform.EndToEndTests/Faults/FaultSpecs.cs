@@ -20,7 +20,7 @@ public class FaultSpecs
     public async Task Stop() => await _rig.DisposeAsync();
 
     [SetUp]
-    public Task Snapshot() => _rig.SnapshotDeadLettersAsync();
+    public Task Begin() => _rig.BeginTestAsync();
 
     [TearDown]
     public async Task Heal()

@@ -40,7 +40,7 @@ public class InfraRestartSpecs
     private RabbitNode Node => _servers.Rabbit.Nodes[0];
 
     [SetUp]
-    public Task Snapshot() => _rig.SnapshotDeadLettersAsync();
+    public Task Begin() => _rig.BeginTestAsync();
 
     private static Func<Task> After(double seconds, Func<Task> fault) => async () =>
     {

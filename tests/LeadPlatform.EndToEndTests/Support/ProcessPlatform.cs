@@ -68,6 +68,15 @@ public sealed class ProcessPlatform : IAsyncDisposable
     }
     public Task<ServiceProcess> StartEnquireAsync() => StartAsync("connector-enquire", "services/Connectors/Enquire", "LeadPlatform.Connectors.Enquire");
 
+    /// <summary>Marks in every service's log where the current test begins, when a fixture's tests share the services.</summary>
+    public void NoteTestBegins()
+    {
+        foreach (var service in _services)
+        {
+            service.Note($"{TestContext.CurrentContext.Test.FullName} begins at {DateTime.UtcNow:O}");
+        }
+    }
+
     public Task PutIntegrationAsync(string id, object integration) => new IngestionAdmin(Ingestion.Client).PutIntegrationAsync(id, integration);
 
     /// <summary>Registers the API key of a source for the accounts and sends it on <see cref="Ingestion"/>'s client from then on.</summary>
