@@ -13,4 +13,10 @@ public sealed record CrmCircuitChanged
     public required string Instance { get; init; }
     public required string State { get; init; }
     public required DateTimeOffset ChangedAt { get; init; }
+    /// <summary>
+    /// While the breaker is not closed, its instance sends this state again every so many seconds (null: an instance
+    /// that does not repeat, from an SDK before 2026-12-04). A breaker not heard from in three such intervals belongs
+    /// to an instance that is gone, and the overview leaves it out.
+    /// </summary>
+    public int? ReportEverySeconds { get; init; }
 }

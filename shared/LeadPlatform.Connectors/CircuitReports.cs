@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using LeadPlatform.Contracts;
 using LeadPlatform.ServiceDefaults;
@@ -12,6 +13,8 @@ namespace LeadPlatform.Connectors;
 /// Publishes each transition of this instance's circuit breakers as <see cref="CrmCircuitChanged"/>, so the operator
 /// overview (ingestion records them) shows every instance's breakers, not one process's memory. Transitions are queued
 /// and published off the delivery path: a breaker opening never waits for the broker; a failed publish is retried.
+/// A breaker that is not closed is reported again every <see cref="ConnectorOptions.CircuitReportInterval"/>: an
+/// instance killed with its breaker open sends nothing more, and ingestion then leaves that breaker out.
 /// </summary>
 public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options, TimeProvider clock, ILogger<CircuitReports> logger)
     : BackgroundService
@@ -21,20 +24,34 @@ public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options,
     public const string Closed = "closed";
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
     private readonly Channel<CrmCircuitChanged> _pending = Channel.CreateUnbounded<CrmCircuitChanged>(new() { SingleReader = true });
+    private readonly ConcurrentDictionary<string, CrmCircuitChanged> _notClosed = new();
 
     /// <summary>This process's connector (host, process id and a per-start suffix: in-process test hosts share a pid).</summary>
     public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
-    public void Report(string integrationId, string state) =>
-        _pending.Writer.TryWrite(new CrmCircuitChanged
+    public void Report(string integrationId, string state)
+    {
+        var change = new CrmCircuitChanged
         {
             Crm = options.Value.Crm, IntegrationId = integrationId, Instance = Instance, State = state, ChangedAt = clock.GetUtcNow(),
-        });
+            ReportEverySeconds = (int)Math.Ceiling(options.Value.CircuitReportInterval.TotalSeconds),
+        };
+        if (state == Closed)
+        {
+            _notClosed.TryRemove(integrationId, out _);
+        }
+        else
+        {
+            _notClosed[integrationId] = change;
+        }
+        _pending.Writer.TryWrite(change);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            _ = RepeatNotClosedAsync(stoppingToken);
             await foreach (var change in _pending.Reader.ReadAllAsync(stoppingToken))
             {
                 while (!await TryPublishAsync(change, stoppingToken))
@@ -46,6 +63,25 @@ public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options,
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: an unpublished transition is lost with the breaker it describes.
+        }
+    }
+
+    /// <summary>The same change again (same time): ingestion takes it as a sign of life, never as a new transition.</summary>
+    private async Task RepeatNotClosedAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(options.Value.CircuitReportInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                foreach (var change in _notClosed.Values)
+                {
+                    _pending.Writer.TryWrite(change);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

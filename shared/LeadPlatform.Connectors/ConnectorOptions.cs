@@ -21,6 +21,8 @@ public sealed class ConnectorOptions
     public TimeSpan RetryPollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public int CircuitBreakerFailures { get; set; } = 5;
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often a breaker that is not closed is reported again, so the overview can tell a gone instance's breaker.</summary>
+    public TimeSpan CircuitReportInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>
     /// Deliveries worked at once. A delivery mostly waits (the CRM, the ledger's group commits, the broker's
     /// confirm), so the benchmark's delivery rate grew from 16 to 64 to 256 (678 -> 745-795 delivered/s; p99 at

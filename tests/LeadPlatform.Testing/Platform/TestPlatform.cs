@@ -90,6 +90,13 @@ public class TestPlatform : IAsyncDisposable
         return fresh;
     }
 
+    /// <summary>Stops one instance for good, as when its process is gone.</summary>
+    public async Task StopAsync(InProcessService instance)
+    {
+        _running.RemoveAll(r => ReferenceEquals(r.Service, instance));
+        await instance.DisposeAsync();
+    }
+
     /// <summary>Ingestion's admin API, called with the admin key.</summary>
     public IngestionAdmin Admin => new(Ingestion.Client);
 
