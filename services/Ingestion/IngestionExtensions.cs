@@ -41,6 +41,7 @@ public static class IngestionExtensions
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
+            x.AddReceiveObserver<UnreadableSubmitLeadReplies>();
             x.AddConsumer<LeadOpportunityConsumer>(typeof(LeadOpportunityConsumerDefinition));
             x.AddConsumer<WebhookEventConsumer>(typeof(WebhookEventConsumerDefinition));
             x.AddConsumer<OperatorConsole.CrmCircuitConsumer>(typeof(OperatorConsole.CrmCircuitConsumerDefinition));

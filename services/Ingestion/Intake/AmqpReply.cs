@@ -17,15 +17,20 @@ public static class AmqpReply
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The <c>reply_to</c> to answer at, when the message has one and no MassTransit response address.</summary>
-    public static string? ReplyTo(ConsumeContext context) =>
-        context.ResponseAddress is null && context.ReceiveContext is RabbitMqBasicConsumeContext amqp
-        && !string.IsNullOrWhiteSpace(amqp.Properties.ReplyTo) ? amqp.Properties.ReplyTo : null;
+    public static string? ReplyTo(ConsumeContext context) => context.ResponseAddress is null ? ReplyTo(context.ReceiveContext) : null;
+
+    /// <summary>The <c>reply_to</c> of a message as it came off the queue, read or not.</summary>
+    public static string? ReplyTo(ReceiveContext context) =>
+        context is RabbitMqBasicConsumeContext amqp && !string.IsNullOrWhiteSpace(amqp.Properties.ReplyTo) ? amqp.Properties.ReplyTo : null;
+
+    public static Task SendAsync<T>(ConsumeContext context, string replyTo, T message) where T : class =>
+        SendAsync(context.ReceiveContext, replyTo, message, context.CancellationToken);
 
     /// <summary>Publishes the answer on the channel the request came in on; completes when the broker confirmed it.</summary>
-    public static async Task SendAsync<T>(ConsumeContext context, string replyTo, T message) where T : class
+    public static async Task SendAsync<T>(ReceiveContext context, string replyTo, T message, CancellationToken ct) where T : class
     {
-        var amqp = (RabbitMqBasicConsumeContext)context.ReceiveContext;
-        if (!context.ReceiveContext.TryGetPayload(out ChannelContext? channel))
+        var amqp = (RabbitMqBasicConsumeContext)context;
+        if (!context.TryGetPayload(out ChannelContext? channel))
         {
             throw new InvalidOperationException("No RabbitMQ channel to reply on");
         }
@@ -38,6 +43,6 @@ public static class AmqpReply
             DeliveryMode = DeliveryModes.Persistent,
         };
         await channel.BasicPublishAsync("", replyTo, false, properties, JsonSerializer.SerializeToUtf8Bytes(message, Json),
-            awaitAck: true, context.CancellationToken);
+            awaitAck: true, ct);
     }
 }

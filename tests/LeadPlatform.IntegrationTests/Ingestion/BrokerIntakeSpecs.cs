@@ -148,6 +148,28 @@ public class BrokerIntakeSpecs
             "answered, not dead-lettered as well");
     }
 
+    [TestCase("""{"lead": {"source": "roobrik", """, "body", "Malformed JSON")]
+    [TestCase("""{"lead": 5}""", "lead", "must be an object")]
+    public async Task A_raw_publisher_naming_a_reply_queue_is_answered_when_the_body_is_not_a_SubmitLead(string json, string field, string says)
+    {
+        await using var client = await RawAmqpClient.ConnectAsync(_host.Environment.RabbitMqUri);
+        var replyQueue = await client.DeclareReplyQueueAsync();
+        var correlationId = Guid.NewGuid().ToString("N");
+        var before = await _host.CountsAsync();
+
+        await client.PublishAsync(Queue, json, replyQueue, correlationId, ApiKey);
+        var reply = await client.ReceiveAsync(replyQueue, TimeSpan.FromSeconds(30));
+
+        var body = JsonDocument.Parse(reply.Body).RootElement;
+        Assert.That((reply.Type, reply.CorrelationId), Is.EqualTo(("LeadRefused", correlationId)));
+        Assert.That(body.GetProperty("status").GetInt32(), Is.EqualTo(400));
+        var problem = body.GetProperty("problems").EnumerateArray().Single();
+        Assert.That(problem.GetProperty("field").GetString(), Is.EqualTo(field));
+        Assert.That(problem.GetProperty("message").GetString(), Does.Contain(says));
+        Assert.That(await _host.CountsAsync(), Is.EqualTo(before));
+        Assert.ThrowsAsync<TimeoutException>(() => client.ReceiveAsync(replyQueue, TimeSpan.FromSeconds(1)), "answered once");
+    }
+
     [Test]
     public async Task A_raw_publisher_using_direct_reply_to_gets_its_answer_on_the_pseudo_queue()
     {
