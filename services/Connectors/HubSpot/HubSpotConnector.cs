@@ -65,14 +65,15 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
         HttpMethod method, string path, Dictionary<string, string> properties, CancellationToken ct)
     {
         var endpoint = (integration.Endpoint ?? throw new CrmConfigurationException($"integration {integration.Id} has no endpoint")).TrimEnd('/') + "/";
-        await limits.WaitAsync(integration.Id, settings.MaxRequestsPerSecond, ct);
+        var limit = HubSpotRateLimits.Key(integration.Id, settings);
+        await limits.WaitAsync(limit, settings.MaxRequestsPerSecond, ct);
         using var message = new HttpRequestMessage(method, new Uri(endpoint + path))
         {
             Content = JsonContent.Create(new { properties }),
         };
         message.Headers.Authorization = new("Bearer", integration.Credential("accessToken"));
         using var response = await http.SendAsync(message, ct);
-        await limits.ObserveAsync(integration.Id, response.Headers, ct);
+        await limits.ObserveAsync(limit, response.Headers, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.Conflict && method == HttpMethod.Post))
         {
@@ -80,7 +81,7 @@ public sealed class HubSpotConnector(HttpClient http, HubSpotRateLimits limits) 
         }
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            await limits.PauseAsync(integration.Id, HubSpotErrors.RetryAfter(body, response.Headers), ct);
+            await limits.PauseAsync(limit, HubSpotErrors.RetryAfter(body, response.Headers), ct);
         }
         throw HubSpotErrors.ToException(response.StatusCode, body, response.Headers);
     }

@@ -25,6 +25,10 @@ public class HubSpotSpecs
             lifecycleStage = "marketingqualifiedlead",
             usageProfile = new { fieldUpdates = "supplier", fieldMapping = new Dictionary<string, string> { ["budget"] = "budget_range" } },
         });
+        foreach (var id in new[] { "acme-hs-portal-a", "acme-hs-portal-b" })
+        {
+            await _platform.PutHubSpotIntegrationAsync(id, id, new { portalId = "4711", maxRequestsPerSecond = 3 });
+        }
     }
 
     [OneTimeTearDown]
@@ -102,6 +106,25 @@ public class HubSpotSpecs
         var delivery = await _platform.FinishedDeliveryAsync(leadId, TimeSpan.FromSeconds(30));
         Assert.That(delivery.GetProperty("state").GetString(), Is.EqualTo("delivered"), delivery.ToString());
         Assert.That(delivery.GetProperty("attempts").GetInt32(), Is.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
+    public async Task Two_integrations_on_one_portal_share_its_rate_and_a_burst_over_both_is_never_rate_limited()
+    {
+        // Each allows itself 3/s; over the stand-in's 4/s together, unless the portal's one rate holds both.
+        var before = (await _platform.SandboxApi.RecordsAsync("hubspot", "rate-limited")).Count;
+        var leadIds = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var account = i % 2 == 0 ? "acme-hs-portal-a" : "acme-hs-portal-b";
+            leadIds.Add(await _platform.PostLeadAsync(Lead(account, $"portal-{i}", $"portal{i}.hs@example.com")));
+        }
+
+        foreach (var leadId in leadIds)
+        {
+            await DeliveredContactAsync(leadId);
+        }
+        Assert.That((await _platform.SandboxApi.RecordsAsync("hubspot", "rate-limited")).Count, Is.EqualTo(before));
     }
 
     [Test]
