@@ -323,7 +323,7 @@ native_postgres() {
 
   # Fast path: role/db already usable over TCP with password auth.
   if app_login_ok; then
-    pg_tune "$started"
+    pg_tune
     pg_grant_checkpoint
     return 0
   fi
@@ -334,7 +334,7 @@ native_postgres() {
     || die "could not create role/database $APP_USER as the postgres superuser (see $LOG)"
   app_login_ok \
     || die "role $APP_USER cannot log in via 'psql -h $PG_HOST -U $APP_USER -d $APP_DB' with its password (check pg_hba.conf)"
-  pg_tune "$started"
+  pg_tune
   pg_grant_checkpoint
 }
 
