@@ -29,12 +29,15 @@ public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options,
     /// <summary>This process's connector (host, process id and a per-start suffix: in-process test hosts share a pid).</summary>
     public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
+    /// <summary>A zero interval turns the repeats off (the breakers then count as an instance's that does not repeat).</summary>
+    private bool Repeats => options.Value.CircuitReportInterval > TimeSpan.Zero;
+
     public void Report(string integrationId, string state)
     {
         var change = new CrmCircuitChanged
         {
             Crm = options.Value.Crm, IntegrationId = integrationId, Instance = Instance, State = state, ChangedAt = clock.GetUtcNow(),
-            ReportEverySeconds = (int)Math.Ceiling(options.Value.CircuitReportInterval.TotalSeconds),
+            ReportEverySeconds = Repeats ? (int)Math.Ceiling(options.Value.CircuitReportInterval.TotalSeconds) : null,
         };
         if (state == Closed)
         {
@@ -69,6 +72,10 @@ public sealed class CircuitReports(IBus bus, IOptions<ConnectorOptions> options,
     /// <summary>The same change again (same time): ingestion takes it as a sign of life, never as a new transition.</summary>
     private async Task RepeatNotClosedAsync(CancellationToken ct)
     {
+        if (!Repeats)
+        {
+            return;
+        }
         using var timer = new PeriodicTimer(options.Value.CircuitReportInterval, clock);
         try
         {

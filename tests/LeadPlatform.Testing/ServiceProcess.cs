@@ -67,8 +67,10 @@ public sealed class ServiceProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         var log = _log = new StreamWriter(_logPath, append: true) { AutoFlush = true };
-        // Names the test, so a failing test's lines can be told from those of the fixture's other tests.
-        await log.WriteLineAsync($"---- start {DateTime.UtcNow:O} for {TestContext.CurrentContext.Test.FullName}");
+        // Names the test (none in the bench), so a failing test's lines can be told from those of the fixture's other tests.
+        var test = TestContext.CurrentContext.Test.FullName;
+        var outsideTests = test.Contains("+AdhocContext.", StringComparison.Ordinal); // NUnit's stand-in when no test runs
+        await log.WriteLineAsync($"---- start {DateTime.UtcNow:O}{(outsideTests ? "" : $" for {test}")}");
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
