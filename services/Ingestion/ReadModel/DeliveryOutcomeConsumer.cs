@@ -1,25 +1,32 @@
 using Dapper;
 using LeadPlatform.Contracts;
+using LeadPlatform.Ingestion.Webhooks;
 using MassTransit;
 using Npgsql;
 
 namespace LeadPlatform.Ingestion.ReadModel;
 
-/// <summary>Keeps each lead's delivery view (state, attempts, CRM record ids, last error) and current status.</summary>
+/// <summary>
+/// Keeps each lead's delivery view (state, attempts, CRM record ids, last error) and current status, and writes a
+/// delivery's outcome as webhook deliveries in the same transaction as its view (<see cref="OutcomeWebhookEvents"/>).
+/// </summary>
 public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView deliveredView)
     : IConsumer<LeadDelivered>, IConsumer<LeadDeliveryFailed>, IConsumer<LeadStatusChanged>
 {
-    public Task Consume(ConsumeContext<LeadDelivered> context) => deliveredView.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<LeadDelivered> context) => deliveredView.RecordAsync(context);
 
     public async Task Consume(ConsumeContext<LeadDeliveryFailed> context)
     {
-        const string sql = """
+        // Two statements in one command: one round trip, one implicit transaction. Failures are rare: no batching.
+        const string markFailedSql = """
             update ingestion.lead_delivery
                set state = 'failed', attempts = @Attempts, last_error = @Reason, failed_at = @FailedAt, updated_at = now()
              where lead_id = @LeadId and integration_id = @IntegrationId and state <> 'delivered'
             """;
         var m = context.Message;
-        await ExecuteAsync(sql, new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason, FailedAt = m.FailedAt.UtcDateTime }, context.CancellationToken);
+        var args = WebhookEventLog.InsertArgs([OutcomeWebhookEvents.DeliveryFailed(context)]);
+        args.AddDynamicParams(new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason, FailedAt = m.FailedAt.UtcDateTime });
+        await ExecuteAsync(markFailedSql + ";\n" + WebhookEventLog.InsertSql, args, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<LeadStatusChanged> context)

@@ -27,6 +27,18 @@ public sealed class BrokerTap(string vhost)
         (await Management.PostAsJsonAsync($"api/bindings/{VHost}/e/{ex}/q/{Uri.EscapeDataString(queue)}", new { routing_key = "" })).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Binds exchange <paramref name="destination"/> to exchange <paramref name="source"/>, as MassTransit binds an endpoint to a message type.</summary>
+    public async Task BindExchangeAsync(string source, string destination) =>
+        (await Management.PostAsJsonAsync($"api/bindings/{VHost}/e/{Uri.EscapeDataString(source)}/e/{Uri.EscapeDataString(destination)}",
+            new { routing_key = "" })).EnsureSuccessStatusCode();
+
+    /// <summary>Whether exchange <paramref name="destination"/> is bound to exchange <paramref name="source"/>.</summary>
+    public async Task<bool> ExchangeBoundAsync(string source, string destination)
+    {
+        using var response = await Management.GetAsync($"api/bindings/{VHost}/e/{Uri.EscapeDataString(source)}/e/{Uri.EscapeDataString(destination)}");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength() > 0;
+    }
 
     public async Task DeleteQueueAsync(string queue) =>
         (await Management.DeleteAsync($"api/queues/{VHost}/{Uri.EscapeDataString(queue)}")).EnsureSuccessStatusCode();

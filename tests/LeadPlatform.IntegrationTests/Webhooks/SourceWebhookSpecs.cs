@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LeadPlatform.Contracts;
+using LeadPlatform.Ingestion.Webhooks;
 using LeadPlatform.IntegrationTests.Ingestion;
 using LeadPlatform.Testing;
 using MassTransit;
@@ -21,19 +22,20 @@ public class SourceWebhookSpecs
 {
     private const string RoobrikKey = "webhook-roobrik-api-key-0001";
     private const string OtherKey = "webhook-othersrc-api-key-0001";
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Webhooks:AllowLocalHttp"] = "true",
+        ["Webhooks:FirstRetry"] = "00:00:00.300",
+        ["Webhooks:MaxRetry"] = "00:00:01",
+        ["Webhooks:PollInterval"] = "00:00:00.100",
+    };
     private IngestionHost _host = null!;
     private WebhookReceiver _receiver = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await IngestionHost.StartAsync("webhooks", settings: new Dictionary<string, string?>
-        {
-            ["Webhooks:AllowLocalHttp"] = "true",
-            ["Webhooks:FirstRetry"] = "00:00:00.300",
-            ["Webhooks:MaxRetry"] = "00:00:01",
-            ["Webhooks:PollInterval"] = "00:00:00.100",
-        });
+        _host = await IngestionHost.StartAsync("webhooks", settings: Settings);
         await _host.PutIntegrationAsync("acme-enquire", new { accountId = "acme-senior", crm = "enquire" });
         await _host.PutSourceKeyAsync("roobrik", RoobrikKey, "*");
         await _host.PutSourceKeyAsync("othersrc", OtherKey, "*");
@@ -125,6 +127,74 @@ public class SourceWebhookSpecs
         var deliveries = await client.GetFromJsonAsync<JsonElement[]>($"v1/webhooks/{subscription.Id}/deliveries");
         Assert.That(deliveries!.Select(d => d.GetProperty("state").GetString()), Is.All.EqualTo("delivered"));
         Assert.That(deliveries!.Select(d => d.GetProperty("attempts").GetInt32()), Is.All.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
+    public async Task A_deliverys_outcomes_are_sent_once_also_when_queued_to_the_webhooks_queue_by_an_earlier_version()
+    {
+        await SubscribeAsync(RoobrikKey, "outcomes", "lead.delivered", "lead.delivery_failed");
+        var delivered = await SubmitAsync($"out-{Guid.NewGuid():N}");
+        var failed = await SubmitAsync($"out-{Guid.NewGuid():N}");
+        var outcomes = new object[]
+        {
+            new LeadDelivered
+            {
+                LeadId = delivered, IntegrationId = "acme-enquire", Crm = "enquire", RecordIds = new Dictionary<string, string> { ["prospect"] = "P-2" },
+                Outcome = "created", Attempts = 1, AcceptedAt = DateTimeOffset.UtcNow, DeliveredAt = DateTimeOffset.UtcNow,
+            },
+            new LeadDeliveryFailed
+            {
+                LeadId = failed, IntegrationId = "acme-enquire", Crm = "enquire", Permanent = true, Attempts = 1,
+                Reason = "Edith Clark: duplicate email", FailedAt = DateTimeOffset.UtcNow,
+            },
+        };
+        var ids = outcomes.Select(_ => NewId.NextGuid()).ToList();
+        var bus = _host.Ingestion.Services.GetRequiredService<IBus>();
+
+        // Published: only the delivery view hears them (the webhooks queue is not bound to the outcomes).
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            await bus.Publish(outcomes[i], c => c.MessageId = ids[i]);
+        }
+        await Eventually.UntilAsync(() => Task.FromResult(_receiver.Received("outcomes").Where(r => r.Answered == 200).ToList()),
+            ok => ok.Count == 2, TimeSpan.FromSeconds(20), "lead.delivered and lead.delivery_failed answered 200");
+        // The same messages waiting in ingestion-webhooks, as an earlier version queued them there too.
+        // To the queue's exchange: a queue: address would declare a classic queue, which the quorum queue refuses.
+        var webhooksQueue = await bus.GetSendEndpoint(new Uri($"exchange:{WebhookEventConsumerDefinition.Queue}"));
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            await webhooksQueue.Send(outcomes[i], c => c.MessageId = ids[i]);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2)); // time enough for a wrong repeat to arrive
+
+        var sent = _receiver.Received("outcomes");
+        Assert.That(sent.Select(r => r.Id), Is.EquivalentTo(ids.Select(id => $"msg_{id:N}")), "each outcome sent once, its message id the webhook id");
+        var bodies = sent.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.That(bodies.Select(b => (b.GetProperty("type").GetString(), b.GetProperty("data").GetProperty("leadId").GetGuid())),
+            Is.EquivalentTo(new[] { ("lead.delivered", delivered), ("lead.delivery_failed", failed) }));
+        Assert.That(sent.Select(r => r.Body), Has.None.Contains("Clark"), "not the failure's reason: it can quote the person");
+    }
+
+    [Test]
+    public async Task The_webhooks_queue_is_bound_to_the_dispositions_only_and_a_start_removes_an_earlier_versions_outcome_bindings()
+    {
+        string[] outcomes = ["LeadPlatform.Contracts:LeadDelivered", "LeadPlatform.Contracts:LeadDeliveryFailed"];
+        const string queue = WebhookEventConsumerDefinition.Queue;
+        Assert.That(await _host.Tap.ExchangeBoundAsync("LeadPlatform.Contracts:LeadStatusChanged", queue), Is.True);
+        foreach (var outcome in outcomes)
+        {
+            Assert.That(await _host.Tap.ExchangeBoundAsync(outcome, queue), Is.False, outcome);
+            await _host.Tap.BindExchangeAsync(outcome, queue); // as versions before 2026-12-04 left them
+        }
+
+        await _host.AddInstanceAsync(settings: Settings);
+
+        foreach (var outcome in outcomes)
+        {
+            await Eventually.UntilAsync(() => _host.Tap.ExchangeBoundAsync(outcome, queue), bound => !bound, TimeSpan.FromSeconds(20),
+                $"{queue} unbound from {outcome}");
+        }
+        Assert.That(await _host.Tap.ExchangeBoundAsync("LeadPlatform.Contracts:LeadStatusChanged", queue), Is.True);
     }
 
     [Test]
