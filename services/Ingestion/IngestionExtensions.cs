@@ -40,6 +40,7 @@ public static class IngestionExtensions
         builder.AddLeadPlatformBus(x =>
         {
             x.AddConsumer<DeliveryOutcomeConsumer>(typeof(DeliveryOutcomeConsumerDefinition));
+            x.AddConsumer<RetiredDeliveryViewConsumer>(typeof(RetiredDeliveryViewConsumerDefinition));
             x.AddConsumer<SubmitLeadConsumer>(typeof(SubmitLeadConsumerDefinition));
             x.AddReceiveObserver<UnreadableSubmitLeadReplies>();
             x.AddConsumer<LeadOpportunityConsumer>(typeof(LeadOpportunityConsumerDefinition));

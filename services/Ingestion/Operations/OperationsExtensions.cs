@@ -2,7 +2,7 @@ namespace LeadPlatform.Ingestion.Operations;
 
 public static class OperationsExtensions
 {
-    /// <summary>What the admin operations API and the outbox gauges need, and the runner of operation jobs.</summary>
+    /// <summary>What the admin operations API and the outbox gauges need, the runner of operation jobs, and the removal of retired bindings.</summary>
     public static IHostApplicationBuilder AddIngestionOperations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<FailedDeliveries>();
@@ -13,6 +13,7 @@ public static class OperationsExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxBacklog>());
         builder.Services.AddSingleton<OperationJobs>();
         builder.Services.AddHostedService<OperationJobRunner>();
+        builder.Services.AddHostedService<RetiredBindings>();
         return builder;
     }
 }

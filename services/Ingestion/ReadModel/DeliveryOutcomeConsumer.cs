@@ -10,7 +10,7 @@ namespace LeadPlatform.Ingestion.ReadModel;
 /// Keeps each lead's delivery view (state, attempts, CRM record ids, last error) and current status, and writes a
 /// delivery's outcome as webhook deliveries in the same transaction as its view (<see cref="OutcomeWebhookEvents"/>).
 /// </summary>
-public sealed class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView deliveredView)
+public class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView deliveredView)
     : IConsumer<LeadDelivered>, IConsumer<LeadDeliveryFailed>, IConsumer<LeadStatusChanged>
 {
     public Task Consume(ConsumeContext<LeadDelivered> context) => deliveredView.RecordAsync(context);

@@ -10,11 +10,16 @@ namespace LeadPlatform.Ingestion.ReadModel;
 /// </summary>
 public abstract class GroupCommitConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer> where TConsumer : class, IConsumer
 {
-    protected GroupCommitConsumerDefinition(string queue)
+    /// <param name="consumeTopology">False for a queue bound to nothing, consumed only to finish what waits in it.</param>
+    protected GroupCommitConsumerDefinition(string queue, bool consumeTopology = true)
     {
         EndpointName = queue;
         ConcurrentMessageLimit = 64;
-        Endpoint(e => e.PrefetchCount = 128);
+        Endpoint(e =>
+        {
+            e.PrefetchCount = 128;
+            e.ConfigureConsumeTopology = consumeTopology;
+        });
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

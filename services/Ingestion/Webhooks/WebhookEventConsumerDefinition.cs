@@ -1,3 +1,4 @@
+using LeadPlatform.Contracts;
 using LeadPlatform.Ingestion.ReadModel;
 using MassTransit;
 
@@ -7,7 +8,7 @@ namespace LeadPlatform.Ingestion.Webhooks;
 /// Queue <c>ingestion-webhooks</c>, its own: the delivery view's queue keeps its pace whatever the subscribers do.
 /// Events consumed together share a commit (<see cref="WebhookEventLog"/>); one that arrives while PostgreSQL is
 /// briefly away is retried, not dropped. It is bound to the dispositions' exchanges only: the outcomes its consumer
-/// still takes are those queued before (<see cref="RetiredWebhookBindings"/>).
+/// still takes are those queued before 2026-12-04 (<see cref="Operations.RetiredBindings"/>).
 /// </summary>
 public sealed class WebhookEventConsumerDefinition() : GroupCommitConsumerDefinition<WebhookEventConsumer>(Queue)
 {
@@ -17,9 +18,7 @@ public sealed class WebhookEventConsumerDefinition() : GroupCommitConsumerDefini
         IConsumerConfigurator<WebhookEventConsumer> consumerConfigurator, IRegistrationContext context)
     {
         base.ConfigureConsumer(endpointConfigurator, consumerConfigurator, context);
-        foreach (var retired in RetiredWebhookBindings.Retired)
-        {
-            endpointConfigurator.ConfigureMessageTopology(retired, enabled: false);
-        }
+        endpointConfigurator.ConfigureMessageTopology<LeadDelivered>(enabled: false);
+        endpointConfigurator.ConfigureMessageTopology<LeadDeliveryFailed>(enabled: false);
     }
 }

@@ -9,7 +9,6 @@ public static class WebhooksExtensions
         builder.Services.AddSingleton<WebhookSubscriptions>();
         builder.Services.AddSingleton<WebhookEventLog>();
         builder.Services.AddHostedService<WebhookSender>();
-        builder.Services.AddHostedService<RetiredWebhookBindings>();
         return builder;
     }
 }

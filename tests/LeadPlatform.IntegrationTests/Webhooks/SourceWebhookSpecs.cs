@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LeadPlatform.Contracts;
+using LeadPlatform.Ingestion.ReadModel;
 using LeadPlatform.Ingestion.Webhooks;
 using LeadPlatform.IntegrationTests.Ingestion;
 using LeadPlatform.Testing;
@@ -130,7 +131,7 @@ public class SourceWebhookSpecs
     }
 
     [Test]
-    public async Task A_deliverys_outcomes_are_sent_once_also_when_queued_to_the_webhooks_queue_by_an_earlier_version()
+    public async Task A_deliverys_outcomes_are_sent_once_also_when_queued_to_the_queues_of_an_earlier_version()
     {
         await SubscribeAsync(RoobrikKey, "outcomes", "lead.delivered", "lead.delivery_failed");
         var delivered = await SubmitAsync($"out-{Guid.NewGuid():N}");
@@ -151,19 +152,22 @@ public class SourceWebhookSpecs
         var ids = outcomes.Select(_ => NewId.NextGuid()).ToList();
         var bus = _host.Ingestion.Services.GetRequiredService<IBus>();
 
-        // Published: only the delivery view hears them (the webhooks queue is not bound to the outcomes).
+        // Published: only ingestion-outcomes hears them, and writes their webhooks with the delivery view.
         for (var i = 0; i < outcomes.Length; i++)
         {
             await bus.Publish(outcomes[i], c => c.MessageId = ids[i]);
         }
         await Eventually.UntilAsync(() => Task.FromResult(_receiver.Received("outcomes").Where(r => r.Answered == 200).ToList()),
             ok => ok.Count == 2, TimeSpan.FromSeconds(20), "lead.delivered and lead.delivery_failed answered 200");
-        // The same messages waiting in ingestion-webhooks, as an earlier version queued them there too.
-        // To the queue's exchange: a queue: address would declare a classic queue, which the quorum queue refuses.
-        var webhooksQueue = await bus.GetSendEndpoint(new Uri($"exchange:{WebhookEventConsumerDefinition.Queue}"));
-        for (var i = 0; i < outcomes.Length; i++)
+        // The same messages waiting in the queues an earlier version queued them to. To each queue's exchange: a
+        // queue: address would declare a classic queue, which the quorum queue refuses.
+        foreach (var queue in new[] { WebhookEventConsumerDefinition.Queue, RetiredDeliveryViewConsumerDefinition.Queue })
         {
-            await webhooksQueue.Send(outcomes[i], c => c.MessageId = ids[i]);
+            var earlier = await bus.GetSendEndpoint(new Uri($"exchange:{queue}"));
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                await earlier.Send(outcomes[i], c => c.MessageId = ids[i]);
+            }
         }
         await Task.Delay(TimeSpan.FromSeconds(2)); // time enough for a wrong repeat to arrive
 
@@ -176,25 +180,36 @@ public class SourceWebhookSpecs
     }
 
     [Test]
-    public async Task The_webhooks_queue_is_bound_to_the_dispositions_only_and_a_start_removes_an_earlier_versions_outcome_bindings()
+    public async Task Each_outcome_is_queued_once_to_ingestion_and_a_start_removes_the_bindings_of_an_earlier_version()
     {
-        string[] outcomes = ["LeadPlatform.Contracts:LeadDelivered", "LeadPlatform.Contracts:LeadDeliveryFailed"];
-        const string queue = WebhookEventConsumerDefinition.Queue;
-        Assert.That(await _host.Tap.ExchangeBoundAsync("LeadPlatform.Contracts:LeadStatusChanged", queue), Is.True);
-        foreach (var outcome in outcomes)
+        const string contracts = "LeadPlatform.Contracts:";
+        string[] outcomes = [contracts + "LeadDelivered", contracts + "LeadDeliveryFailed"];
+        const string statusChanged = contracts + "LeadStatusChanged";
+        // (queue, exchange) pairs an earlier version bound and this one does not.
+        (string Queue, string Exchange)[] retired =
+        [
+            .. outcomes.Select(o => (WebhookEventConsumerDefinition.Queue, o)),
+            .. outcomes.Append(statusChanged).Select(e => (RetiredDeliveryViewConsumerDefinition.Queue, e)),
+        ];
+        foreach (var exchange in outcomes.Append(statusChanged))
         {
-            Assert.That(await _host.Tap.ExchangeBoundAsync(outcome, queue), Is.False, outcome);
-            await _host.Tap.BindExchangeAsync(outcome, queue); // as versions before 2026-12-04 left them
+            Assert.That(await _host.Tap.ExchangeBoundAsync(exchange, DeliveryOutcomeConsumerDefinition.Queue), Is.True, exchange);
+        }
+        Assert.That(await _host.Tap.ExchangeBoundAsync(statusChanged, WebhookEventConsumerDefinition.Queue), Is.True);
+        foreach (var (queue, exchange) in retired)
+        {
+            Assert.That(await _host.Tap.ExchangeBoundAsync(exchange, queue), Is.False, $"{queue} <- {exchange}");
+            await _host.Tap.BindExchangeAsync(exchange, queue); // as versions before 2026-12-04 left them
         }
 
         await _host.AddInstanceAsync(settings: Settings);
 
-        foreach (var outcome in outcomes)
+        foreach (var (queue, exchange) in retired)
         {
-            await Eventually.UntilAsync(() => _host.Tap.ExchangeBoundAsync(outcome, queue), bound => !bound, TimeSpan.FromSeconds(20),
-                $"{queue} unbound from {outcome}");
+            await Eventually.UntilAsync(() => _host.Tap.ExchangeBoundAsync(exchange, queue), bound => !bound, TimeSpan.FromSeconds(20),
+                $"{queue} unbound from {exchange}");
         }
-        Assert.That(await _host.Tap.ExchangeBoundAsync("LeadPlatform.Contracts:LeadStatusChanged", queue), Is.True);
+        Assert.That(await _host.Tap.ExchangeBoundAsync(statusChanged, WebhookEventConsumerDefinition.Queue), Is.True);
     }
 
     [Test]
