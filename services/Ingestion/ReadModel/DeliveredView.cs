@@ -31,18 +31,16 @@ public sealed class DeliveredView(NpgsqlDataSource dataSource)
     private readonly GroupCommit<Outcome, bool> _writes = new(async (outcomes, ct) =>
     {
         var delivered = outcomes.Select(o => o.Delivered).ToList();
-        // Two statements in one command: one round trip, one implicit transaction.
-        var args = WebhookEventLog.InsertArgs(outcomes.Select(o => o.Event).ToList());
-        args.AddDynamicParams(new
+        var args = new
         {
             leadIds = delivered.Select(m => m.LeadId).ToArray(),
             integrationIds = delivered.Select(m => m.IntegrationId).ToArray(),
             attempts = delivered.Select(m => m.Attempts).ToArray(),
             recordIds = delivered.Select(m => JsonSerializer.Serialize(m.RecordIds, PlatformJson.Options)).ToArray(),
             outcomes = delivered.Select(m => m.Outcome).ToArray(),
-        });
+        };
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(MarkDeliveredSql + ";\n" + WebhookEventLog.InsertSql, args, cancellationToken: ct));
+        await connection.ExecuteAsync(WebhookEventLog.Alongside(MarkDeliveredSql, args, outcomes.Select(o => o.Event).ToList(), ct));
         return outcomes.Select(_ => true).ToList();
     }, linger: TimeSpan.FromMilliseconds(20));
 

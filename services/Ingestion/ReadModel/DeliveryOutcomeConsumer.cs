@@ -17,16 +17,15 @@ public class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView 
 
     public async Task Consume(ConsumeContext<LeadDeliveryFailed> context)
     {
-        // Two statements in one command: one round trip, one implicit transaction. Failures are rare: no batching.
+        // Failures are rare: no batching.
         const string markFailedSql = """
             update ingestion.lead_delivery
                set state = 'failed', attempts = @Attempts, last_error = @Reason, failed_at = @FailedAt, updated_at = now()
              where lead_id = @LeadId and integration_id = @IntegrationId and state <> 'delivered'
             """;
         var m = context.Message;
-        var args = WebhookEventLog.InsertArgs([OutcomeWebhookEvents.DeliveryFailed(context)]);
-        args.AddDynamicParams(new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason, FailedAt = m.FailedAt.UtcDateTime });
-        await ExecuteAsync(markFailedSql + ";\n" + WebhookEventLog.InsertSql, args, context.CancellationToken);
+        var args = new { m.LeadId, m.IntegrationId, m.Attempts, m.Reason, FailedAt = m.FailedAt.UtcDateTime };
+        await ExecuteAsync(WebhookEventLog.Alongside(markFailedSql, args, [OutcomeWebhookEvents.DeliveryFailed(context)], context.CancellationToken));
     }
 
     public async Task Consume(ConsumeContext<LeadStatusChanged> context)
@@ -37,12 +36,12 @@ public class DeliveryOutcomeConsumer(NpgsqlDataSource dataSource, DeliveredView 
              where id = @LeadId and @Status is not null and (status_at is null or status_at <= @OccurredAt)
             """;
         var m = context.Message;
-        await ExecuteAsync(sql, new { m.LeadId, m.Status, m.OccurredAt }, context.CancellationToken);
+        await ExecuteAsync(new CommandDefinition(sql, new { m.LeadId, m.Status, m.OccurredAt }, cancellationToken: context.CancellationToken));
     }
 
-    private async Task ExecuteAsync(string sql, object args, CancellationToken ct)
+    private async Task ExecuteAsync(CommandDefinition command)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
+        await connection.ExecuteAsync(command);
     }
 }

@@ -11,8 +11,8 @@ namespace LeadPlatform.Ingestion.Webhooks;
 /// Writes one webhook delivery per subscription of the lead's source that wants the event. Events consumed together
 /// share one statement and one commit (one statement per event was the last unbatched write on a lead's path);
 /// each consumer's await, and so its acknowledgement, waits for its own event to be durable. Sending is the sender's
-/// job, so a batch stays open 20 ms for more events. The delivery view writes the outcomes' events with
-/// <see cref="InsertSql"/> in its own statements' round trip (<see cref="ReadModel.DeliveredView"/>).
+/// job, so a batch stays open 20 ms for more events. The delivery view writes the outcomes' events in its own
+/// statements' round trip (<see cref="Alongside"/>, <see cref="ReadModel.DeliveredView"/>).
 /// </summary>
 public sealed class WebhookEventLog(NpgsqlDataSource dataSource)
 {
@@ -31,7 +31,7 @@ public sealed class WebhookEventLog(NpgsqlDataSource dataSource)
     /// The insert, with parameters <c>@eventIds, @types, @leadIds, @ats, @datas</c> (<see cref="InsertArgs"/>). The event
     /// id makes a redelivered event add nothing (do nothing also covers a repeat within one batch).
     /// </summary>
-    public const string InsertSql = """
+    private const string InsertSql = """
         insert into ingestion.webhook_delivery (subscription_id, event_id, event_type, lead_id, payload)
         select w.id, e.event_id, e.event_type, l.id,
                jsonb_build_object('type', e.event_type, 'timestamp', e.at, 'data',
@@ -43,7 +43,7 @@ public sealed class WebhookEventLog(NpgsqlDataSource dataSource)
         on conflict (subscription_id, event_id) do nothing
         """;
 
-    public static DynamicParameters InsertArgs(IReadOnlyList<Event> events) => new(new
+    private static DynamicParameters InsertArgs(IReadOnlyList<Event> events) => new(new
     {
         eventIds = events.Select(e => e.EventId).ToArray(),
         types = events.Select(e => e.Type).ToArray(),
@@ -51,6 +51,18 @@ public sealed class WebhookEventLog(NpgsqlDataSource dataSource)
         ats = events.Select(e => e.At.ToUniversalTime()).ToArray(),
         datas = events.Select(e => e.Data).ToArray(),
     });
+
+    /// <summary>
+    /// A command that runs <paramref name="sql"/> and then writes the deliveries of <paramref name="events"/>: two
+    /// statements, one round trip, one implicit transaction. A parameter of <paramref name="args"/> named as one of the
+    /// insert's (<c>@leadIds</c>) must hold the same values.
+    /// </summary>
+    public static CommandDefinition Alongside(string sql, object args, IReadOnlyList<Event> events, CancellationToken ct)
+    {
+        var parameters = InsertArgs(events);
+        parameters.AddDynamicParams(args);
+        return new CommandDefinition(sql + ";\n" + InsertSql, parameters, cancellationToken: ct);
+    }
 
     private readonly GroupCommit<Event, bool> _writes = new(async (events, ct) =>
     {
