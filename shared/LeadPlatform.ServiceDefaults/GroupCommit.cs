@@ -10,11 +10,13 @@ namespace LeadPlatform.ServiceDefaults;
 /// its data (<paramref name="retryAloneWhen"/>; by default a non-transient <see cref="PostgresException"/>), each item
 /// is written again on its own, so one caller's bad item fails only that caller; other failures (the database away)
 /// fail every caller in the batch. A <paramref name="linger"/> holds each batch open that long for more items, for
-/// writes whose callers can wait (fewer, larger commits at moderate rates).
+/// writes whose callers can wait (fewer, larger commits at moderate rates). A named group commit records each batch's
+/// size (<see cref="GroupCommitMetrics"/>), so how much a write shares its commit can be seen at every rate.
 /// </summary>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500,
-    TimeSpan linger = default, Func<Exception, bool>? retryAloneWhen = null)
+    TimeSpan linger = default, Func<Exception, bool>? retryAloneWhen = null, string? name = null)
 {
+    private readonly KeyValuePair<string, object?>[]? _writerTag = name is null ? null : [new(GroupCommitMetrics.WriterTag, name)];
     private readonly Func<Exception, bool> _retryAloneWhen = retryAloneWhen ?? (static ex => ex is PostgresException { IsTransient: false });
 
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
@@ -64,6 +66,10 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        if (_writerTag is not null)
+        {
+            GroupCommitMetrics.BatchSize.Record(batch.Count, _writerTag);
+        }
         try
         {
             var results = await write(batch.Select(p => p.Item).ToList(), CancellationToken.None);

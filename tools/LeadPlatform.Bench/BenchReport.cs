@@ -22,7 +22,7 @@ public sealed record StageReport(string Name, double P50Ms, double P99Ms)
 
 public sealed record PhaseReport(string Name, double Seconds, int Offered, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
     double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes,
-    double CpuMsPerLead)
+    double CpuMsPerLead, IReadOnlyList<CommitReport>? Commits = null)
 {
     public double DeliveredPerSecond => Crms.Sum(c => c.DeliveredPerSecond);
     public double P99Ms => Crms.Count == 0 ? 0 : Crms.Max(c => c.P99Ms);
@@ -73,6 +73,11 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         foreach (var process in phase.Processes)
         {
             Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead"));
+        }
+        if (phase.Commits is { Count: > 0 } commits)
+        {
+            Console.WriteLine("  commits per lead (writes per commit): " + string.Join(", ",
+                commits.Select(w => string.Create(c, $"{w.Writer} {w.CommitsPerLead:0.00} ({w.WritesPerCommit:0.0})"))));
         }
         if (phase.CpuMsPerLead > 0)
         {

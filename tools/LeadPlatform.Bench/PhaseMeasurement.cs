@@ -6,8 +6,8 @@ using Npgsql;
 namespace LeadPlatform.Bench;
 
 /// <summary>
-/// Runs one load phase and measures it: POSTs, delivery latency and its stages from the database, and the CPU every
-/// process on the box spent until the phase's leads were delivered.
+/// Runs one load phase and measures it: POSTs, delivery latency and its stages from the database, the CPU every
+/// process on the box spent until the phase's leads were delivered, and the commits of the services' group commits.
 /// </summary>
 public static class PhaseMeasurement
 {
@@ -17,6 +17,7 @@ public static class PhaseMeasurement
         var meters = CpuMeters(platform.Services);
         var cpuBefore = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
+        var commitsBefore = await GroupCommitCounts.ReadAsync(platform.Services);
         var wall = Stopwatch.StartNew();
         var result = await load();
         var ids = result.Accepted.ToArray();
@@ -24,6 +25,7 @@ public static class PhaseMeasurement
 
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
+        var commits = GroupCommitCounts.Between(commitsBefore, await GroupCommitCounts.ReadAsync(platform.Services), delivered);
         var processes = meters.Select(m =>
         {
             var cpu = m.Value() - cpuBefore[m.Key];
@@ -67,7 +69,7 @@ public static class PhaseMeasurement
         var post = result.PostMs.Order().ToList();
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), result.Offered, ids.Length,
             Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
-            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2));
+            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), commits);
     }
 
     private static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)

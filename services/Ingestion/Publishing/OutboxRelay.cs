@@ -70,7 +70,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
             publishedAts = marks.Select(m => m.PublishedAt).ToArray(),
         }, cancellationToken: ct));
         return marks.Select(_ => true).ToList();
-    }, linger: TimeSpan.FromMilliseconds(100));
+    }, linger: TimeSpan.FromMilliseconds(100), name: "outbox_published");
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(RelayHandedOffAsync(stoppingToken), RelayLeftoversAsync(stoppingToken));

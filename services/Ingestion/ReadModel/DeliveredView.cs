@@ -42,7 +42,7 @@ public sealed class DeliveredView(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(WebhookEventLog.Alongside(MarkDeliveredSql, args, outcomes.Select(o => o.Event).ToList(), ct));
         return outcomes.Select(_ => true).ToList();
-    }, linger: TimeSpan.FromMilliseconds(20));
+    }, linger: TimeSpan.FromMilliseconds(20), name: "delivery_view");
 
     public Task RecordAsync(ConsumeContext<LeadDelivered> context) =>
         _writes.WriteAsync(new Outcome(context.Message, OutcomeWebhookEvents.Delivered(context)), context.CancellationToken);

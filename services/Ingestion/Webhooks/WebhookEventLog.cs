@@ -69,7 +69,7 @@ public sealed class WebhookEventLog(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, InsertArgs(events), cancellationToken: ct));
         return events.Select(_ => true).ToList();
-    }, linger: TimeSpan.FromMilliseconds(20));
+    }, linger: TimeSpan.FromMilliseconds(20), name: "webhook_events");
 
     public Task RecordAsync(Event e, CancellationToken ct) => _writes.WriteAsync(e, ct);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using LeadPlatform.ServiceDefaults;
 
 namespace LeadPlatform.UnitTests.ServiceDefaults;
@@ -62,5 +63,52 @@ public class GroupCommitSpecs
         var failed = commit.WriteAsync(1, CancellationToken.None);
         Assert.That(async () => await failed, Throws.InvalidOperationException.With.Message.EqualTo("database away"));
         Assert.That(await commit.WriteAsync(2, CancellationToken.None), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_named_group_commit_records_each_batch_size_under_its_writer_name()
+    {
+        var writer = $"spec-{Guid.NewGuid():N}";
+        var sizes = new List<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == LeadPlatformTelemetry.Name && instrument.Name == GroupCommitMetrics.InstrumentName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: GroupCommitMetrics.WriterTag } && Equals(tag.Value, writer))
+                {
+                    lock (sizes)
+                    {
+                        sizes.Add(size);
+                    }
+                }
+            }
+        });
+        listener.Start();
+        var firstWrite = new TaskCompletionSource();
+        var calls = 0;
+        var commit = new GroupCommit<int, bool>(async (items, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await firstWrite.Task;
+            }
+            return items.Select(_ => true).ToList();
+        }, name: writer);
+
+        var first = commit.WriteAsync(1, CancellationToken.None);
+        var later = Enumerable.Range(2, 9).Select(i => commit.WriteAsync(i, CancellationToken.None)).ToList();
+        firstWrite.SetResult();
+        await first;
+        await Task.WhenAll(later);
+
+        Assert.That(sizes, Is.EqualTo(new[] { 1, 9 }));
     }
 }

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LeadPlatform.ServiceDefaults;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>One named group commit over a phase: writes, commits, writes per commit, and commits per delivered lead.</summary>
+public sealed record CommitReport(string Writer, long Writes, long Commits, double WritesPerCommit, double CommitsPerLead);
+
+/// <summary>
+/// The services' group commits, from the batch-size histogram each one exports at <c>/metrics</c>
+/// (<see cref="GroupCommitMetrics"/>): its sum is the writes, its count the commits. Read before and after a phase,
+/// the difference says how many commits (each a round trip and a flush) a lead cost at that rate.
+/// </summary>
+public static partial class GroupCommitCounts
+{
+    private static readonly string Metric = GroupCommitMetrics.InstrumentName.Replace('.', '_');
+
+    [GeneratedRegex("""^(?<name>[a-z_]+)_(?<part>sum|count)\{(?<labels>[^}]*)\}\s+(?<value>\S+)""", RegexOptions.Multiline)]
+    private static partial Regex Line();
+
+    [GeneratedRegex("writer=\"(?<writer>[^\"]+)\"")]
+    private static partial Regex Writer();
+
+    /// <summary>Writes and commits so far, by service and writer; a service that does not answer counts as none.</summary>
+    public static async Task<Dictionary<string, (double Writes, double Commits)>> ReadAsync(IEnumerable<ServiceProcess> services)
+    {
+        var totals = new Dictionary<string, (double Writes, double Commits)>();
+        foreach (var service in services)
+        {
+            string text;
+            try
+            {
+                text = await service.Client.GetStringAsync(LeadPlatformTelemetry.MetricsPath.TrimStart('/'));
+            }
+            catch (HttpRequestException)
+            {
+                continue;
+            }
+            foreach (Match line in Line().Matches(text))
+            {
+                if (line.Groups["name"].Value != Metric || Writer().Match(line.Groups["labels"].Value) is not { Success: true } writer)
+                {
+                    continue;
+                }
+                var key = $"{service.Name}/{writer.Groups["writer"].Value}";
+                var value = double.Parse(line.Groups["value"].Value, CultureInfo.InvariantCulture);
+                var (writes, commits) = totals.GetValueOrDefault(key);
+                totals[key] = line.Groups["part"].Value == "sum" ? (writes + value, commits) : (writes, commits + value);
+            }
+        }
+        return totals;
+    }
+
+    public static List<CommitReport> Between(Dictionary<string, (double Writes, double Commits)> before,
+        Dictionary<string, (double Writes, double Commits)> after, long delivered) =>
+        after.Select(a =>
+        {
+            var (writes0, commits0) = before.GetValueOrDefault(a.Key);
+            var writes = (long)(a.Value.Writes - writes0);
+            var commits = (long)(a.Value.Commits - commits0);
+            return new CommitReport(a.Key, writes, commits, commits == 0 ? 0 : Math.Round((double)writes / commits, 2),
+                delivered == 0 ? 0 : Math.Round((double)commits / delivered, 3));
+        }).Where(r => r.Commits > 0).OrderBy(r => r.Writer, StringComparer.Ordinal).ToList();
+}
