@@ -38,6 +38,9 @@ public class MetricsEndpointSpecs
             Assert.That(ingestion, Does.Contain("leadplatform_outbox_backlog"));
             Assert.That(ingestion, Does.Contain("http_server_request_duration_seconds"));
             Assert.That(ledger, Does.Contain("leadplatform_delivery_latency_milliseconds_bucket"));
+            // What build/bench.sh reads for commits per lead: each group commit's batch-size sum and count, by writer.
+            Assert.That(ingestion, Does.Match("""leadplatform_group_commit_batch_size_sum\{[^}]*writer="lead_intake"[^}]*\} [1-9]"""));
+            Assert.That(ledger, Does.Match("""leadplatform_group_commit_batch_size_count\{[^}]*writer="ledger_claim"[^}]*\} [1-9]"""));
         });
         Assert.That(await Scrape(_platform.Sandbox.Client), Does.Contain("# TYPE"));
     }
