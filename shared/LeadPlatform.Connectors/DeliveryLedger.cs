@@ -76,7 +76,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             // No message came back (Dapper leaves the property empty for a null): this statement inserted the row.
             return string.IsNullOrEmpty(entry.Message) ? entry with { Message = c.Json, Converted = c.Message } : entry;
         }).ToList();
-    }, name: "ledger_claim");
+    }, name: "ledger_claim", lingerWhenBusy: CommitLinger.AwaitedWhenBusy);
 
     /// <summary>
     /// Claims deliveries of one CRM whose retry is due, whose holder died (lease ran out), or that were recorded
@@ -141,7 +141,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             finishedAts = marks.Select(m => m.FinishedAt).ToArray(),
         }, cancellationToken: ct))).ToHashSet();
         return marks.Select(m => updated.Contains((m.LeadId, m.IntegrationId))).ToList();
-    }, name: "ledger_delivered");
+    }, name: "ledger_delivered", lingerWhenBusy: CommitLinger.AwaitedWhenBusy);
 
     public Task<bool> MarkFailedAsync(LedgerEntry entry, int tries, string error, bool permanent, CancellationToken ct, DateTimeOffset? finishedAt = null)
     {

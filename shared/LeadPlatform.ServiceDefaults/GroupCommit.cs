@@ -10,12 +10,15 @@ namespace LeadPlatform.ServiceDefaults;
 /// its data (<paramref name="retryAloneWhen"/>; by default a non-transient <see cref="PostgresException"/>), each item
 /// is written again on its own, so one caller's bad item fails only that caller; other failures (the database away)
 /// fail every caller in the batch. A <paramref name="linger"/> holds each batch open that long for more items, for
-/// writes whose callers can wait (fewer, larger commits at moderate rates). A named group commit records each batch's
+/// writes whose callers can wait (fewer, larger commits at moderate rates). A <paramref name="lingerWhenBusy"/> does
+/// the same only while items arrive at least twice as often as it lasts, so a batch held open is expected to gain two
+/// more; at lower rates each item is written at once, as without it. A named group commit records each batch's
 /// size (<see cref="GroupCommitMetrics"/>), so how much a write shares its commit can be seen at every rate.
 /// </summary>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500,
-    TimeSpan linger = default, Func<Exception, bool>? retryAloneWhen = null, string? name = null)
+    TimeSpan linger = default, Func<Exception, bool>? retryAloneWhen = null, string? name = null, TimeSpan lingerWhenBusy = default)
 {
+    private readonly ArrivalGap? _arrivals = lingerWhenBusy > TimeSpan.Zero ? new ArrivalGap() : null;
     private readonly KeyValuePair<string, object?>[]? _writerTag = name is null ? null : [new(GroupCommitMetrics.WriterTag, name)];
     private readonly Func<Exception, bool> _retryAloneWhen = retryAloneWhen ?? (static ex => ex is PostgresException { IsTransient: false });
 
@@ -27,6 +30,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
     public Task<TResult> WriteAsync(TItem item, CancellationToken ct)
     {
         var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _arrivals?.Arrived();
         _queue.Writer.TryWrite(new Pending(item, done));
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
@@ -41,9 +45,12 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
     {
         while (true)
         {
-            if (linger > TimeSpan.Zero)
+            var wait = linger > TimeSpan.Zero ? linger
+                : _arrivals is not null && _arrivals.Mean * 2 <= lingerWhenBusy ? lingerWhenBusy
+                : TimeSpan.Zero;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(linger);
+                await Task.Delay(wait);
             }
             var batch = new List<Pending>();
             while (batch.Count < maxBatch && _queue.Reader.TryRead(out var pending))
@@ -93,4 +100,15 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
             }
         }
     }
+}
+
+/// <summary>The lingers the platform's group commits share.</summary>
+public static class CommitLinger
+{
+    /// <summary>
+    /// For writes whose callers await them (intake, a connector's claim and delivered mark), held open only when busy:
+    /// from about 400 writes/s. Measured at 1,000 leads/s: 8-10 % less CPU per lead and a lower p99; at 250/s, where a
+    /// 5 ms linger would save more CPU but add 10 ms to every lead, it does not linger (docs/benchmark.md).
+    /// </summary>
+    public static readonly TimeSpan AwaitedWhenBusy = TimeSpan.FromMilliseconds(5);
 }

@@ -18,7 +18,8 @@ public sealed record NewLead(Guid LeadId, Lead Lead, string Payload, string? Ide
 /// </summary>
 public sealed class LeadInserts(NpgsqlDataSource dataSource, OutboxHandoff outbox)
 {
-    private readonly GroupCommit<NewLead, bool> _writes = new((leads, ct) => InsertAsync(dataSource, outbox, leads, ct), name: "lead_intake");
+    private readonly GroupCommit<NewLead, bool> _writes = new((leads, ct) => InsertAsync(dataSource, outbox, leads, ct), name: "lead_intake",
+        lingerWhenBusy: CommitLinger.AwaitedWhenBusy);
 
     /// <summary>True when stored; false when an earlier lead holds its source lead id or idempotency key.</summary>
     public Task<bool> WriteAsync(NewLead lead, CancellationToken ct) => _writes.WriteAsync(lead, ct);

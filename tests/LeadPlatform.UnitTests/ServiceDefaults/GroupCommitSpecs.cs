@@ -111,4 +111,43 @@ public class GroupCommitSpecs
 
         Assert.That(sizes, Is.EqualTo(new[] { 1, 9 }));
     }
+
+    [Test]
+    public async Task A_quiet_writer_with_a_linger_when_busy_writes_at_once()
+    {
+        var commit = new GroupCommit<int, bool>((items, _) => Task.FromResult<IReadOnlyList<bool>>(items.Select(_ => true).ToList()),
+            lingerWhenBusy: TimeSpan.FromMilliseconds(1900));
+
+        var written = commit.WriteAsync(1, CancellationToken.None);
+
+        // A writer starts quiet (a second between writes, more than half the linger): its first write is not held.
+        Assert.That(await Task.WhenAny(written, Task.Delay(TimeSpan.FromMilliseconds(1500))), Is.SameAs(written),
+            "one write after a quiet start waited for the linger");
+    }
+
+    [Test]
+    public async Task A_busy_writer_with_a_linger_when_busy_holds_each_batch_open_for_more()
+    {
+        var batches = new List<IReadOnlyList<int>>();
+        var commit = new GroupCommit<int, bool>((items, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add(items);
+            }
+            return Task.FromResult<IReadOnlyList<bool>>(items.Select(_ => true).ToList());
+        }, lingerWhenBusy: TimeSpan.FromMilliseconds(500));
+
+        // Forty writes back to back make the writer busy (their gaps are microseconds, far under half the linger).
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(i => commit.WriteAsync(i, CancellationToken.None)));
+        lock (batches)
+        {
+            batches.Clear();
+        }
+        // Without the linger the first of these would go alone: the drainer starts on its caller's thread.
+        await Task.WhenAll(Enumerable.Range(41, 10).Select(i => commit.WriteAsync(i, CancellationToken.None)));
+
+        Assert.That(batches, Has.Count.EqualTo(1));
+        Assert.That(batches[0], Is.EqualTo(Enumerable.Range(41, 10)));
+    }
 }
