@@ -4,7 +4,8 @@ namespace LeadPlatform.ServiceDefaults;
 
 /// <summary>
 /// The moving average of the time between a group commit's writes, to tell a busy writer from a quiet one. It starts
-/// quiet (one second), and one long pause makes it quiet again: each gap weighs an eighth.
+/// quiet (one second), and one long pause makes it quiet again: each gap weighs a sixteenth, so a short burst at a
+/// low rate does not make it busy.
 /// </summary>
 internal sealed class ArrivalGap
 {
@@ -19,7 +20,7 @@ internal sealed class ArrivalGap
         {
             if (_last != 0)
             {
-                _meanTicks += (now - _last - _meanTicks) / 8;
+                _meanTicks += (now - _last - _meanTicks) / 16;
             }
             _last = now;
         }

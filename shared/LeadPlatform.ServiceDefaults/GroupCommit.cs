@@ -11,8 +11,8 @@ namespace LeadPlatform.ServiceDefaults;
 /// is written again on its own, so one caller's bad item fails only that caller; other failures (the database away)
 /// fail every caller in the batch. A <paramref name="linger"/> holds each batch open that long for more items, for
 /// writes whose callers can wait (fewer, larger commits at moderate rates). A <paramref name="lingerWhenBusy"/> does
-/// the same only while items arrive at least twice as often as it lasts, so a batch held open is expected to gain two
-/// more; at lower rates each item is written at once, as without it. A named group commit records each batch's
+/// the same only while items arrive at least three times as often as it lasts, so a batch held open is expected to
+/// gain three more; at lower rates each item is written at once, as without it. A named group commit records each batch's
 /// size (<see cref="GroupCommitMetrics"/>), so how much a write shares its commit can be seen at every rate.
 /// </summary>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500,
@@ -46,7 +46,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Cance
         while (true)
         {
             var wait = linger > TimeSpan.Zero ? linger
-                : _arrivals is not null && _arrivals.Mean * 2 <= lingerWhenBusy ? lingerWhenBusy
+                : _arrivals is not null && _arrivals.Mean * 3 <= lingerWhenBusy ? lingerWhenBusy
                 : TimeSpan.Zero;
             if (wait > TimeSpan.Zero)
             {
@@ -107,8 +107,8 @@ public static class CommitLinger
 {
     /// <summary>
     /// For writes whose callers await them (intake, a connector's claim and delivered mark), held open only when busy:
-    /// from about 400 writes/s. Measured at 1,000 leads/s: 8-10 % less CPU per lead and a lower p99; at 250/s, where a
-    /// 5 ms linger would save more CPU but add 10 ms to every lead, it does not linger (docs/benchmark.md).
+    /// from about 600 writes/s. At 250 leads/s it does not linger, as a linger there would add 5 ms to each of three
+    /// steps of every lead; at 1,000/s it measured less CPU per lead and a lower p99 (docs/benchmark.md).
     /// </summary>
     public static readonly TimeSpan AwaitedWhenBusy = TimeSpan.FromMilliseconds(5);
 }

@@ -120,7 +120,7 @@ public class GroupCommitSpecs
 
         var written = commit.WriteAsync(1, CancellationToken.None);
 
-        // A writer starts quiet (a second between writes, more than half the linger): its first write is not held.
+        // A writer starts quiet (a second between writes, more than a third of the linger): its first write is not held.
         Assert.That(await Task.WhenAny(written, Task.Delay(TimeSpan.FromMilliseconds(1500))), Is.SameAs(written),
             "one write after a quiet start waited for the linger");
     }
@@ -138,7 +138,7 @@ public class GroupCommitSpecs
             return Task.FromResult<IReadOnlyList<bool>>(items.Select(_ => true).ToList());
         }, lingerWhenBusy: TimeSpan.FromMilliseconds(500));
 
-        // Forty writes back to back make the writer busy (their gaps are microseconds, far under half the linger).
+        // Forty writes back to back make the writer busy (their gaps are microseconds, far under a third of the linger).
         await Task.WhenAll(Enumerable.Range(1, 40).Select(i => commit.WriteAsync(i, CancellationToken.None)));
         lock (batches)
         {
