@@ -12,8 +12,8 @@ namespace LeadPlatform.ServiceDefaults;
 /// fail every caller in the batch. A <paramref name="linger"/> holds each batch open that long for more items, for
 /// writes whose callers can wait (fewer, larger commits at moderate rates). A <paramref name="lingerWhenBusy"/> does
 /// the same only while items arrive at least three times as often as it lasts, so a batch held open is expected to
-/// gain three more; at lower rates each item is written at once, as without it. A named group commit records each batch's
-/// size (<see cref="GroupCommitMetrics"/>), so how much a write shares its commit can be seen at every rate.
+/// gain three more; at lower rates each item is written at once, as without it. A named group commit records each
+/// batch's size (<see cref="GroupCommitMetrics"/>), so how much a write shares its commit can be seen at every rate.
 /// </summary>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch = 500,
     TimeSpan linger = default, Func<Exception, bool>? retryAloneWhen = null, string? name = null, TimeSpan lingerWhenBusy = default)
