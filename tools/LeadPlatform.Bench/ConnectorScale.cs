@@ -45,11 +45,6 @@ public static class ConnectorScale
     }
 
     /// <summary>The instance's own count of deliveries that reached their CRM, from its Prometheus endpoint.</summary>
-    private static async Task<long> DeliveredAsync(ServiceProcess connector)
-    {
-        var text = await connector.Client.GetStringAsync("metrics");
-        return (long)text.Split('\n')
-            .Where(line => line.StartsWith("leadplatform_deliveries_succeeded", StringComparison.Ordinal))
-            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
-    }
+    private static async Task<long> DeliveredAsync(ServiceProcess connector) =>
+        (long)(await PrometheusSamples.ScrapeAsync(connector)).Where(s => s.Name == "leadplatform_deliveries_succeeded_total").Sum(s => s.Value);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
@@ -17,9 +16,6 @@ public static partial class GroupCommitCounts
 {
     private static readonly string Metric = GroupCommitMetrics.InstrumentName.Replace('.', '_');
 
-    [GeneratedRegex("""^(?<name>[a-z_]+)_(?<part>sum|count)\{(?<labels>[^}]*)\}\s+(?<value>\S+)""", RegexOptions.Multiline)]
-    private static partial Regex Line();
-
     [GeneratedRegex("writer=\"(?<writer>[^\"]+)\"")]
     private static partial Regex Writer();
 
@@ -29,25 +25,25 @@ public static partial class GroupCommitCounts
         var totals = new Dictionary<string, (double Writes, double Commits)>();
         foreach (var service in services)
         {
-            string text;
+            List<PrometheusSample> samples;
             try
             {
-                text = await service.Client.GetStringAsync(LeadPlatformTelemetry.MetricsPath.TrimStart('/'));
+                samples = await PrometheusSamples.ScrapeAsync(service);
             }
             catch (HttpRequestException)
             {
                 continue;
             }
-            foreach (Match line in Line().Matches(text))
+            foreach (var sample in samples)
             {
-                if (line.Groups["name"].Value != Metric || Writer().Match(line.Groups["labels"].Value) is not { Success: true } writer)
+                var isSum = sample.Name == Metric + "_sum";
+                if ((!isSum && sample.Name != Metric + "_count") || Writer().Match(sample.Labels) is not { Success: true } writer)
                 {
                     continue;
                 }
                 var key = $"{service.Name}/{writer.Groups["writer"].Value}";
-                var value = double.Parse(line.Groups["value"].Value, CultureInfo.InvariantCulture);
                 var (writes, commits) = totals.GetValueOrDefault(key);
-                totals[key] = line.Groups["part"].Value == "sum" ? (writes + value, commits) : (writes, commits + value);
+                totals[key] = isSum ? (writes + sample.Value, commits) : (writes, commits + sample.Value);
             }
         }
         return totals;

@@ -14,10 +14,11 @@ public static class PhaseMeasurement
     public static async Task<PhaseReport> MeasureAsync(BenchPlatform platform, Func<Task<LoadPhase.Result>> load)
     {
         var db = platform.Db;
+        // Scraped outside the CPU measurement, so the scrapes don't count as the phase's work.
+        var commitsBefore = await GroupCommitCounts.ReadAsync(platform.Services);
         var meters = CpuMeters(platform.Services);
         var cpuBefore = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
-        var commitsBefore = await GroupCommitCounts.ReadAsync(platform.Services);
         var wall = Stopwatch.StartNew();
         var result = await load();
         var ids = result.Accepted.ToArray();
@@ -25,7 +26,6 @@ public static class PhaseMeasurement
 
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
-        var commits = GroupCommitCounts.Between(commitsBefore, await GroupCommitCounts.ReadAsync(platform.Services), delivered);
         var processes = meters.Select(m =>
         {
             var cpu = m.Value() - cpuBefore[m.Key];
@@ -34,6 +34,7 @@ public static class PhaseMeasurement
                 service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
                 delivered == 0 ? 0 : Math.Round(cpu * 1000 / delivered, 2));
         }).ToList();
+        var commits = GroupCommitCounts.Between(commitsBefore, await GroupCommitCounts.ReadAsync(platform.Services), delivered);
 
         // Only the outbox rows written since the phase began (by primary key): with millions of rows stored, a join
         // on the payload's lead id over the whole outbox would take minutes. A row already swept by retention only

@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LeadPlatform.ServiceDefaults;
+using LeadPlatform.Testing;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>One sample of a service's Prometheus text (<c>/metrics</c>): its name, its labels as written, its value.</summary>
+public sealed record PrometheusSample(string Name, string Labels, double Value);
+
+public static partial class PrometheusSamples
+{
+    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})?\s+(?<value>\S+)""", RegexOptions.Multiline)]
+    private static partial Regex Line();
+
+    public static async Task<List<PrometheusSample>> ScrapeAsync(ServiceProcess service) =>
+        Line().Matches(await service.Client.GetStringAsync(LeadPlatformTelemetry.MetricsPath.TrimStart('/')))
+            .Select(m => new PrometheusSample(m.Groups["name"].Value, m.Groups["labels"].Value,
+                double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+}
