@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace LeadPlatform.Bench;
 
-/// <summary>CPU % of one core over the phase, RSS (services only), and CPU-milliseconds per delivered lead.</summary>
-public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead);
+/// <summary>
+/// CPU % of one core over the phase, RSS (services only), CPU-milliseconds and context switches of its threads per
+/// delivered lead.
+/// </summary>
+public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead, double SwitchesPerLead = 0);
 
 /// <summary>Delivered/s is over the span from the first lead accepted to the last delivered.</summary>
 public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs,
@@ -72,7 +75,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
         foreach (var process in phase.Processes)
         {
-            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead"));
+            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead  {process.SwitchesPerLead,6:0.0} switches/lead"));
         }
         if (phase.Commits is { Count: > 0 } commits)
         {
@@ -81,7 +84,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
         if (phase.CpuMsPerLead > 0)
         {
-            Console.WriteLine(string.Create(c, $"  all                  {phase.CpuMsPerLead:0.00} cpu-ms per delivered lead: at most {Environment.ProcessorCount * 1000 / phase.CpuMsPerLead:0} leads/s on {Environment.ProcessorCount} cores"));
+            Console.WriteLine(string.Create(c, $"  all                  {phase.CpuMsPerLead:0.00} cpu-ms per delivered lead: at most {Environment.ProcessorCount * 1000 / phase.CpuMsPerLead:0} leads/s on {Environment.ProcessorCount} cores; {phase.Processes.Sum(p => p.SwitchesPerLead):0} context switches per lead"));
         }
     }
 
@@ -107,14 +110,14 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
             "|---|---|---|---|",
         };
         rows.AddRange(Targets.Select(t => $"| {t.Name} | {t.Figure} | {t.Target} | {t.Verdict}{(t.Note is null ? "" : " (" + t.Note + ")")} |"));
-        rows.AddRange(["", "| phase | accepted/s | POST p50 / p99 ms | delivered/s | accept->deliver p50 / p95 / p99 / max ms | CPU-ms per lead |", "|---|---|---|---|---|---|"]);
+        rows.AddRange(["", "| phase | accepted/s | POST p50 / p99 ms | delivered/s | accept->deliver p50 / p95 / p99 / max ms | CPU-ms per lead | context switches per lead |", "|---|---|---|---|---|---|---|"]);
         var all = Phases.Select(p => ("", p))
             .Concat(Scale is null ? [] : [("", Scale.Two)])
             .Concat(DataGrowth?.Phases.Select(p => ($"{DataGrowth.Preloaded:N0} stored: ", p)) ?? []);
         foreach (var (label, phase) in all)
         {
             rows.AddRange(phase.Crms.Select(crm => string.Create(c,
-                $"| {label}{phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {phase.CpuMsPerLead:0.00} |")));
+                $"| {label}{phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {phase.CpuMsPerLead:0.00} | {phase.Processes.Sum(p => p.SwitchesPerLead):0} |")));
         }
         return string.Join('\n', rows) + "\n";
     }

@@ -16,8 +16,8 @@ public static class PhaseMeasurement
         var db = platform.Db;
         // Scraped outside the CPU measurement, so the scrapes don't count as the phase's work.
         var commitsBefore = await GroupCommitCounts.ReadAsync(platform.Services);
-        var meters = CpuMeters(platform.Services);
-        var cpuBefore = meters.ToDictionary(m => m.Key, m => m.Value());
+        var meters = Meters(platform.Services);
+        var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
         var wall = Stopwatch.StartNew();
         var result = await load();
@@ -28,11 +28,12 @@ public static class PhaseMeasurement
         var seconds = wall.Elapsed.TotalSeconds;
         var processes = meters.Select(m =>
         {
-            var cpu = m.Value() - cpuBefore[m.Key];
+            var used = m.Value().Since(before[m.Key]);
             var service = platform.Services.FirstOrDefault(s => s.Name == m.Key);
-            return new ProcessReport(m.Key, Math.Round(cpu / seconds * 100, 1),
+            return new ProcessReport(m.Key, Math.Round(used.CpuSeconds / seconds * 100, 1),
                 service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
-                delivered == 0 ? 0 : Math.Round(cpu * 1000 / delivered, 2));
+                delivered == 0 ? 0 : Math.Round(used.CpuSeconds * 1000 / delivered, 2),
+                delivered == 0 ? 0 : Math.Round((double)used.ContextSwitches / delivered, 1));
         }).ToList();
         var commits = GroupCommitCounts.Between(commitsBefore, await GroupCommitCounts.ReadAsync(platform.Services), delivered);
 
@@ -94,15 +95,16 @@ public static class PhaseMeasurement
     }
 
     /// <summary>
-    /// CPU of everything a lead costs on this box: the services, the broker, the database and this load generator,
-    /// so the report can say how many CPU-milliseconds one lead takes and what that allows on the machine's cores.
+    /// CPU and context switches of everything a lead costs on this box: the services, the broker, the database and
+    /// this load generator, so the report can say how many CPU-milliseconds one lead takes and what that allows on the
+    /// machine's cores, and how many times a lead puts a thread to sleep (at low rates, the wake-ups are the cost).
     /// </summary>
-    public static Dictionary<string, Func<double>> CpuMeters(IEnumerable<ServiceProcess> services)
+    public static Dictionary<string, Func<ProcessSample>> Meters(IEnumerable<ServiceProcess> services)
     {
-        var meters = services.ToDictionary(s => s.Name, s => (Func<double>)(() => s.ProcessId is { } pid ? ProcessStats.CpuSeconds(pid) : 0));
-        meters["postgresql (all)"] = () => ProcessStats.CpuSecondsOfAll("postgres");
-        meters["rabbitmq (all)"] = () => ProcessStats.CpuSecondsOfAll("beam.smp");
-        meters["bench client"] = () => ProcessStats.CpuSeconds(System.Environment.ProcessId);
+        var meters = services.ToDictionary(s => s.Name, s => (Func<ProcessSample>)(() => s.ProcessId is { } pid ? ProcessStats.Sample(pid) : ProcessSample.None));
+        meters["postgresql (all)"] = () => ProcessStats.SampleOfAll("postgres");
+        meters["rabbitmq (all)"] = () => ProcessStats.SampleOfAll("beam.smp");
+        meters["bench client"] = () => ProcessStats.Sample(System.Environment.ProcessId);
         return meters;
     }
 

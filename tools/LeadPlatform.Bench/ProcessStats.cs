@@ -2,7 +2,24 @@ using System.Globalization;
 
 namespace LeadPlatform.Bench;
 
-/// <summary>CPU time and resident memory of processes, from /proc (Linux).</summary>
+/// <summary>CPU time of a process (or several), and the context switches of each of its threads so far.</summary>
+public sealed record ProcessSample(double CpuSeconds, IReadOnlyDictionary<int, long> SwitchesByThread)
+{
+    public static readonly ProcessSample None = new(0, new Dictionary<int, long>());
+
+    public static ProcessSample operator +(ProcessSample a, ProcessSample b) =>
+        new(a.CpuSeconds + b.CpuSeconds, a.SwitchesByThread.Concat(b.SwitchesByThread).ToDictionary(t => t.Key, t => t.Value));
+
+    /// <summary>
+    /// CPU seconds and context switches since <paramref name="earlier"/>. Threads that ended meanwhile took their
+    /// switches with them (the thread pool retires idle workers), so the switches are a lower bound.
+    /// </summary>
+    public (double CpuSeconds, long ContextSwitches) Since(ProcessSample earlier) =>
+        (CpuSeconds - earlier.CpuSeconds,
+            SwitchesByThread.Sum(t => Math.Max(0, t.Value - earlier.SwitchesByThread.GetValueOrDefault(t.Key))));
+}
+
+/// <summary>CPU time, context switches and resident memory of processes, from /proc (Linux).</summary>
 public static class ProcessStats
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every mainstream Linux
@@ -25,6 +42,31 @@ public static class ProcessStats
         return ticks / TicksPerSecond;
     }
 
+    /// <summary>
+    /// Voluntary and involuntary context switches of each of the process's threads. A voluntary one is a thread going
+    /// to sleep to be woken later, so this counts wake-ups.
+    /// </summary>
+    public static Dictionary<int, long> ContextSwitches(int pid)
+    {
+        var byThread = new Dictionary<int, long>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                byThread[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = File.ReadLines(Path.Combine(task, "status"))
+                    .Where(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a thread or the process ended meanwhile: what was read so far stands
+        }
+        return byThread;
+    }
+
+    public static ProcessSample Sample(int pid, bool reapedChildren = false) => new(CpuSeconds(pid, reapedChildren), ContextSwitches(pid));
+
     public static double RssMegabytes(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
@@ -32,17 +74,18 @@ public static class ProcessStats
     }
 
     /// <summary>
-    /// CPU seconds of every process named <paramref name="command"/> (e.g. all PostgreSQL backends), counting what
-    /// ended backends used through their parent's reaped-children time. Includes other users of the same server.
+    /// CPU seconds and context switches of every process named <paramref name="command"/> (e.g. all PostgreSQL
+    /// backends), counting the CPU (not the switches) of ended backends through their parent's reaped-children time.
+    /// Includes other users of the same server.
     /// </summary>
-    public static double CpuSecondsOfAll(string command)
+    public static ProcessSample SampleOfAll(string command)
     {
-        var total = 0.0;
+        var total = ProcessSample.None;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), out var pid) && Command(pid) == command)
             {
-                total += CpuSeconds(pid, reapedChildren: true);
+                total += Sample(pid, reapedChildren: true);
             }
         }
         return total;

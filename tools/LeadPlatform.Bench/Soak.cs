@@ -47,16 +47,16 @@ public static class Soak
         await using var platform = await BenchPlatform.StartAsync("benchsoak", options.ConnectorConcurrency, settings);
         var minutes = Math.Max(1, (int)Math.Round(length.TotalMinutes));
         var warmup = Math.Max(1, minutes / 6);
-        var meters = PhaseMeasurement.CpuMeters(platform.Services);
+        var meters = PhaseMeasurement.Meters(platform.Services);
         var sandbox = platform.Services.Single(s => s.Name == "sandbox");
         var loads = new List<LoadPhase.Result>();
         var samples = new List<(Dictionary<string, double> Rss, double Cpu, Sizes Sizes)>();
-        var cpu = meters.Values.Sum(m => m());
+        var cpu = meters.Values.Sum(m => m().CpuSeconds);
         for (var minute = 1; minute <= minutes; minute++)
         {
             var result = await new LoadPhase(platform.Leads, BenchPlatform.AccountId).FixedRateAsync($"soak-{minute}", options.SoakRate, TimeSpan.FromMinutes(1));
             loads.Add(result);
-            var cpuNow = meters.Values.Sum(m => m());
+            var cpuNow = meters.Values.Sum(m => m().CpuSeconds);
             samples.Add((platform.Services.ToDictionary(s => s.Name, s => s.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0),
                 cpuNow - cpu, await SizesAsync(platform)));
             cpu = cpuNow;
