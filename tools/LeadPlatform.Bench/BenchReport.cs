@@ -29,6 +29,7 @@ public sealed record PhaseReport(string Name, double Seconds, int Offered, int A
 {
     public double DeliveredPerSecond => Crms.Sum(c => c.DeliveredPerSecond);
     public double P99Ms => Crms.Count == 0 ? 0 : Crms.Max(c => c.P99Ms);
+    public double SwitchesPerLead => Math.Round(Processes.Sum(p => p.SwitchesPerLead), 1);
 }
 
 public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSeconds, IReadOnlyList<PhaseReport> Phases,
@@ -84,7 +85,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
         if (phase.CpuMsPerLead > 0)
         {
-            Console.WriteLine(string.Create(c, $"  all                  {phase.CpuMsPerLead:0.00} cpu-ms per delivered lead: at most {Environment.ProcessorCount * 1000 / phase.CpuMsPerLead:0} leads/s on {Environment.ProcessorCount} cores; {phase.Processes.Sum(p => p.SwitchesPerLead):0} context switches per lead"));
+            Console.WriteLine(string.Create(c, $"  all                  {phase.CpuMsPerLead:0.00} cpu-ms per delivered lead: at most {Environment.ProcessorCount * 1000 / phase.CpuMsPerLead:0} leads/s on {Environment.ProcessorCount} cores; {phase.SwitchesPerLead:0} context switches per lead"));
         }
     }
 
@@ -117,7 +118,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         foreach (var (label, phase) in all)
         {
             rows.AddRange(phase.Crms.Select(crm => string.Create(c,
-                $"| {label}{phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {phase.CpuMsPerLead:0.00} | {phase.Processes.Sum(p => p.SwitchesPerLead):0} |")));
+                $"| {label}{phase.Name} | {phase.AcceptedPerSecond:0.0} | {phase.PostP50Ms} / {phase.PostP99Ms} | {crm.DeliveredPerSecond:0.0} | {crm.P50Ms} / {crm.P95Ms} / {crm.P99Ms} / {crm.MaxMs} | {phase.CpuMsPerLead:0.00} | {phase.SwitchesPerLead:0} |")));
         }
         return string.Join('\n', rows) + "\n";
     }

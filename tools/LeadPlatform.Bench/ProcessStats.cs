@@ -49,18 +49,28 @@ public static class ProcessStats
     public static Dictionary<int, long> ContextSwitches(int pid)
     {
         var byThread = new Dictionary<int, long>();
+        IEnumerable<string> tasks;
         try
         {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (IOException)
+        {
+            return byThread; // the process ended
+        }
+        foreach (var task in tasks)
+        {
+            try
             {
                 byThread[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = File.ReadLines(Path.Combine(task, "status"))
                     .Where(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
                     .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture));
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // a thread or the process ended meanwhile: what was read so far stands
+            catch (IOException)
+            {
+                // This thread ended meanwhile. Only it is left out: a live thread missing from the earlier sample
+                // would count its whole life's switches as the phase's.
+            }
         }
         return byThread;
     }
