@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using LeadPlatform.Testing;
 using Npgsql;
@@ -16,8 +17,12 @@ public sealed class BenchPlatform : IAsyncDisposable
     public const string AccountId = "bench-account";
     public const string IntegrationId = "bench-enquire";
 
+    /// <summary>The platforms not yet disposed, for <see cref="BenchInterruption"/>.</summary>
+    private static readonly ConcurrentDictionary<BenchPlatform, byte> Running = new();
+
     private readonly Dictionary<string, string?> _config;
     private readonly string _logDir;
+    private int _disposed;
 
     private BenchPlatform(IsolatedEnvironment environment, Dictionary<string, string?> config, string logDir)
     {
@@ -25,6 +30,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         Db = environment.CreateDataSource();
         _config = config;
         _logDir = logDir;
+        Running[this] = 0;
     }
 
     public IsolatedEnvironment Environment { get; }
@@ -120,8 +126,22 @@ public sealed class BenchPlatform : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Every platform not yet disposed, disposed.</summary>
+    public static async Task DisposeRunningAsync()
+    {
+        foreach (var platform in Running.Keys)
+        {
+            await platform.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // an interruption got here first
+        }
+        Running.TryRemove(this, out _);
         foreach (var service in Services)
         {
             await service.DisposeAsync();
