@@ -22,7 +22,8 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _config;
     private readonly string _logDir;
-    private int _disposed;
+    // One disposal, however many ask for it (the run's end and an interruption): each awaits the same one.
+    private readonly Lazy<Task> _disposal;
 
     private BenchPlatform(IsolatedEnvironment environment, Dictionary<string, string?> config, string logDir)
     {
@@ -30,6 +31,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         Db = environment.CreateDataSource();
         _config = config;
         _logDir = logDir;
+        _disposal = new Lazy<Task>(StopAsync);
         Running[this] = 0;
     }
 
@@ -135,19 +137,17 @@ public sealed class BenchPlatform : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(_disposal.Value);
+
+    private async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return; // an interruption got here first
-        }
-        Running.TryRemove(this, out _);
-        foreach (var service in Services)
+        foreach (var service in Services.ToArray()) // an interruption may come while the run adds a connector
         {
             await service.DisposeAsync();
         }
         Leads?.Dispose();
         await Db.DisposeAsync();
         await Environment.DisposeAsync();
+        Running.TryRemove(this, out _);
     }
 }
