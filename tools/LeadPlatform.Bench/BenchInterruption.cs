@@ -9,13 +9,11 @@ namespace LeadPlatform.Bench;
 /// </summary>
 internal static class BenchInterruption
 {
-    public static IDisposable StopPlatformsOnSignal()
-    {
-        var registrations = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }
-            .Select(signal => PosixSignalRegistration.Create(signal, StopAndExit))
-            .ToArray();
-        return new Registrations(registrations);
-    }
+    // Held for the life of the process: a registration that is collected stops handling its signal.
+    private static PosixSignalRegistration[]? _registrations;
+
+    public static void StopPlatformsOnSignal() =>
+        _registrations ??= [PosixSignalRegistration.Create(PosixSignal.SIGINT, StopAndExit), PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopAndExit)];
 
     private static void StopAndExit(PosixSignalContext context)
     {
@@ -23,16 +21,5 @@ internal static class BenchInterruption
         Console.Error.WriteLine($"bench: {context.Signal}: stopping its services, dropping its vhost and database");
         BenchPlatform.DisposeRunningAsync().GetAwaiter().GetResult();
         Environment.Exit(128 + (context.Signal == PosixSignal.SIGINT ? 2 : 15));
-    }
-
-    private sealed class Registrations(PosixSignalRegistration[] all) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var registration in all)
-            {
-                registration.Dispose();
-            }
-        }
     }
 }

@@ -16,7 +16,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     Console.Error.WriteLine(ex.Message);
     return 2;
 }
-using var interruption = BenchInterruption.StopPlatformsOnSignal();
+BenchInterruption.StopPlatformsOnSignal();
 var report = await PipelineBench.RunAsync(options);
 report.Print();
 await report.SaveAsync(options.Output);
