@@ -43,6 +43,7 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// <summary>Started and registered; <paramref name="settings"/> are added to every service's configuration.</summary>
     public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null)
     {
+        var logDir = FreshLogDir(purpose); // before the environment exists: an interruption can only drop what the platform holds
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
@@ -55,7 +56,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         {
             config[key] = value;
         }
-        var platform = new BenchPlatform(environment, config, FreshLogDir(purpose));
+        var platform = new BenchPlatform(environment, config, logDir);
         try
         {
             await platform.RegisterAsync();
