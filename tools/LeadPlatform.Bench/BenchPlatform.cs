@@ -43,7 +43,8 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// <summary>Started and registered; <paramref name="settings"/> are added to every service's configuration.</summary>
     public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null)
     {
-        var logDir = FreshLogDir(purpose); // before the environment exists: an interruption can only drop what the platform holds
+        // Emptied first: an interruption drops only environments a platform holds, so the platform follows its environment at once.
+        var logDir = FreshLogDir(purpose);
         var environment = await IsolatedEnvironment.CreateAsync(purpose);
         var config = environment.ServiceConfiguration();
         config["Admin:Key"] = AdminKey;
