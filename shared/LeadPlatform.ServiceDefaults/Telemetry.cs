@@ -68,7 +68,8 @@ public static class LeadPlatformTelemetry
         }
         telemetry
             .WithMetrics(m => m
-                .AddMeter(Name, InstrumentationOptions.MeterName)
+                // System.Runtime: .NET's own meter (GC, allocated bytes, thread pool, exceptions, lock contention).
+                .AddMeter(Name, InstrumentationOptions.MeterName, "System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter());

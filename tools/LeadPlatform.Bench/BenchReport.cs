@@ -5,9 +5,11 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// CPU % of one core over the phase, RSS (services only), CPU-milliseconds and context switches of its threads per
-/// delivered lead.
+/// delivered lead; for the .NET services also the kilobytes they allocated per lead and their garbage collections
+/// per thousand leads.
 /// </summary>
-public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead, double SwitchesPerLead = 0);
+public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead, double SwitchesPerLead = 0,
+    double AllocatedKbPerLead = 0, double CollectionsPerThousandLeads = 0);
 
 /// <summary>Delivered/s is over the span from the first lead accepted to the last delivered.</summary>
 public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs,
@@ -76,7 +78,10 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
         foreach (var process in phase.Processes)
         {
-            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead  {process.SwitchesPerLead,6:0.0} switches/lead"));
+            var gc = process.AllocatedKbPerLead > 0
+                ? string.Create(c, $"  {process.AllocatedKbPerLead,6:0.0} KB allocated/lead  {process.CollectionsPerThousandLeads,5:0.0} GCs/1,000 leads")
+                : "";
+            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead  {process.SwitchesPerLead,6:0.0} switches/lead{gc}"));
         }
         if (phase.Commits is { Count: > 0 } commits)
         {

@@ -16,6 +16,7 @@ public static class PhaseMeasurement
         var db = platform.Db;
         // Scraped outside the CPU measurement, so the scrapes don't count as the phase's work.
         var commitsBefore = await GroupCommitCounts.ReadAsync(platform.Services);
+        var allocatedBefore = await RuntimeAllocations.ReadAsync(platform.Services);
         var meters = Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
@@ -26,14 +27,20 @@ public static class PhaseMeasurement
 
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
-        var processes = meters.Select(m =>
+        var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
+        var allocatedAfter = await RuntimeAllocations.ReadAsync(platform.Services);
+        var processes = used.Select(u =>
         {
-            var used = m.Value().Since(before[m.Key]);
-            var service = platform.Services.FirstOrDefault(s => s.Name == m.Key);
-            return new ProcessReport(m.Key, Math.Round(used.CpuSeconds / seconds * 100, 1),
+            var service = platform.Services.FirstOrDefault(s => s.Name == u.Key);
+            var (bytes, collections) = allocatedAfter.TryGetValue(u.Key, out var after) && allocatedBefore.TryGetValue(u.Key, out var earlier)
+                ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections)
+                : (0, 0);
+            return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
                 service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
-                delivered == 0 ? 0 : Math.Round(used.CpuSeconds * 1000 / delivered, 2),
-                delivered == 0 ? 0 : Math.Round((double)used.ContextSwitches / delivered, 1));
+                delivered == 0 ? 0 : Math.Round(u.Value.CpuSeconds * 1000 / delivered, 2),
+                delivered == 0 ? 0 : Math.Round((double)u.Value.ContextSwitches / delivered, 1),
+                delivered == 0 ? 0 : Math.Round(bytes / 1024 / delivered, 1),
+                delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1));
         }).ToList();
         var commits = GroupCommitCounts.Between(commitsBefore, await GroupCommitCounts.ReadAsync(platform.Services), delivered);
 
