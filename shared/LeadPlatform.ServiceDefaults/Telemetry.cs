@@ -38,14 +38,17 @@ public static class LeadPlatformTelemetry
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
-        builder.Logging.AddOpenTelemetry(o =>
-        {
-            o.IncludeFormattedMessage = true;
-            o.IncludeScopes = true;
-            o.AddProcessor(new LogRedactionProcessor());
-        });
-
         var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (exporting)
+        {
+            // Only for the exporter: without one, each log line would be formatted and masked again for nobody.
+            builder.Logging.AddOpenTelemetry(o =>
+            {
+                o.IncludeFormattedMessage = true;
+                o.IncludeScopes = true;
+                o.AddProcessor(new LogRedactionProcessor());
+            });
+        }
         // Spans are recorded only for someone who takes them: the OTLP exporter, or a test's in-memory exporter
         // (Telemetry:RecordSpans). Otherwise they are created propagation-only (PropagationOnlySpans).
         var recordSpans = builder.Configuration.GetValue("Telemetry:RecordSpans", defaultValue: exporting);

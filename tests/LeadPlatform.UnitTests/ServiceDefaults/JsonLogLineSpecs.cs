@@ -3,6 +3,9 @@ using LeadPlatform.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace LeadPlatform.UnitTests.ServiceDefaults;
 
@@ -55,5 +58,38 @@ public class JsonLogLineSpecs
             Assert.That(scopes.Any(s => s.TryGetProperty("TraceId", out var t) && t.GetString() == traceId), Is.True, line);
             Assert.That(scopes.Any(s => s.TryGetProperty("SpanId", out var t) && t.GetString() == spanId), Is.True, line);
         });
+    }
+
+    [Test]
+    public void Lines_of_any_length_one_after_another_and_on_many_threads_are_each_whole_and_only_themselves()
+    {
+        // The formatter reuses a buffer per thread: a long line must not leave bytes behind in the next, shorter one.
+        var formatter = new RedactingJsonConsoleFormatter(new FixedOptions(new JsonConsoleFormatterOptions { TimestampFormat = "O" }));
+        string Message(string line) => JsonDocument.Parse(line).RootElement.GetProperty("Message").GetString()!;
+        string Line(string message)
+        {
+            var writer = new StringWriter();
+            formatter.Write(new LogEntry<string>(LogLevel.Information, "LogLineSpecs", new EventId(7), message, null, (m, _) => m), null, writer);
+            return writer.ToString();
+        }
+
+        string[] inOrder = ["short", new string('x', 40_000) + " long, past the kept buffer", "after the long one", "ünïcödé ✓, then short again"];
+        foreach (var message in inOrder)
+        {
+            var line = Line(message);
+            Assert.That(line, Does.EndWith(Environment.NewLine));
+            Assert.That(line.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "one line");
+            Assert.That(Message(line), Is.EqualTo(message));
+        }
+        var concurrent = new string[400];
+        Parallel.For(0, concurrent.Length, i => concurrent[i] = Line($"line {i} " + new string('y', i % 7 * 3_000)));
+        Assert.That(concurrent.Select(Message), Is.EqualTo(Enumerable.Range(0, concurrent.Length).Select(i => $"line {i} " + new string('y', i % 7 * 3_000))));
+    }
+
+    private sealed class FixedOptions(JsonConsoleFormatterOptions value) : IOptionsMonitor<JsonConsoleFormatterOptions>
+    {
+        public JsonConsoleFormatterOptions CurrentValue => value;
+        public JsonConsoleFormatterOptions Get(string? name) => value;
+        public IDisposable? OnChange(Action<JsonConsoleFormatterOptions, string?> listener) => null;
     }
 }
