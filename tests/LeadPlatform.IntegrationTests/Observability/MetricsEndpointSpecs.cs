@@ -41,6 +41,12 @@ public class MetricsEndpointSpecs
             // What build/bench.sh reads for commits per lead: each group commit's batch-size sum and count, by writer.
             Assert.That(ingestion, Does.Match("""leadplatform_group_commit_batch_size_sum\{[^}]*writer="lead_intake"[^}]*\} [1-9]"""));
             Assert.That(ledger, Does.Match("""leadplatform_group_commit_batch_size_count\{[^}]*writer="ledger_claim"[^}]*\} [1-9]"""));
+            // .NET's System.Runtime meter, and what build/bench.sh reads for KB allocated and GCs per lead.
+            foreach (var service in new[] { ingestion, ledger })
+            {
+                Assert.That(service, Does.Match("""(?m)^dotnet_gc_heap_total_allocated_bytes_total(\{[^}]*\})? [1-9]"""));
+                Assert.That(service, Does.Match("""(?m)^dotnet_gc_collections_total\{[^}]*gc_heap_generation="gen0"[^}]*\} """));
+            }
         });
         Assert.That(await Scrape(_platform.Sandbox.Client), Does.Contain("# TYPE"));
     }
