@@ -19,7 +19,7 @@ public sealed class RedactingJsonConsoleFormatter(IOptionsMonitor<JsonConsoleFor
     public const string FormatterName = "leadplatform-json";
 
     // Each thread reuses its buffers: the connector writes a line per delivered lead, and a new stream, writer buffer
-    // and string per line were a fifth of its allocations at full speed (docs/benchmark.md, "Allocations per lead").
+    // and string per line were an eighth of its allocations at full speed (docs/benchmark.md, "Allocations per lead").
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_utf8;
     [ThreadStatic] private static char[]? t_chars;
     private const int LargestKeptLine = 16 * 1024; // a longer line (an exception's stack) leaves no buffer behind
