@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-}"; service="LeadPlatform.${2:-Ingestion}"; seconds="${3:-15}"
 case "$kind" in alloc|exceptions|counters) ;; *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
-pid="$(pgrep -f "/$service.dll" | head -1 || true)"
+pid="$(pgrep -f "^(\S*/)?dotnet (\S*/)?${service//./\\.}\.dll( |$)" | head -1 || true)"  # not up.sh's restart wrapper
 [ -n "$pid" ] || { echo "profile: no running $service.dll (start build/bench.sh or build/up.sh first)" >&2; exit 1; }
 dotnet tool restore >/dev/null
 mkdir -p bench/profiles
