@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using LeadPlatform.ServiceDefaults;
-using LeadPlatform.Testing;
 
 namespace LeadPlatform.Bench;
 
@@ -19,21 +18,12 @@ public static partial class GroupCommitCounts
     [GeneratedRegex("writer=\"(?<writer>[^\"]+)\"")]
     private static partial Regex Writer();
 
-    /// <summary>Writes and commits so far, by service and writer; a service that does not answer counts as none.</summary>
-    public static async Task<Dictionary<string, (double Writes, double Commits)>> ReadAsync(IEnumerable<ServiceProcess> services)
+    /// <summary>Writes and commits so far, by service and writer, from one scrape of each service.</summary>
+    public static Dictionary<string, (double Writes, double Commits)> Read(Dictionary<string, List<PrometheusSample>> scrapes)
     {
         var totals = new Dictionary<string, (double Writes, double Commits)>();
-        foreach (var service in services)
+        foreach (var (service, samples) in scrapes)
         {
-            List<PrometheusSample> samples;
-            try
-            {
-                samples = await PrometheusSamples.ScrapeAsync(service);
-            }
-            catch (HttpRequestException)
-            {
-                continue;
-            }
             foreach (var sample in samples)
             {
                 var isSum = sample.Name == Metric + "_sum";
@@ -41,7 +31,7 @@ public static partial class GroupCommitCounts
                 {
                     continue;
                 }
-                var key = $"{service.Name}/{writer.Groups["writer"].Value}";
+                var key = $"{service}/{writer.Groups["writer"].Value}";
                 var (writes, commits) = totals.GetValueOrDefault(key);
                 totals[key] = isSum ? (writes + sample.Value, commits) : (writes, commits + sample.Value);
             }

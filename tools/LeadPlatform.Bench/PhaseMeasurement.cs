@@ -15,8 +15,7 @@ public static class PhaseMeasurement
     {
         var db = platform.Db;
         // Scraped outside the CPU measurement, so the scrapes don't count as the phase's work.
-        var commitsBefore = await GroupCommitCounts.ReadAsync(platform.Services);
-        var allocatedBefore = await RuntimeAllocations.ReadAsync(platform.Services);
+        var scrapedBefore = await PrometheusSamples.ScrapeEachAsync(platform.Services);
         var meters = Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
@@ -28,7 +27,9 @@ public static class PhaseMeasurement
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
-        var allocatedAfter = await RuntimeAllocations.ReadAsync(platform.Services);
+        var scrapedAfter = await PrometheusSamples.ScrapeEachAsync(platform.Services);
+        var allocatedBefore = RuntimeAllocations.Read(scrapedBefore);
+        var allocatedAfter = RuntimeAllocations.Read(scrapedAfter);
         var processes = used.Select(u =>
         {
             var service = platform.Services.FirstOrDefault(s => s.Name == u.Key);
@@ -42,7 +43,7 @@ public static class PhaseMeasurement
                 delivered == 0 ? 0 : Math.Round(bytes / 1024 / delivered, 1),
                 delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1));
         }).ToList();
-        var commits = GroupCommitCounts.Between(commitsBefore, await GroupCommitCounts.ReadAsync(platform.Services), delivered);
+        var commits = GroupCommitCounts.Between(GroupCommitCounts.Read(scrapedBefore), GroupCommitCounts.Read(scrapedAfter), delivered);
 
         // Only the outbox rows written since the phase began (by primary key): with millions of rows stored, a join
         // on the payload's lead id over the whole outbox would take minutes. A row already swept by retention only

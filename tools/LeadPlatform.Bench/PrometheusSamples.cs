@@ -18,4 +18,21 @@ public static partial class PrometheusSamples
             .Select(m => new PrometheusSample(m.Groups["name"].Value, m.Groups["labels"].Value,
                 double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)))
             .ToList();
+
+    /// <summary>Each service's samples by its name, scraped once for every reader; a service that does not answer is left out.</summary>
+    public static async Task<Dictionary<string, List<PrometheusSample>>> ScrapeEachAsync(IEnumerable<ServiceProcess> services)
+    {
+        var scrapes = new Dictionary<string, List<PrometheusSample>>();
+        foreach (var service in services)
+        {
+            try
+            {
+                scrapes[service.Name] = await ScrapeAsync(service);
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+        return scrapes;
+    }
 }

@@ -1,5 +1,3 @@
-using LeadPlatform.Testing;
-
 namespace LeadPlatform.Bench;
 
 /// <summary>
@@ -11,22 +9,8 @@ public static class RuntimeAllocations
     private const string AllocatedBytes = "dotnet_gc_heap_total_allocated_bytes_total";
     private const string Collections = "dotnet_gc_collections_total";
 
-    /// <summary>Allocated bytes and collections by service; a service that does not answer is left out.</summary>
-    public static async Task<Dictionary<string, (double Bytes, double Collections)>> ReadAsync(IEnumerable<ServiceProcess> services)
-    {
-        var totals = new Dictionary<string, (double Bytes, double Collections)>();
-        foreach (var service in services)
-        {
-            try
-            {
-                var samples = await PrometheusSamples.ScrapeAsync(service);
-                totals[service.Name] = (samples.Where(s => s.Name == AllocatedBytes).Sum(s => s.Value),
-                    samples.Where(s => s.Name == Collections).Sum(s => s.Value));
-            }
-            catch (HttpRequestException)
-            {
-            }
-        }
-        return totals;
-    }
+    /// <summary>Allocated bytes and collections by service, from one scrape of each service.</summary>
+    public static Dictionary<string, (double Bytes, double Collections)> Read(Dictionary<string, List<PrometheusSample>> scrapes) =>
+        scrapes.ToDictionary(s => s.Key, s => (s.Value.Where(m => m.Name == AllocatedBytes).Sum(m => m.Value),
+            s.Value.Where(m => m.Name == Collections).Sum(m => m.Value)));
 }
