@@ -14,7 +14,8 @@ public sealed record BenchOptions(
           --rates LIST                fixed-rate phases, open loop, leads/s (default 250,1000; --rate is the same)
           --clients N                 concurrent clients of the maximum-rate phase, closed loop (default 32)
           --connector-concurrency N   the connector's ConcurrentMessageLimit (prefetch 2N; default its own)
-          --no-scale                  skip the two-connectors phase (a second max-rate phase with two connector instances)
+          --no-scale                  skip the scale phases (the max rate with two connector instances; a backlog drained
+                                      by one instance and by two)
           --preload N                 after the empty-database phases, store N leads with their history (COPY) into the
                                       bench's database and run the same phases again (e.g. 10000000)
           --soak [MINUTES]            then run MINUTES (default 30) at --soak-rate on a fresh database with short

@@ -5,14 +5,21 @@ namespace LeadPlatform.Bench;
 
 public sealed record InstanceRate(string Instance, long Delivered, double DeliveredPerSecond);
 
-/// <summary>The maximum-rate phase with one connector instance, and again with two competing on its queue.</summary>
-public sealed record ScaleReport(PhaseReport One, PhaseReport Two, IReadOnlyList<InstanceRate> Instances)
+/// <summary>
+/// The maximum-rate phase with one connector instance, and again with two competing on its queue; and a backlog
+/// drained by one instance and by two.
+/// </summary>
+public sealed record ScaleReport(PhaseReport One, PhaseReport Two, IReadOnlyList<InstanceRate> Instances, DrainReport? DrainOne = null, DrainReport? DrainTwo = null)
 {
     public void Print()
     {
         BenchReport.PrintPhase(Two, "scale, ");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  two connector instances: {Two.DeliveredPerSecond:0.0}/s = {string.Join(" + ", Instances.Select(i => $"{i.Instance} {i.DeliveredPerSecond:0.0}/s ({i.Delivered})"))}; one instance: {One.DeliveredPerSecond:0.0}/s"));
+        foreach (var drain in new[] { DrainOne, DrainTwo }.OfType<DrainReport>())
+        {
+            Console.WriteLine("  backlog: " + drain.Text);
+        }
     }
 }
 
@@ -22,8 +29,12 @@ public sealed record ScaleReport(PhaseReport One, PhaseReport Two, IReadOnlyList
 /// </summary>
 public static class ConnectorScale
 {
-    public static async Task<ScaleReport> RunAsync(BenchPlatform platform, PhaseReport one, TimeSpan warmup, Func<Task<LoadPhase.Result>> load)
+    /// <summary>Leads queued for each drain: tens of seconds of delivery on this box.</summary>
+    private const int Backlog = 40_000;
+
+    public static async Task<ScaleReport> RunAsync(BenchPlatform platform, PhaseReport one, TimeSpan warmup, Func<Task<LoadPhase.Result>> load, int clients)
     {
+        var drainOne = await ConnectorDrain.RunAsync(platform, clients, Backlog);
         var second = await platform.StartConnectorAsync("connector-enquire-2");
         try
         {
@@ -36,7 +47,8 @@ public static class ConnectorScale
             var after = await Task.WhenAll(connectors.Select(DeliveredAsync));
             var span = two.Crms.Count == 0 ? 1 : two.Crms.Max(c => c.SpanSeconds);
             var instances = connectors.Select((c, i) => new InstanceRate(c.Name, after[i] - before[i], Math.Round((after[i] - before[i]) / span, 1))).ToList();
-            return new ScaleReport(one, two with { Name = two.Name + "-2-connectors" }, instances);
+            var drainTwo = await ConnectorDrain.RunAsync(platform, clients, Backlog);
+            return new ScaleReport(one, two with { Name = two.Name + "-2-connectors" }, instances, drainOne, drainTwo);
         }
         finally
         {
@@ -45,6 +57,6 @@ public static class ConnectorScale
     }
 
     /// <summary>The instance's own count of deliveries that reached their CRM, from its Prometheus endpoint.</summary>
-    private static async Task<long> DeliveredAsync(ServiceProcess connector) =>
+    public static async Task<long> DeliveredAsync(ServiceProcess connector) =>
         (long)(await PrometheusSamples.ScrapeAsync(connector)).Where(s => s.Name == "leadplatform_deliveries_succeeded_total").Sum(s => s.Value);
 }

@@ -35,12 +35,14 @@ public sealed class LoadPhase(HttpClient ingestion, string accountId)
         return Finish(name, clock.Elapsed);
     }
 
-    public async Task<Result> ClosedLoopAsync(string name, int clients, TimeSpan duration)
+    /// <summary>Closed loop for <paramref name="duration"/>, or until <paramref name="limit"/> leads were posted.</summary>
+    public async Task<Result> ClosedLoopAsync(string name, int clients, TimeSpan duration, int limit = int.MaxValue)
     {
         var clock = Stopwatch.StartNew();
+        var issued = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
-            while (clock.Elapsed < duration)
+            while (clock.Elapsed < duration && Interlocked.Increment(ref issued) <= limit)
             {
                 await PostAsync(name);
             }

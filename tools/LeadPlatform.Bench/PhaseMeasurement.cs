@@ -28,21 +28,8 @@ public static class PhaseMeasurement
         var seconds = wall.Elapsed.TotalSeconds;
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
         var scrapedAfter = await PrometheusSamples.ScrapeEachAsync(platform.Services);
-        var allocatedBefore = RuntimeAllocations.Read(scrapedBefore);
-        var allocatedAfter = RuntimeAllocations.Read(scrapedAfter);
-        var processes = used.Select(u =>
-        {
-            var service = platform.Services.FirstOrDefault(s => s.Name == u.Key);
-            var (bytes, collections) = allocatedAfter.TryGetValue(u.Key, out var after) && allocatedBefore.TryGetValue(u.Key, out var earlier)
-                ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections)
-                : (0, 0);
-            return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
-                service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
-                delivered == 0 ? 0 : Math.Round(u.Value.CpuSeconds * 1000 / delivered, 2),
-                delivered == 0 ? 0 : Math.Round((double)u.Value.ContextSwitches / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(bytes / 1024 / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1));
-        }).ToList();
+        var processes = ProcessReports(platform.Services, used, seconds, delivered,
+            RuntimeAllocations.Read(scrapedBefore), RuntimeAllocations.Read(scrapedAfter));
         var commits = GroupCommitCounts.Between(GroupCommitCounts.Read(scrapedBefore), GroupCommitCounts.Read(scrapedAfter), delivered);
 
         // Only the outbox rows written since the phase began (by primary key): with millions of rows stored, a join
@@ -82,7 +69,28 @@ public static class PhaseMeasurement
             Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), commits);
     }
 
-    private static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)
+    /// <summary>
+    /// Each process's share of a core over <paramref name="seconds"/>, and its CPU, switches, allocations and GCs per
+    /// delivered lead (allocations only for services found in both readings).
+    /// </summary>
+    public static List<ProcessReport> ProcessReports(IReadOnlyList<ServiceProcess> services, Dictionary<string, (double CpuSeconds, long ContextSwitches)> used,
+        double seconds, long delivered, Dictionary<string, (double Bytes, double Collections)> allocatedBefore,
+        Dictionary<string, (double Bytes, double Collections)> allocatedAfter) =>
+        used.Select(u =>
+        {
+            var service = services.FirstOrDefault(s => s.Name == u.Key);
+            var (bytes, collections) = allocatedAfter.TryGetValue(u.Key, out var after) && allocatedBefore.TryGetValue(u.Key, out var earlier)
+                ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections)
+                : (0, 0);
+            return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
+                service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
+                delivered == 0 ? 0 : Math.Round(u.Value.CpuSeconds * 1000 / delivered, 2),
+                delivered == 0 ? 0 : Math.Round((double)u.Value.ContextSwitches / delivered, 1),
+                delivered == 0 ? 0 : Math.Round(bytes / 1024 / delivered, 1),
+                delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1));
+        }).ToList();
+
+    public static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>("select coalesce(max(id), 0) from ingestion.outbox");

@@ -2,7 +2,7 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// One run of every figure issue 22 asks for: on a platform of the bench's own, the fixed-rate and maximum-rate
-/// phases, the maximum rate again with two connector instances, the raw RabbitMQ.Client baseline and the bus hop;
+/// phases, the maximum rate again with two connector instances, a backlog drained by one and by two, the raw RabbitMQ.Client baseline and the bus hop;
 /// with <c>--preload</c> the same phases again with N leads stored; with <c>--soak</c> a long run on a fresh platform.
 /// </summary>
 public static class PipelineBench
@@ -24,7 +24,7 @@ public static class PipelineBench
             phases = await PhasesAsync(platform, options);
             if (options.Scale)
             {
-                scale = await ConnectorScale.RunAsync(platform, phases[^1], options.Warmup, MaxRate(platform, options));
+                scale = await ConnectorScale.RunAsync(platform, phases[^1], options.Warmup, MaxRate(platform, options), options.Clients);
             }
             await BrokerQuiet.WaitAsync(platform.Environment, TimeSpan.FromMinutes(2));
             hopPairs = await BusHopPairs.RunAsync(platform.Environment.RabbitMqUri, TimeSpan.FromSeconds(Math.Min(10, options.Duration.TotalSeconds)),

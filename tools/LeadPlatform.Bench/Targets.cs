@@ -55,6 +55,11 @@ public static class Targets
             ? new("scale: two connectors vs one", F($"{scale.Two.DeliveredPerSecond:0}/s ({string.Join(" + ", scale.Instances.Select(i => i.DeliveredPerSecond.ToString("0", C)))}) vs {scale.One.DeliveredPerSecond:0}/s"),
                 "two >= one", scale.Two.DeliveredPerSecond >= scale.One.DeliveredPerSecond)
             : new("scale: two connectors vs one", "not run", "two >= one", null, "--no-scale"));
+        if (report.Scale is { DrainOne: { } drainOne, DrainTwo: { } drainTwo })
+        {
+            results.Add(new("scale: a backlog drained, two vs one", F($"{drainTwo.DeliveredPerSecond:0}/s ({string.Join(" + ", drainTwo.PerInstance.Select(i => i.DeliveredPerSecond.ToString("0", C)))}) vs {drainOne.DeliveredPerSecond:0}/s"),
+                "two >= one", drainTwo.DeliveredPerSecond >= drainOne.DeliveredPerSecond));
+        }
         return results;
     }
 
