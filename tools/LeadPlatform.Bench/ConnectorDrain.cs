@@ -54,15 +54,17 @@ public static class ConnectorDrain
         var meters = PhaseMeasurement.Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var resumedAt = DateTime.UtcNow;
+        var wall = Stopwatch.StartNew();
         Signal(connectors, "CONT");
         var delivered = await PhaseMeasurement.WaitDeliveredAsync(platform.Db, ids);
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
+        var cpuWindow = wall.Elapsed.TotalSeconds; // the CPU was read over this window, up to a poll after the last delivery
         var seconds = Math.Max(0.001, (await LastDeliveredAsync(platform.Db, ids) - resumedAt).TotalSeconds);
         var deliveredAfter = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
 
         var perInstance = connectors.Select((c, i) => new InstanceRate(c.Name, deliveredAfter[i] - deliveredBefore[i],
             Math.Round((deliveredAfter[i] - deliveredBefore[i]) / seconds, 1))).ToList();
-        var processes = PhaseMeasurement.ProcessReports(platform.Services, used, seconds, delivered, [], []);
+        var processes = PhaseMeasurement.ProcessReports(platform.Services, used, cpuWindow, delivered, [], []);
         return new DrainReport(connectors.Count, ids.Length, delivered, Math.Round(seconds, 1), Math.Round(delivered / seconds, 1),
             perInstance, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2));
     }
