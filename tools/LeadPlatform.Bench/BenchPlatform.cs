@@ -40,6 +40,9 @@ public sealed class BenchPlatform : IAsyncDisposable
     public List<ServiceProcess> Services { get; } = [];
     public HttpClient Leads { get; private set; } = null!;
 
+    /// <summary>The running connector instances (the first, and any started by <see cref="StartConnectorAsync"/>).</summary>
+    public List<ServiceProcess> Connectors => Services.Where(s => s.Name.StartsWith("connector-", StringComparison.Ordinal)).ToList();
+
     /// <summary>Started and registered; <paramref name="settings"/> are added to every service's configuration.</summary>
     public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null)
     {

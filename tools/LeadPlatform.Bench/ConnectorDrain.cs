@@ -10,6 +10,8 @@ namespace LeadPlatform.Bench;
 public sealed record DrainReport(int Instances, int Leads, long Delivered, double Seconds, double DeliveredPerSecond,
     IReadOnlyList<InstanceRate> PerInstance, IReadOnlyList<ProcessReport> Processes, double CpuMsPerLead)
 {
+    public bool Complete => Delivered == Leads;
+
     public string Text => string.Create(CultureInfo.InvariantCulture,
         $"{Instances} instance(s) drained {Delivered} of {Leads} queued leads in {Seconds:0.0} s: {DeliveredPerSecond:0.0}/s = {string.Join(" + ", PerInstance.Select(i => $"{i.Instance} {i.DeliveredPerSecond:0.0}/s"))}; {CpuMsPerLead:0.00} cpu-ms per lead ({string.Join(", ", Processes.Where(p => p.CpuMsPerLead > 0).Select(p => $"{p.Name} {p.CpuMsPerLead:0.00}"))})");
 }
@@ -32,7 +34,7 @@ public static class ConnectorDrain
 
     public static async Task<DrainReport> RunAsync(BenchPlatform platform, int clients, int backlog)
     {
-        var connectors = platform.Services.Where(s => s.Name.StartsWith("connector-", StringComparison.Ordinal)).ToList();
+        var connectors = platform.Connectors;
         // Read before they freeze: a frozen process answers no scrape, and delivers nothing until it is let go.
         var deliveredBefore = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
         var outboxFrom = await PhaseMeasurement.OutboxHighWaterAsync(platform.Db);
@@ -62,8 +64,7 @@ public static class ConnectorDrain
         var seconds = Math.Max(0.001, (await LastDeliveredAsync(platform.Db, ids) - resumedAt).TotalSeconds);
         var deliveredAfter = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
 
-        var perInstance = connectors.Select((c, i) => new InstanceRate(c.Name, deliveredAfter[i] - deliveredBefore[i],
-            Math.Round((deliveredAfter[i] - deliveredBefore[i]) / seconds, 1))).ToList();
+        var perInstance = InstanceRate.Between(connectors, deliveredBefore, deliveredAfter, seconds);
         var processes = PhaseMeasurement.ProcessReports(platform.Services, used, cpuWindow, delivered, [], []);
         return new DrainReport(connectors.Count, ids.Length, delivered, Math.Round(seconds, 1), Math.Round(delivered / seconds, 1),
             perInstance, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2));

@@ -3,7 +3,12 @@ using LeadPlatform.Testing;
 
 namespace LeadPlatform.Bench;
 
-public sealed record InstanceRate(string Instance, long Delivered, double DeliveredPerSecond);
+public sealed record InstanceRate(string Instance, long Delivered, double DeliveredPerSecond)
+{
+    /// <summary>Each connector's deliveries between two readings of <see cref="ConnectorScale.DeliveredAsync"/>, over <paramref name="seconds"/>.</summary>
+    public static List<InstanceRate> Between(IReadOnlyList<ServiceProcess> connectors, long[] before, long[] after, double seconds) =>
+        connectors.Select((c, i) => new InstanceRate(c.Name, after[i] - before[i], Math.Round((after[i] - before[i]) / seconds, 1))).ToList();
+}
 
 /// <summary>
 /// The maximum-rate phase with one connector instance, and again with two competing on its queue; and a backlog
@@ -41,12 +46,12 @@ public static class ConnectorScale
             // The second instance gets the first one's warm-up (JIT), else the comparison is against a cold process.
             var warming = await new LoadPhase(platform.Leads, BenchPlatform.AccountId).FixedRateAsync("warmup-2", 200, warmup);
             await PhaseMeasurement.WaitDeliveredAsync(platform.Db, warming.Accepted.ToArray());
-            var connectors = platform.Services.Where(s => s.Name.StartsWith("connector-", StringComparison.Ordinal)).ToList();
+            var connectors = platform.Connectors;
             var before = await Task.WhenAll(connectors.Select(DeliveredAsync));
             var two = await PhaseMeasurement.MeasureAsync(platform, load);
             var after = await Task.WhenAll(connectors.Select(DeliveredAsync));
             var span = two.Crms.Count == 0 ? 1 : two.Crms.Max(c => c.SpanSeconds);
-            var instances = connectors.Select((c, i) => new InstanceRate(c.Name, after[i] - before[i], Math.Round((after[i] - before[i]) / span, 1))).ToList();
+            var instances = InstanceRate.Between(connectors, before, after, span);
             var drainTwo = await ConnectorDrain.RunAsync(platform, clients, Backlog);
             return new ScaleReport(one, two with { Name = two.Name + "-2-connectors" }, instances, drainOne, drainTwo);
         }

@@ -2,8 +2,9 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// One run of every figure issue 22 asks for: on a platform of the bench's own, the fixed-rate and maximum-rate
-/// phases, the maximum rate again with two connector instances, a backlog drained by one and by two, the raw RabbitMQ.Client baseline and the bus hop;
-/// with <c>--preload</c> the same phases again with N leads stored; with <c>--soak</c> a long run on a fresh platform.
+/// phases, the maximum rate again with two connector instances, a backlog drained by one and by two, the raw
+/// RabbitMQ.Client baseline and the bus hop; with <c>--preload</c> the same phases again with N leads stored; with
+/// <c>--soak</c> a long run on a fresh platform.
 /// </summary>
 public static class PipelineBench
 {

@@ -58,8 +58,8 @@ public static class Targets
         if (report.Scale is { DrainOne: { } drainOne, DrainTwo: { } drainTwo })
         {
             results.Add(new("scale: a backlog drained, two vs one", F($"{drainTwo.DeliveredPerSecond:0}/s ({string.Join(" + ", drainTwo.PerInstance.Select(i => i.DeliveredPerSecond.ToString("0", C)))}) vs {drainOne.DeliveredPerSecond:0}/s"),
-                "two >= one", drainTwo.DeliveredPerSecond >= drainOne.DeliveredPerSecond && drainOne.Delivered == drainOne.Leads && drainTwo.Delivered == drainTwo.Leads,
-                drainOne.Delivered < drainOne.Leads || drainTwo.Delivered < drainTwo.Leads ? "a drain left leads undelivered after 120 s" : null));
+                "two >= one", drainTwo.DeliveredPerSecond >= drainOne.DeliveredPerSecond && drainOne.Complete && drainTwo.Complete,
+                drainOne.Complete && drainTwo.Complete ? null : "a drain left leads undelivered after 120 s"));
         }
         return results;
     }
