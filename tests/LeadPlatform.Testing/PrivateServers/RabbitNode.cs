@@ -35,8 +35,8 @@ public sealed class RabbitNode : IAsyncDisposable
         _home = home;
         _dir = Path.Combine(home, name);
         NodeName = $"{Path.GetFileName(home)}-{name}@localhost";
-        var ports = NodePorts(3);
-        (AmqpPort, ManagementPort, DistributionPort) = (ports[0], ports[1], ports[2]);
+        // Free ports lie below 32768, away from 35672-35682 where rabbitmqctl itself listens while it runs.
+        (AmqpPort, ManagementPort, DistributionPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
     }
 
     /// <summary>Writes the node's configuration under <paramref name="home"/>; <paramref name="extraConfig"/> is appended to rabbitmq.conf.</summary>
@@ -239,21 +239,6 @@ public sealed class RabbitNode : IAsyncDisposable
         ["RABBITMQ_LOG_BASE"] = Path.Combine(_dir, "log"),
         ["RABBITMQ_PID_FILE"] = PidFile,
     };
-
-    /// <summary>Distinct free ports outside 35672-35682, the range rabbitmqctl itself listens on while it runs.</summary>
-    private static List<int> NodePorts(int count)
-    {
-        var ports = new List<int>();
-        while (ports.Count < count)
-        {
-            var port = FreePort.Next();
-            if (port is < 35672 or > 35682 && !ports.Contains(port))
-            {
-                ports.Add(port);
-            }
-        }
-        return ports;
-    }
 
     public async ValueTask DisposeAsync() => await KillAsync();
 }
