@@ -13,7 +13,7 @@ public static class Allocations
     private static readonly string[] Owners =
         ["LeadPlatform.", "MassTransit.", "Npgsql.", "RabbitMQ.", "Microsoft.AspNetCore.", "Microsoft.Extensions.", "OpenTelemetry.", "Dapper."];
 
-    public static void Print(TraceLog trace, int top)
+    public static void Print(TraceLog trace, int top, TextWriter output)
     {
         var byType = new Dictionary<string, double>();
         var byFirstFrame = new Dictionary<string, double>();
@@ -34,11 +34,11 @@ public static class Allocations
         source.Process();
         if (total == 0)
         {
-            Console.WriteLine("no allocation samples: was the trace taken with --profile gc-verbose?");
+            output.WriteLine("no allocation samples: was the trace taken with --profile gc-verbose?");
             return;
         }
-        Console.WriteLine($"{total / 1e6:0.0} MB allocated (sampled) in {(last - first) / 1000:0.0} s, {collections} GCs");
-        TraceFile.PrintShares("by type", byType, total, top);
-        TraceFile.PrintShares("by first frame of the platform's or a library's code", byFirstFrame, total, top);
+        output.WriteLine($"{total / 1e6:0.0} MB allocated (sampled) in {(last - first) / 1000:0.0} s, {collections} GCs");
+        TraceFile.PrintShares(output, "by type", byType, total, top);
+        TraceFile.PrintShares(output, "by first frame of the platform's or a library's code", byFirstFrame, total, top);
     }
 }

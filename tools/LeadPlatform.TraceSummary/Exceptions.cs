@@ -6,7 +6,7 @@ namespace LeadPlatform.TraceSummary;
 /// <summary>Exceptions thrown (the runtime's Exception keyword), caught or not, grouped by type, message and stack.</summary>
 public static class Exceptions
 {
-    public static void Print(TraceLog trace, int top)
+    public static void Print(TraceLog trace, int top, TextWriter output)
     {
         var counts = new Dictionary<string, int>();
         var source = trace.Events.GetSource();
@@ -17,10 +17,10 @@ public static class Exceptions
             counts[key] = counts.GetValueOrDefault(key) + 1;
         };
         source.Process();
-        Console.WriteLine($"{counts.Values.Sum()} exceptions");
+        output.WriteLine($"{counts.Values.Sum()} exceptions");
         foreach (var (key, count) in counts.OrderByDescending(c => c.Value).Take(top))
         {
-            Console.WriteLine($"\n{count,6}  {key}");
+            output.WriteLine($"\n{count,6}  {key}");
         }
     }
 }

@@ -12,10 +12,10 @@ var top = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.
 using var trace = TraceFile.Open(args[1]);
 if (args[0] == "alloc")
 {
-    Allocations.Print(trace, top);
+    Allocations.Print(trace, top, Console.Out);
 }
 else
 {
-    Exceptions.Print(trace, top);
+    Exceptions.Print(trace, top, Console.Out);
 }
 return 0;

@@ -24,12 +24,12 @@ public static class TraceFile
     /// <summary>Without the parameter list, which for generic async state machines runs to hundreds of characters.</summary>
     private static string Short(string method) => method.IndexOf('(') is var at and > 0 ? method[..at] : method;
 
-    public static void PrintShares(string title, Dictionary<string, double> amounts, double total, int top)
+    public static void PrintShares(TextWriter output, string title, Dictionary<string, double> amounts, double total, int top)
     {
-        Console.WriteLine($"\n{title}");
+        output.WriteLine($"\n{title}");
         foreach (var (name, amount) in amounts.OrderByDescending(a => a.Value).Take(top))
         {
-            Console.WriteLine($"  {100 * amount / total,5:0.0} %  {name}");
+            output.WriteLine($"  {100 * amount / total,5:0.0} %  {name}");
         }
     }
 }
