@@ -27,7 +27,7 @@ public sealed record StageReport(string Name, double P50Ms, double P99Ms)
 
 public sealed record PhaseReport(string Name, double Seconds, int Offered, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
     double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes,
-    double CpuMsPerLead, IReadOnlyList<CommitReport>? Commits = null)
+    double CpuMsPerLead, IReadOnlyList<CommitReport>? Commits = null, WalReport? Wal = null)
 {
     public double DeliveredPerSecond => Crms.Sum(c => c.DeliveredPerSecond);
     public double P99Ms => Crms.Count == 0 ? 0 : Crms.Max(c => c.P99Ms);
@@ -87,6 +87,10 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         {
             Console.WriteLine("  commits per lead (writes per commit): " + string.Join(", ",
                 commits.Select(w => string.Create(c, $"{w.Writer} {w.CommitsPerLead:0.00} ({w.WritesPerCommit:0.0})"))));
+        }
+        if (phase.Wal is { } wal)
+        {
+            Console.WriteLine($"  postgresql WAL       {wal.Text}");
         }
         if (phase.CpuMsPerLead > 0)
         {

@@ -7,7 +7,8 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// Runs one load phase and measures it: POSTs, delivery latency and its stages from the database, the CPU every
-/// process on the box spent until the phase's leads were delivered, and the commits of the services' group commits.
+/// process on the box spent until the phase's leads were delivered, the commits of the services' group commits, and
+/// PostgreSQL's WAL.
 /// </summary>
 public static class PhaseMeasurement
 {
@@ -19,6 +20,7 @@ public static class PhaseMeasurement
         var meters = Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
+        var walBefore = await WalWritten.ReadAsync(db);
         var wall = Stopwatch.StartNew();
         var result = await load();
         var ids = result.Accepted.ToArray();
@@ -27,6 +29,7 @@ public static class PhaseMeasurement
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
+        var wal = WalWritten.Between(walBefore, await WalWritten.ReadAsync(db), delivered);
         var scrapedAfter = await PrometheusSamples.ScrapeEachAsync(platform.Services);
         var processes = ProcessReports(platform.Services, used, seconds, delivered,
             RuntimeAllocations.Read(scrapedBefore), RuntimeAllocations.Read(scrapedAfter));
@@ -66,7 +69,7 @@ public static class PhaseMeasurement
         var post = result.PostMs.Order().ToList();
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), result.Offered, ids.Length,
             Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
-            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), commits);
+            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), commits, wal);
     }
 
     /// <summary>
