@@ -1,4 +1,3 @@
-using System.Data;
 using System.Diagnostics;
 using Dapper;
 using Npgsql;
@@ -59,15 +58,7 @@ public static class Preload
             // ran beside back-to-back checkpoints ("checkpoints are occurring too frequently"), which a database that
             // grew over weeks never has (2026-12-03: POST p99 at 250/s 155 ms against 16 ms empty, the later phases
             // not slower than empty).
-            try
-            {
-                // One word: Dapper would take it for a procedure's name.
-                await connection.ExecuteAsync(new CommandDefinition("checkpoint", commandType: CommandType.Text, commandTimeout: 0));
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-            {
-                Console.Error.WriteLine("preload: no right to CHECKPOINT (superuser or pg_checkpoint); the warm-up after it gives the pending checkpoints time");
-            }
+            await Checkpoint.RunAsync(db, "after the load: the warm-up after it gives the pending checkpoints time");
         }
         return clock.Elapsed.TotalSeconds;
     }
