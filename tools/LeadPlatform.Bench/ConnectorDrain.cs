@@ -35,8 +35,9 @@ public static class ConnectorDrain
     public static async Task<DrainReport> RunAsync(BenchPlatform platform, int clients, int backlog)
     {
         var connectors = platform.Connectors;
-        // Both drains start right after a checkpoint, so both pay the same full-page writes: a drain that began while
-        // a checkpoint was under way and one that did not differed by ~40 % in PostgreSQL's CPU per lead.
+        // Each drain starts right after a checkpoint, so none begins inside a fill or a drain (the next is >= 2 GB of
+        // WAL or 15 min away): in a run with 60 s phases one began just before the two-instance drain, whose
+        // PostgreSQL then wrote 0.79 full-page images and 1.4 times the CPU per lead of the one-instance drain.
         await Checkpoint.RunAsync(platform.Db, "before the drain: one drain may overlap a checkpoint's full-page writes and the other not");
         // Read before they freeze: a frozen process answers no scrape, and delivers nothing until it is let go.
         var deliveredBefore = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
