@@ -338,15 +338,16 @@ native_postgres() {
   pg_grant_checkpoint
 }
 
-# build/bench.sh ends its preload with CHECKPOINT, so the phases after it do not pay for the load's writes.
+# build/bench.sh ends its preload with CHECKPOINT, so the phases after it do not pay for the load's writes, and checkpoints
+# before each backlog drain, so that no checkpoint begins inside one.
 # pg_checkpoint exists from PostgreSQL 15; this local role only (the deployed one never needs it).
 pg_grant_checkpoint() {
   local has
   has="$(pg_app -c "select case when not exists (select from pg_roles where rolname = 'pg_checkpoint') then 'n/a'
                                 when pg_has_role(current_user, 'pg_checkpoint', 'member') then 'yes' else 'no' end" || true)"
   [[ "$has" == no ]] && id postgres >/dev/null 2>&1 || return 0
-  pg_super -c "GRANT pg_checkpoint TO $APP_USER" >>"$LOG" 2>&1 && log "postgresql: $APP_USER may CHECKPOINT (bench preload)" \
-    || log "note: could not grant pg_checkpoint to $APP_USER; the bench preload says so and goes on"
+  pg_super -c "GRANT pg_checkpoint TO $APP_USER" >>"$LOG" 2>&1 && log "postgresql: $APP_USER may CHECKPOINT (bench preload and drains)" \
+    || log "note: could not grant pg_checkpoint to $APP_USER; the bench says so and goes on"
 }
 
 # Settings for a write-heavy database that holds millions of leads (docs/benchmark.md, "Data growth again"): under
