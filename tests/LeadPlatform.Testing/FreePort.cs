@@ -12,7 +12,7 @@ public static class FreePort
 {
     private const int First = 20000;
     private const int Last = 32767;
-    private static readonly HashSet<int> Reserved = [25672]; // the shared broker's Erlang distribution port
+    private const int SharedBrokerDistributionPort = 25672;
     private static readonly HashSet<int> HandedOut = [];
 
     public static int Next()
@@ -22,7 +22,7 @@ public static class FreePort
             for (var attempt = 0; attempt < 1000; attempt++)
             {
                 var port = Random.Shared.Next(First, Last + 1);
-                if (!Reserved.Contains(port) && !HandedOut.Contains(port) && CanBind(port))
+                if (port != SharedBrokerDistributionPort && !HandedOut.Contains(port) && CanBind(port))
                 {
                     HandedOut.Add(port);
                     return port;
