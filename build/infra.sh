@@ -325,6 +325,7 @@ native_postgres() {
   if app_login_ok; then
     pg_tune
     pg_grant_checkpoint
+    pg_grant_walinspect
     return 0
   fi
 
@@ -336,6 +337,7 @@ native_postgres() {
     || die "role $APP_USER cannot log in via 'psql -h $PG_HOST -U $APP_USER -d $APP_DB' with its password (check pg_hba.conf)"
   pg_tune
   pg_grant_checkpoint
+  pg_grant_walinspect
 }
 
 # build/bench.sh ends its preload with CHECKPOINT, so the phases after it do not pay for the load's writes, and checkpoints
@@ -348,6 +350,18 @@ pg_grant_checkpoint() {
   [[ "$has" == no ]] && id postgres >/dev/null 2>&1 || return 0
   pg_super -c "GRANT pg_checkpoint TO $APP_USER" >>"$LOG" 2>&1 && log "postgresql: $APP_USER may CHECKPOINT (bench preload and drains)" \
     || log "note: could not grant pg_checkpoint to $APP_USER; the bench says so and goes on"
+}
+
+# build/bench.sh names the relations of a drain's full-page images with pg_walinspect (PostgreSQL 15 on): only a
+# superuser may install it, and only a grant lets another role read the WAL with it. This local role only.
+pg_grant_walinspect() {
+  local fn="pg_get_wal_records_info(pg_lsn, pg_lsn)" has
+  has="$(pg_app -c "select case when not exists (select from pg_available_extensions where name = 'pg_walinspect') then 'n/a'
+                                when coalesce(has_function_privilege(to_regprocedure('$fn'), 'execute'), false) then 'yes' else 'no' end" || true)"
+  [[ "$has" == no ]] && id postgres >/dev/null 2>&1 || return 0
+  pg_super -d "$APP_DB" -c "CREATE EXTENSION IF NOT EXISTS pg_walinspect" -c "GRANT EXECUTE ON FUNCTION $fn TO $APP_USER" >>"$LOG" 2>&1 \
+    && log "postgresql: $APP_USER may read the WAL's records with pg_walinspect (bench drains)" \
+    || log "note: could not install pg_walinspect for $APP_USER; the bench says so and goes on"
 }
 
 # Settings for a write-heavy database that holds millions of leads (docs/benchmark.md, "Data growth again"): under

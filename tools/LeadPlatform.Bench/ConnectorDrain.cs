@@ -8,12 +8,13 @@ namespace LeadPlatform.Bench;
 
 /// <summary>A backlog of <paramref name="Leads"/> drained by <paramref name="Instances"/> connector instances.</summary>
 public sealed record DrainReport(int Instances, int Leads, long Delivered, double Seconds, double DeliveredPerSecond,
-    IReadOnlyList<InstanceRate> PerInstance, IReadOnlyList<ProcessReport> Processes, double CpuMsPerLead, WalReport? Wal = null)
+    IReadOnlyList<InstanceRate> PerInstance, IReadOnlyList<ProcessReport> Processes, double CpuMsPerLead, WalReport? Wal = null,
+    FullPageImagesInRange? FullPageImages = null)
 {
     public bool Complete => Delivered == Leads;
 
     public string Text => string.Create(CultureInfo.InvariantCulture,
-        $"{Instances} instance(s) drained {Delivered} of {Leads} queued leads in {Seconds:0.0} s: {DeliveredPerSecond:0.0}/s = {string.Join(" + ", PerInstance.Select(i => $"{i.Instance} {i.DeliveredPerSecond:0.0}/s"))}; {CpuMsPerLead:0.00} cpu-ms per lead ({string.Join(", ", Processes.Where(p => p.CpuMsPerLead > 0).Select(p => $"{p.Name} {p.CpuMsPerLead:0.00}"))}){(Wal is null ? "" : "; " + Wal.Text)}");
+        $"{Instances} instance(s) drained {Delivered} of {Leads} queued leads in {Seconds:0.0} s: {DeliveredPerSecond:0.0}/s = {string.Join(" + ", PerInstance.Select(i => $"{i.Instance} {i.DeliveredPerSecond:0.0}/s"))}; {CpuMsPerLead:0.00} cpu-ms per lead ({string.Join(", ", Processes.Where(p => p.CpuMsPerLead > 0).Select(p => $"{p.Name} {p.CpuMsPerLead:0.00}"))}){(Wal is null ? "" : "; " + Wal.Text)}{(FullPageImages is null ? "" : "; " + FullPageImages.Text)}");
 }
 
 /// <summary>
@@ -60,20 +61,23 @@ public static class ConnectorDrain
         var meters = PhaseMeasurement.Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var walBefore = await WalWritten.ReadAsync(platform.Db);
+        var lsnBefore = await FullPageImages.InsertLsnAsync(platform.Db);
         var resumedAt = DateTime.UtcNow;
         var wall = Stopwatch.StartNew();
         Signal(connectors, "CONT");
         var delivered = await PhaseMeasurement.WaitDeliveredAsync(platform.Db, ids);
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
         var wal = WalWritten.Between(walBefore, await WalWritten.ReadAsync(platform.Db), delivered);
+        var lsnAfter = await FullPageImages.InsertLsnAsync(platform.Db);
         var cpuWindow = wall.Elapsed.TotalSeconds; // the CPU was read over this window, up to a poll after the last delivery
         var seconds = Math.Max(0.001, (await LastDeliveredAsync(platform.Db, ids) - resumedAt).TotalSeconds);
         var deliveredAfter = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
+        var fullPageImages = await FullPageImages.BetweenAsync(platform, lsnBefore, lsnAfter);
 
         var perInstance = InstanceRate.Between(connectors, deliveredBefore, deliveredAfter, seconds);
         var processes = PhaseMeasurement.ProcessReports(platform.Services, used, cpuWindow, delivered, [], []);
         return new DrainReport(connectors.Count, ids.Length, delivered, Math.Round(seconds, 1), Math.Round(delivered / seconds, 1),
-            perInstance, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), wal);
+            perInstance, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), wal, fullPageImages);
     }
 
     /// <summary>Until every outbox row written since <paramref name="outboxFrom"/> is published (or the limit).</summary>

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>Full-page images of one relation and kind of WAL record.</summary>
+public sealed record FullPageImageShare(string Relation, string Record, long Images)
+{
+    public string Text => string.Create(CultureInfo.InvariantCulture, $"{Relation} {Record} {Images}");
+}
+
+/// <summary>A WAL range's full-page images: how many, and the relations and record kinds with the most.</summary>
+public sealed record FullPageImagesInRange(long Total, IReadOnlyList<FullPageImageShare> Most)
+{
+    public string Text => string.Create(CultureInfo.InvariantCulture,
+        $"{Total} full-page images in its WAL{(Most.Count == 0 ? "" : ", most: " + string.Join(", ", Most.Select(f => f.Text)))}");
+}
+
+/// <summary>
+/// Which relations a WAL range's full-page images were of, read with pg_walinspect (PostgreSQL 15 on). The extension
+/// is not one a database owner may create, so <c>infra.sh</c> installs it in the bench role's own database (the
+/// environments' admin connection) and lets that role call <c>pg_get_wal_records_info</c>; the relation names are
+/// resolved in the bench's database while it exists. Without either it says so once and reports nothing.
+/// Unlike pg_stat_wal, whose counters a process adds to when it reports (an autovacuum worker when it is done), this
+/// counts the images written inside the range.
+/// </summary>
+public static class FullPageImages
+{
+    private const string Inspect = "pg_get_wal_records_info(pg_lsn, pg_lsn)";
+    private static bool _saidUnavailable;
+
+    /// <summary>Where the next WAL record will go: a range's start.</summary>
+    public static async Task<string> InsertLsnAsync(NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string>("select pg_current_wal_insert_lsn()::text") ?? "0/0";
+    }
+
+    /// <summary>The full-page images between two <see cref="InsertLsnAsync"/> readings, with the <paramref name="top"/> relation and record kinds.</summary>
+    public static async Task<FullPageImagesInRange?> BetweenAsync(BenchPlatform platform, string fromLsn, string toLsn, int top = 5)
+    {
+        await using var admin = new NpgsqlConnection(platform.Environment.Servers.PostgresAdmin);
+        await admin.OpenAsync();
+        if (!await admin.ExecuteScalarAsync<bool>(
+                $"select to_regprocedure('{Inspect}') is not null and has_function_privilege(to_regprocedure('{Inspect}'), 'execute')"))
+        {
+            if (!_saidUnavailable)
+            {
+                _saidUnavailable = true;
+                Console.Error.WriteLine("bench: pg_walinspect not callable in the admin database (build/infra.sh installs it), so no full-page images by relation");
+            }
+            return null;
+        }
+        // A record's block references read "blkref #0: rel 1663/16384/16420 fork main blk 12 (FPW); hole: ...".
+        var counts = (await admin.QueryAsync<(long Database, long FileNode, string Fork, string Record, long Images)>("""
+            select m[1]::bigint, m[2]::bigint, m[3], r.resource_manager || ' ' || r.record_type, count(*)
+            from pg_get_wal_records_info(@fromLsn::pg_lsn, least(@toLsn::pg_lsn, pg_current_wal_flush_lsn())) r,
+                 regexp_matches(r.block_ref, 'rel \d+/(\d+)/(\d+) fork (\w+) blk \d+ \(FPW', 'g') m
+            where r.fpi_length > 0
+            group by 1, 2, 3, 4
+            """, new { fromLsn, toLsn }, commandTimeout: 0)).ToList();
+
+        await using var bench = await platform.Db.OpenConnectionAsync();
+        var database = await bench.ExecuteScalarAsync<long>("select oid::bigint from pg_database where datname = current_database()");
+        var names = (await bench.QueryAsync<(long FileNode, string Name)>(
+                "select n, coalesce(pg_filenode_relation(0, n::oid)::regclass::text, '?') from unnest(@nodes) n",
+                new { nodes = counts.Where(c => c.Database == database).Select(c => c.FileNode).Distinct().ToArray() }))
+            .ToDictionary(n => n.FileNode, n => n.Name);
+
+        string Relation((long Database, long FileNode, string Fork, string Record, long Images) c) =>
+            (c.Database == database ? names[c.FileNode] : c.Database == 0 ? $"shared {c.FileNode}" : $"other database {c.FileNode}")
+            + (c.Fork == "main" ? "" : $" ({c.Fork})");
+        return new FullPageImagesInRange(counts.Sum(c => c.Images), counts.GroupBy(c => (Relation: Relation(c), c.Record))
+            .Select(g => new FullPageImageShare(g.Key.Relation, g.Key.Record, g.Sum(c => c.Images)))
+            .OrderByDescending(s => s.Images).Take(top).ToList());
+    }
+}
