@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -68,7 +69,10 @@ public sealed class LoadPhase(HttpClient ingestion, string accountId)
         var clock = Stopwatch.StartNew();
         try
         {
-            using var response = await ingestion.PostAsJsonAsync("v1/leads", lead);
+            // Sized, as upstream systems send a lead: PostAsJsonAsync would send it chunked, without a Content-Length.
+            using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(lead, JsonSerializerOptions.Web));
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await ingestion.PostAsync("v1/leads", body);
             _postMs.Add(clock.Elapsed.TotalMilliseconds);
             if (response.StatusCode == HttpStatusCode.Accepted)
             {
