@@ -61,18 +61,17 @@ public static class ConnectorDrain
         var meters = PhaseMeasurement.Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var walBefore = await WalWritten.ReadAsync(platform.Db);
-        var lsnBefore = await FullPageImages.InsertLsnAsync(platform.Db);
         var resumedAt = DateTime.UtcNow;
         var wall = Stopwatch.StartNew();
         Signal(connectors, "CONT");
         var delivered = await PhaseMeasurement.WaitDeliveredAsync(platform.Db, ids);
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
-        var wal = WalWritten.Between(walBefore, await WalWritten.ReadAsync(platform.Db), delivered);
-        var lsnAfter = await FullPageImages.InsertLsnAsync(platform.Db);
+        var walAfter = await WalWritten.ReadAsync(platform.Db);
+        var wal = WalWritten.Between(walBefore, walAfter, delivered);
         var cpuWindow = wall.Elapsed.TotalSeconds; // the CPU was read over this window, up to a poll after the last delivery
         var seconds = Math.Max(0.001, (await LastDeliveredAsync(platform.Db, ids) - resumedAt).TotalSeconds);
         var deliveredAfter = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
-        var fullPageImages = await FullPageImages.BetweenAsync(platform, lsnBefore, lsnAfter);
+        var fullPageImages = await FullPageImages.BetweenAsync(platform, walBefore, walAfter);
 
         var perInstance = InstanceRate.Between(connectors, deliveredBefore, deliveredAfter, seconds);
         var processes = PhaseMeasurement.ProcessReports(platform.Services, used, cpuWindow, delivered, [], []);

@@ -30,15 +30,8 @@ public static class FullPageImages
     private const string Inspect = "pg_get_wal_records_info(pg_lsn, pg_lsn)";
     private static bool _saidUnavailable;
 
-    /// <summary>Where the next WAL record will go: a range's start.</summary>
-    public static async Task<string> InsertLsnAsync(NpgsqlDataSource db)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<string>("select pg_current_wal_insert_lsn()::text") ?? "0/0";
-    }
-
-    /// <summary>The full-page images between two <see cref="InsertLsnAsync"/> readings, with the <paramref name="top"/> relation and record kinds.</summary>
-    public static async Task<FullPageImagesInRange?> BetweenAsync(BenchPlatform platform, string fromLsn, string toLsn, int top = 5)
+    /// <summary>The full-page images between two readings of the WAL, with the <paramref name="top"/> relation and record kinds.</summary>
+    public static async Task<FullPageImagesInRange?> BetweenAsync(BenchPlatform platform, WalWritten.Counters from, WalWritten.Counters to, int top = 5)
     {
         await using var admin = new NpgsqlConnection(platform.Environment.Servers.PostgresAdmin);
         await admin.OpenAsync();
@@ -55,11 +48,11 @@ public static class FullPageImages
         // A record's block references read "blkref #0: rel 1663/16384/16420 fork main blk 12 (FPW); hole: ...".
         var counts = (await admin.QueryAsync<(long Database, long FileNode, string Fork, string Record, long Images)>("""
             select m[1]::bigint, m[2]::bigint, m[3], r.resource_manager || ' ' || r.record_type, count(*)
-            from pg_get_wal_records_info(@fromLsn::pg_lsn, least(@toLsn::pg_lsn, pg_current_wal_flush_lsn())) r,
+            from pg_get_wal_records_info('0/0'::pg_lsn + @from, least('0/0'::pg_lsn + @to, pg_current_wal_flush_lsn())) r,
                  regexp_matches(r.block_ref, 'rel \d+/(\d+)/(\d+) fork (\w+) blk \d+ \(FPW', 'g') m
             where r.fpi_length > 0
             group by 1, 2, 3, 4
-            """, new { fromLsn, toLsn }, commandTimeout: 0)).ToList();
+            """, new { from = (decimal)from.Position, to = (decimal)to.Position }, commandTimeout: 0)).ToList();
 
         await using var bench = await platform.Db.OpenConnectionAsync();
         var database = await bench.ExecuteScalarAsync<long>("select oid::bigint from pg_database where datname = current_database()");

@@ -8,8 +8,11 @@ namespace LeadPlatform.Bench;
 /// What PostgreSQL wrote to its WAL per delivered lead over a phase, and the checkpoints that began in it. After a
 /// checkpoint begins, the first change to each page writes the whole page (a full-page image), so a phase that
 /// overlaps one pays more WAL and CPU per lead than the same phase between checkpoints: this tells the two apart.
-/// Cluster-wide counters (pg_stat_wal, and pg_stat_bgwriter or, from PostgreSQL 17, pg_stat_checkpointer): on the
-/// bench's box nothing else writes meanwhile.
+/// Cluster-wide: on the bench's box nothing else writes meanwhile. The bytes are the distance the WAL's insert position
+/// moved, so they are exact; records and full-page images are pg_stat_wal's counters, which a process adds to when it
+/// reports, and an autovacuum worker reports when it is done: its images may land in a later phase than it wrote them
+/// in (<see cref="FullPageImages"/> counts those inside a range). Checkpoints from pg_stat_bgwriter or, from PostgreSQL
+/// 17, pg_stat_checkpointer.
 /// </summary>
 public sealed record WalReport(double KbPerLead, double RecordsPerLead, double FullPageImagesPerLead, long CheckpointsBegun)
 {
@@ -19,7 +22,8 @@ public sealed record WalReport(double KbPerLead, double RecordsPerLead, double F
 
 public static class WalWritten
 {
-    public sealed record Counters(long Records, long FullPageImages, decimal Bytes, long Checkpoints);
+    /// <param name="Position">The WAL's insert position in bytes (an LSN as a number).</param>
+    public sealed record Counters(long Records, long FullPageImages, long Position, long Checkpoints);
 
     public static async Task<Counters> ReadAsync(NpgsqlDataSource db)
     {
@@ -29,13 +33,17 @@ public static class WalWritten
             ? "(select num_timed + num_requested from pg_stat_checkpointer)"
             : "(select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)";
         return await connection.QuerySingleAsync<Counters>(
-            $"select wal_records as Records, wal_fpi as FullPageImages, wal_bytes as Bytes, {checkpoints} as Checkpoints from pg_stat_wal");
+            $"""
+            select wal_records as Records, wal_fpi as FullPageImages,
+                   pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint as Position, {checkpoints} as Checkpoints
+            from pg_stat_wal
+            """);
     }
 
     public static WalReport Between(Counters before, Counters after, long delivered)
     {
         double PerLead(double amount) => delivered == 0 ? 0 : amount / delivered;
-        return new WalReport(Math.Round(PerLead((double)(after.Bytes - before.Bytes) / 1024), 1),
+        return new WalReport(Math.Round(PerLead((after.Position - before.Position) / 1024.0), 1),
             Math.Round(PerLead(after.Records - before.Records), 1),
             Math.Round(PerLead(after.FullPageImages - before.FullPageImages), 2),
             after.Checkpoints - before.Checkpoints);
