@@ -71,7 +71,7 @@ public static class ConnectorDrain
         var cpuWindow = wall.Elapsed.TotalSeconds; // the CPU was read over this window, up to a poll after the last delivery
         var seconds = Math.Max(0.001, (await LastDeliveredAsync(platform.Db, ids) - resumedAt).TotalSeconds);
         var deliveredAfter = await Task.WhenAll(connectors.Select(ConnectorScale.DeliveredAsync));
-        var fullPageImages = await FullPageImages.BetweenAsync(platform, walBefore, walAfter);
+        var fullPageImages = await FullPageImages.BetweenAsync(platform.Db, platform.Environment.Servers.PostgresAdmin, walBefore, walAfter);
 
         var perInstance = InstanceRate.Between(connectors, deliveredBefore, deliveredAfter, seconds);
         var processes = PhaseMeasurement.ProcessReports(platform.Services, used, cpuWindow, delivered, [], []);

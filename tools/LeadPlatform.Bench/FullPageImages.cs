@@ -31,9 +31,12 @@ public static class FullPageImages
     private static bool _saidUnavailable;
 
     /// <summary>The full-page images between two readings of the WAL, with the <paramref name="top"/> relation and record kinds.</summary>
-    public static async Task<FullPageImagesInRange?> BetweenAsync(BenchPlatform platform, WalWritten.Counters from, WalWritten.Counters to, int top = 5)
+    /// <param name="db">The database whose relations are named (others are counted by file node).</param>
+    /// <param name="adminConnectionString">A connection to the database pg_walinspect is installed in.</param>
+    public static async Task<FullPageImagesInRange?> BetweenAsync(NpgsqlDataSource db, string adminConnectionString,
+        WalWritten.Counters from, WalWritten.Counters to, int top = 5)
     {
-        await using var admin = new NpgsqlConnection(platform.Environment.Servers.PostgresAdmin);
+        await using var admin = new NpgsqlConnection(adminConnectionString);
         await admin.OpenAsync();
         if (!await admin.ExecuteScalarAsync<bool>(
                 $"select to_regprocedure('{Inspect}') is not null and has_function_privilege(to_regprocedure('{Inspect}'), 'execute')"))
@@ -54,9 +57,9 @@ public static class FullPageImages
             group by 1, 2, 3, 4
             """, new { from = (decimal)from.Position, to = (decimal)to.Position }, commandTimeout: 0)).ToList();
 
-        await using var bench = await platform.Db.OpenConnectionAsync();
-        var database = await bench.ExecuteScalarAsync<long>("select oid::bigint from pg_database where datname = current_database()");
-        var names = (await bench.QueryAsync<(long FileNode, string Name)>(
+        await using var named = await db.OpenConnectionAsync();
+        var database = await named.ExecuteScalarAsync<long>("select oid::bigint from pg_database where datname = current_database()");
+        var names = (await named.QueryAsync<(long FileNode, string Name)>(
                 "select n, coalesce(pg_filenode_relation(0, n::oid)::regclass::text, '?') from unnest(@nodes) n",
                 new { nodes = counts.Where(c => c.Database == database).Select(c => c.FileNode).Distinct().ToArray() }))
             .ToDictionary(n => n.FileNode, n => n.Name);
