@@ -22,8 +22,8 @@ public sealed record FullPageImagesInRange(long Total, IReadOnlyList<FullPageIma
 /// is not one a database owner may create, so <c>infra.sh</c> installs it in the bench role's own database (the
 /// environments' admin connection) and lets that role call <c>pg_get_wal_records_info</c>; the relation names are
 /// resolved in the bench's database while it exists. Without either it says so once and reports nothing.
-/// Unlike pg_stat_wal, whose counters a process adds to when it reports (an autovacuum worker when it is done), this
-/// counts the images written inside the range.
+/// Unlike pg_stat_wal, whose counters a process adds to when it reports its statistics (autovacuum's were seen to land
+/// outside the window they were written in), this counts the images written inside the range.
 /// </summary>
 public static class FullPageImages
 {

@@ -10,8 +10,8 @@ namespace LeadPlatform.Bench;
 /// overlaps one pays more WAL and CPU per lead than the same phase between checkpoints: this tells the two apart.
 /// Cluster-wide: on the bench's box nothing else writes meanwhile. The bytes are the distance the WAL's insert position
 /// moved, so they are exact; records and full-page images are pg_stat_wal's counters, which a process adds to when it
-/// reports, and an autovacuum worker reports when it is done: its images may land in a later phase than it wrote them
-/// in (<see cref="FullPageImages"/> counts those inside a range). Checkpoints from pg_stat_bgwriter or, from PostgreSQL
+/// reports its statistics, and autovacuum's were seen to land outside the window they were written in
+/// (<see cref="FullPageImages"/> counts those inside a range). Checkpoints from pg_stat_bgwriter or, from PostgreSQL
 /// 17, pg_stat_checkpointer.
 /// </summary>
 public sealed record WalReport(double KbPerLead, double RecordsPerLead, double FullPageImagesPerLead, long CheckpointsBegun)
