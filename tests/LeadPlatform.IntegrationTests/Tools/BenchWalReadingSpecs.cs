@@ -39,7 +39,8 @@ public class BenchWalReadingSpecs
         Assert.Multiple(() =>
         {
             Assert.That(pages, Is.GreaterThan(1), "the changed rows should lie on several pages");
-            Assert.That(ofProbe.Sum(i => i.Images), Is.EqualTo(pages), "one image for each page the update touched first");
+            // A checkpoint another test (or PostgreSQL's timer) begins during the update may add a second image of a page.
+            Assert.That(ofProbe.Sum(i => i.Images), Is.InRange(pages, 2 * pages), "an image of each page the update touched first");
             Assert.That(ofProbe.Select(i => i.Record), Has.All.StartsWith("Heap "));
             Assert.That(images.Total, Is.GreaterThanOrEqualTo(pages));
             Assert.That(after.Position - before.Position, Is.GreaterThan(pages * 1024), "each image is at least the page's filled part");
