@@ -27,7 +27,7 @@ public sealed record StageReport(string Name, double P50Ms, double P99Ms)
 
 public sealed record PhaseReport(string Name, double Seconds, int Offered, int Accepted, double AcceptedPerSecond, int Refused, int Failed,
     double PostP50Ms, double PostP99Ms, long Delivered, IReadOnlyList<CrmReport> Crms, IReadOnlyList<ProcessReport> Processes,
-    double CpuMsPerLead, IReadOnlyList<CommitReport>? Commits = null, WalReport? Wal = null)
+    double CpuMsPerLead, IReadOnlyList<CommitReport>? Commits = null, WalReport? Wal = null, FullPageImagesInRange? FullPageImages = null)
 {
     public double DeliveredPerSecond => Crms.Sum(c => c.DeliveredPerSecond);
     public double P99Ms => Crms.Count == 0 ? 0 : Crms.Max(c => c.P99Ms);
@@ -90,7 +90,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
         if (phase.Wal is { } wal)
         {
-            Console.WriteLine($"  postgresql WAL       {wal.Text}");
+            Console.WriteLine($"  postgresql WAL       {wal.Text}{(phase.FullPageImages is { } images ? "; " + images.Text : "")}");
         }
         if (phase.CpuMsPerLead > 0)
         {

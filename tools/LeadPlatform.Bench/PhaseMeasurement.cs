@@ -29,8 +29,10 @@ public static class PhaseMeasurement
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
-        var wal = WalWritten.Between(walBefore, await WalWritten.ReadAsync(db), delivered);
+        var walAfter = await WalWritten.ReadAsync(db);
+        var wal = WalWritten.Between(walBefore, walAfter, delivered);
         var scrapedAfter = await PrometheusSamples.ScrapeEachAsync(platform.Services);
+        var fullPageImages = await FullPageImages.BetweenAsync(db, platform.Environment.Servers.PostgresAdmin, walBefore, walAfter);
         var processes = ProcessReports(platform.Services, used, seconds, delivered,
             RuntimeAllocations.Read(scrapedBefore), RuntimeAllocations.Read(scrapedAfter));
         var commits = GroupCommitCounts.Between(GroupCommitCounts.Read(scrapedBefore), GroupCommitCounts.Read(scrapedAfter), delivered);
@@ -69,7 +71,7 @@ public static class PhaseMeasurement
         var post = result.PostMs.Order().ToList();
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), result.Offered, ids.Length,
             Math.Round(ids.Length / result.Elapsed.TotalSeconds, 1), result.Refused, result.Failed,
-            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), commits, wal);
+            Percentile(post, 50), Percentile(post, 99), delivered, perCrm, processes, Math.Round(processes.Sum(p => p.CpuMsPerLead), 2), commits, wal, fullPageImages);
     }
 
     /// <summary>
