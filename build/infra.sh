@@ -352,7 +352,7 @@ pg_grant_checkpoint() {
     || log "note: could not grant pg_checkpoint to $APP_USER; the bench says so and goes on"
 }
 
-# build/bench.sh names the relations of a drain's full-page images with pg_walinspect (PostgreSQL 15 on): only a
+# build/bench.sh names the relations of each phase's and drain's full-page images with pg_walinspect (PostgreSQL 15 on): only a
 # superuser may install it, and only a grant lets another role read the WAL with it. This local role only.
 pg_grant_walinspect() {
   local fn="pg_get_wal_records_info(pg_lsn, pg_lsn)" has
@@ -360,7 +360,7 @@ pg_grant_walinspect() {
                                 when coalesce(has_function_privilege(to_regprocedure('$fn'), 'execute'), false) then 'yes' else 'no' end" || true)"
   [[ "$has" == no ]] && id postgres >/dev/null 2>&1 || return 0
   pg_super -d "$APP_DB" -c "CREATE EXTENSION IF NOT EXISTS pg_walinspect" -c "GRANT EXECUTE ON FUNCTION $fn TO $APP_USER" >>"$LOG" 2>&1 \
-    && log "postgresql: $APP_USER may read the WAL's records with pg_walinspect (bench drains)" \
+    && log "postgresql: $APP_USER may read the WAL's records with pg_walinspect (bench phases and drains)" \
     || log "note: could not install pg_walinspect for $APP_USER; the bench says so and goes on"
 }
 

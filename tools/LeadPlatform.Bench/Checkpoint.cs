@@ -10,17 +10,20 @@ namespace LeadPlatform.Bench;
 /// </summary>
 public static class Checkpoint
 {
-    public static async Task RunAsync(NpgsqlDataSource db, string why)
+    /// <returns>Whether the checkpoint ran.</returns>
+    public static async Task<bool> RunAsync(NpgsqlDataSource db, string why)
     {
         await using var connection = await db.OpenConnectionAsync();
         try
         {
             // One word: Dapper would take it for a procedure's name.
             await connection.ExecuteAsync(new CommandDefinition("checkpoint", commandType: CommandType.Text, commandTimeout: 0));
+            return true;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             Console.Error.WriteLine($"bench: no right to CHECKPOINT (superuser or pg_checkpoint), so none {why}");
+            return false;
         }
     }
 }

@@ -30,6 +30,8 @@ public static class FullPageImages
     private const string Inspect = "pg_get_wal_records_info(pg_lsn, pg_lsn)";
     private static bool _saidUnavailable;
 
+    private sealed record ImageCount(long Database, long FileNode, string Fork, string Record, long Images);
+
     /// <summary>The full-page images between two readings of the WAL, with the <paramref name="top"/> relation and record kinds.</summary>
     /// <param name="db">The database whose relations are named (others are counted by file node).</param>
     /// <param name="adminConnectionString">A connection to the database pg_walinspect is installed in.</param>
@@ -50,11 +52,12 @@ public static class FullPageImages
         }
         // A record's block references read "blkref #0: rel 1663/16384/16420 fork main blk 12 (FPW); hole: ...".
         // A checkpoint that ends inside a long range may have recycled its first segments: then there is nothing to count.
-        List<(long Database, long FileNode, string Fork, string Record, long Images)> counts;
+        List<ImageCount> counts;
         try
         {
-            counts = (await admin.QueryAsync<(long Database, long FileNode, string Fork, string Record, long Images)>("""
-                select m[1]::bigint, m[2]::bigint, m[3], r.resource_manager || ' ' || r.record_type, count(*)
+            counts = (await admin.QueryAsync<ImageCount>("""
+                select m[1]::bigint as Database, m[2]::bigint as FileNode, m[3] as Fork,
+                       r.resource_manager || ' ' || r.record_type as Record, count(*) as Images
                 from pg_get_wal_records_info('0/0'::pg_lsn + @from, least('0/0'::pg_lsn + @to, pg_current_wal_flush_lsn())) r,
                      regexp_matches(r.block_ref, 'rel \d+/(\d+)/(\d+) fork (\w+) blk \d+ \(FPW', 'g') m
                 where r.fpi_length > 0
@@ -74,7 +77,7 @@ public static class FullPageImages
                 new { nodes = counts.Where(c => c.Database == database).Select(c => c.FileNode).Distinct().ToArray() }))
             .ToDictionary(n => n.FileNode, n => n.Name);
 
-        string Relation((long Database, long FileNode, string Fork, string Record, long Images) c) =>
+        string Relation(ImageCount c) =>
             (c.Database == database ? names[c.FileNode] : c.Database == 0 ? $"shared {c.FileNode}" : $"other database {c.FileNode}")
             + (c.Fork == "main" ? "" : $" ({c.Fork})");
         return new FullPageImagesInRange(counts.Sum(c => c.Images), counts.GroupBy(c => (Relation: Relation(c), c.Record))

@@ -1,7 +1,6 @@
 using Dapper;
 using LeadPlatform.Bench;
 using LeadPlatform.Testing;
-using Npgsql;
 
 namespace LeadPlatform.IntegrationTests.Tools;
 
@@ -27,7 +26,7 @@ public class BenchWalReadingSpecs
         const string changed = "id % 100 = 0";
         var pages = await connection.ExecuteScalarAsync<long>(
             $"select count(distinct (ctid::text::point)[0]) from wal_probe where {changed}");
-        await CheckpointAsync(connection);
+        Assert.That(await Checkpoint.RunAsync(db, "in this test"), Is.True, "this role may not CHECKPOINT: run build/infra.sh, which grants it pg_checkpoint");
 
         var before = await WalWritten.ReadAsync(db);
         await connection.ExecuteAsync($"update wal_probe set note = 'after' where {changed}");
@@ -47,15 +46,4 @@ public class BenchWalReadingSpecs
         });
     }
 
-    private static async Task CheckpointAsync(NpgsqlConnection connection)
-    {
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition("checkpoint", commandType: System.Data.CommandType.Text, commandTimeout: 120));
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            Assert.Fail("this role may not CHECKPOINT: run build/infra.sh, which grants it pg_checkpoint");
-        }
-    }
 }
