@@ -74,8 +74,8 @@ public sealed class BenchPlatform : IAsyncDisposable
     }
 
     /// <summary>
-    /// The services' log directory, emptied: each run keeps only its own logs. The connector logs a line per delivered
-    /// lead, and appended over a day of runs that came to 3.7 GB.
+    /// The services' log directory, emptied: each run keeps only its own logs. When the connector logged a line per
+    /// delivered lead, a day of runs appended came to 3.7 GB.
     /// </summary>
     private static string FreshLogDir(string purpose)
     {
