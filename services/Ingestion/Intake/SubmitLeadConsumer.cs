@@ -40,7 +40,8 @@ public sealed class SubmitLeadConsumer(LeadSubmission submission, SourceKeys key
             await RefuseAsync(context, rejected);
             return;
         }
-        logger.LogInformation("Broker lead {LeadId} accepted (duplicate: {Duplicate})", accepted!.LeadId, accepted.Duplicate);
+        // Debug, as the connector's line per delivered lead (docs/benchmark.md): the lead row and the LeadAccepted below record it.
+        logger.LogDebug("Broker lead {LeadId} accepted (duplicate: {Duplicate})", accepted!.LeadId, accepted.Duplicate);
         var answer = new LeadAccepted
         {
             LeadId = accepted.LeadId, Source = message.Lead.Source.ToLowerInvariant(), SourceLeadId = message.Lead.SourceLeadId,
