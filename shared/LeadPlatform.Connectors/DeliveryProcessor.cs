@@ -123,10 +123,14 @@ public sealed class DeliveryProcessor(
         ConnectorMetrics.Delivered(entry.Crm, clock.GetUtcNow() - message.AcceptedAt);
         // Ids only: the lead's names, emails and phones never go into a log line. Debug: the ledger, the delivery view,
         // the deliveries counter and the delivery's span record every success already, and this line per lead cost the
-        // connector a tenth of its CPU at full speed (docs/benchmark.md, "The connector's line per delivered lead").
-        logger.LogDebug("Delivered lead {LeadId} to {IntegrationId} ({Crm}, {Outcome}) after {Attempts} attempts; CRM records {RecordIds}",
-            entry.LeadId, entry.IntegrationId, entry.Crm, result.Outcome, entry.Attempts + tries,
-            string.Join(",", result.RecordIds.Select(r => $"{r.Key}={r.Value}")));
+        // connector a tenth of its CPU at full speed (docs/benchmark.md, "The connector's line per delivered lead"); its
+        // arguments are built only when the line is written.
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Delivered lead {LeadId} to {IntegrationId} ({Crm}, {Outcome}) after {Attempts} attempts; CRM records {RecordIds}",
+                entry.LeadId, entry.IntegrationId, entry.Crm, result.Outcome, entry.Attempts + tries,
+                string.Join(",", result.RecordIds.Select(r => $"{r.Key}={r.Value}")));
+        }
         activity?.SetTag("delivery.outcome", result.Outcome);
         await PublishAsync(publisher, entry,
             DeliveryOutcomes.Delivered(entry, result.RecordIds, result.Outcome, entry.Attempts + tries, message.AcceptedAt, deliveredAt), ct);
