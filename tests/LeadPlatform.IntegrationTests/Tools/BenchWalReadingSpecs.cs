@@ -45,5 +45,4 @@ public class BenchWalReadingSpecs
             Assert.That(after.Position - before.Position, Is.GreaterThan(pages * 1024), "each image is at least the page's filled part");
         });
     }
-
 }
