@@ -13,7 +13,7 @@ public sealed record ProcessReport(string Name, double CpuPercent, double RssMb,
 
 /// <summary>Delivered/s is over the span from the first lead accepted to the last delivered.</summary>
 public sealed record CrmReport(string Crm, int Delivered, double DeliveredPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs,
-    IReadOnlyList<StageReport> Stages, double SpanSeconds);
+    IReadOnlyList<StageReport> Stages, double SpanSeconds, LatencyTail? Tail = null);
 
 /// <summary>
 /// Where acceptance-to-delivery time went: until the relay took the outbox row, until the connector claimed the
@@ -75,6 +75,10 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
             Console.WriteLine(string.Create(c,
                 $"  {crm.Crm,-10} delivered {crm.DeliveredPerSecond,7:0.0}/s ({crm.Delivered})  accept->deliver p50 {crm.P50Ms} p95 {crm.P95Ms} p99 {crm.P99Ms} max {crm.MaxMs} ms"));
             Console.WriteLine("             stages p50/p99 ms: " + string.Join(", ", crm.Stages.Select(s => string.Create(c, $"{s.Name} {s.P50Ms}/{s.P99Ms}"))));
+            if (crm.Tail is { } tail)
+            {
+                Console.WriteLine($"             tail: {tail.Text}");
+            }
         }
         foreach (var process in phase.Processes)
         {

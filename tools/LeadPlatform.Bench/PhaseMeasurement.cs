@@ -60,13 +60,14 @@ public static class PhaseMeasurement
             var span = (g.Max(r => r.FinishedAt) - g.Min(r => r.AcceptedAt)).TotalSeconds;
             List<double> Sorted(Func<LatencyRow, double?> of) => g.Select(of).OfType<double>().Order().ToList();
             var ms = Sorted(r => r.Ms);
+            var p99 = Percentile(ms, 99);
             return new CrmReport(g.Key, g.Count(), Math.Round(g.Count() / span, 1),
-                Percentile(ms, 50), Percentile(ms, 95), Percentile(ms, 99), Math.Round(ms[^1], 1),
+                Percentile(ms, 50), Percentile(ms, 95), p99, Math.Round(ms[^1], 1),
                 [
                     StageReport.Of("accepted->relayed", Sorted(r => r.RelayMs)),
                     StageReport.Of("relayed->claimed", Sorted(r => r.QueueMs)),
                     StageReport.Of("claimed->delivered", Sorted(r => r.ConnectorMs)),
-                ], Math.Round(span, 1));
+                ], Math.Round(span, 1), LatencyTail.Of(g.Select(r => (r.AcceptedAt, r.Ms)).ToList(), p99));
         }).ToList();
         var post = result.PostMs.Order().ToList();
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), result.Offered, ids.Length,

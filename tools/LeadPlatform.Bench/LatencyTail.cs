@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace LeadPlatform.Bench;
+
+/// <summary>
+/// Where in time a phase's slowest 1 % of leads (above its p99) were accepted. A tail spread over most of the phase's
+/// seconds is queueing under a steady load; one held by a few seconds is a stall (a checkpoint, the broker's log
+/// rolling over, a garbage collection) that the p99 then reports. The worst seconds are UTC, to match with logs.
+/// </summary>
+public sealed record LatencyTail(int Seconds, int Leads, int SecondsWithTail, IReadOnlyList<TailSecond> Worst)
+{
+    public static LatencyTail Of(IReadOnlyCollection<(DateTime AcceptedAt, double Ms)> leads, double p99Ms)
+    {
+        var slow = leads.Where(l => l.Ms > p99Ms).ToList();
+        var bySecond = slow.GroupBy(l => Second(l.AcceptedAt))
+            .Select(g => new TailSecond(g.Key, g.Count(), Math.Round(g.Max(l => l.Ms), 1)))
+            .OrderByDescending(s => s.Leads).ToList();
+        return new(leads.Select(l => Second(l.AcceptedAt)).Distinct().Count(), slow.Count, bySecond.Count, bySecond.Take(3).ToList());
+    }
+
+    public string Text => Leads == 0 ? "no lead above p99" : string.Create(CultureInfo.InvariantCulture,
+        $"{Leads} leads above p99 were accepted in {SecondsWithTail} of {Seconds} s; most in {string.Join(", ", Worst.Select(s => s.Text))}");
+
+    private static DateTime Second(DateTime at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
+}
+
+public sealed record TailSecond(DateTime At, int Leads, double MaxMs)
+{
+    public string Text => string.Create(CultureInfo.InvariantCulture, $"{At:HH:mm:ss} ({Leads}, max {MaxMs} ms)");
+}
