@@ -11,11 +11,12 @@ public sealed record LatencyTail(int Seconds, int Leads, int SecondsWithTail, IR
 {
     public static LatencyTail Of(IReadOnlyCollection<(DateTime AcceptedAt, double Ms)> leads, double p99Ms)
     {
+        var accepted = leads.CountBy(l => Second(l.AcceptedAt)).ToDictionary();
         var slow = leads.Where(l => l.Ms > p99Ms).ToList();
         var bySecond = slow.GroupBy(l => Second(l.AcceptedAt))
-            .Select(g => new TailSecond(g.Key, g.Count(), Math.Round(g.Max(l => l.Ms), 1)))
+            .Select(g => new TailSecond(g.Key, g.Count(), accepted[g.Key], Math.Round(g.Max(l => l.Ms), 1)))
             .OrderByDescending(s => s.Leads).ToList();
-        return new(leads.Select(l => Second(l.AcceptedAt)).Distinct().Count(), slow.Count, bySecond.Count, bySecond.Take(3).ToList());
+        return new(accepted.Count, slow.Count, bySecond.Count, bySecond.Take(3).ToList());
     }
 
     public string Text => Leads == 0 ? "no lead above p99" : string.Create(CultureInfo.InvariantCulture,
@@ -24,7 +25,8 @@ public sealed record LatencyTail(int Seconds, int Leads, int SecondsWithTail, IR
     private static DateTime Second(DateTime at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
 }
 
-public sealed record TailSecond(DateTime At, int Leads, double MaxMs)
+/// <summary>A second of the phase: its leads above p99, all the leads accepted in it (a burst shows), the slowest.</summary>
+public sealed record TailSecond(DateTime At, int Leads, int Accepted, double MaxMs)
 {
-    public string Text => string.Create(CultureInfo.InvariantCulture, $"{At:HH:mm:ss} ({Leads}, max {MaxMs} ms)");
+    public string Text => string.Create(CultureInfo.InvariantCulture, $"{At:HH:mm:ss} ({Leads} of {Accepted}, max {MaxMs} ms)");
 }
