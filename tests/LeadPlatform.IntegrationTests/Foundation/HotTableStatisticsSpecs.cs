@@ -31,10 +31,12 @@ public class HotTableStatisticsSpecs
         await connection.ExecuteAsync("analyze ingestion.lead_delivery");
         const string analyzed = """
             select schemaname || '.' || tablename || '.' || attname from pg_stats
-            where (schemaname, tablename) in (('ingestion', 'lead'), ('ingestion', 'lead_delivery'), ('ingestion', 'outbox'), ('delivery', 'ledger'))
+            where (schemaname, tablename) in (('ingestion', 'lead'), ('ingestion', 'lead_delivery'), ('ingestion', 'outbox'),
+                ('delivery', 'ledger'), ('ingestion', 'lead_prospect_email'))
             """;
         var columns = (await connection.QueryAsync<string>(analyzed)).ToList();
         Assert.That(columns, Does.Contain("ingestion.lead.status").And.Contain("delivery.ledger.state"));
+        Assert.That(columns, Does.Contain("ingestion.lead_prospect_email.lower"), "the email search's own statistics");
         Assert.That(columns, Has.None.AnyOf("ingestion.lead.payload", "ingestion.lead_delivery.record_ids",
             "ingestion.outbox.payload", "delivery.ledger.message", "delivery.ledger.record_ids"));
     }
