@@ -1,7 +1,7 @@
--- Autovacuum analyzes these tables about once a minute while they are young and busy, and each ANALYZE detoasted
--- the jsonb of every sampled row (up to 30,000) to build statistics no query uses: nothing filters on the whole
--- payload, and the email search has its own statistics on lead_prospect_email's expression. Those seconds of CPU
--- came as one stall of the 1,000/s p99 (docs/benchmark.md, "Where the 1,000/s tail comes from").
+-- Autovacuum analyzes these tables about once a minute while they are young and busy, and each ANALYZE read the
+-- jsonb of every sampled row (up to 30,000) to build statistics no query uses: nothing filters on the whole payload,
+-- and the email search has its own statistics on lead_prospect_email's expression. With the ledger's, that was
+-- ~1.3 CPU-s in a few seconds, one stall of the 1,000/s p99 (docs/benchmark.md, "Smaller ANALYZEs of the hot tables").
 alter table ingestion.lead alter column payload set statistics 0;
 alter table ingestion.lead_delivery alter column record_ids set statistics 0;
 

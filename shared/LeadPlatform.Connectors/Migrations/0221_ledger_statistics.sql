@@ -1,6 +1,6 @@
 -- Autovacuum analyzes the ledger about once a minute while it is young and busy, and each ANALYZE sampled 30,000
--- rows with their jsonb: the largest of that stall in the 1,000/s p99 (docs/benchmark.md, "Where the 1,000/s tail
--- comes from"). The ledger is read only through its key and its partial indexes, whose few states and CRMs fit a
+-- rows with their jsonb: the largest part of a stall in the 1,000/s p99 (docs/benchmark.md, "Smaller ANALYZEs of
+-- the hot tables"). The ledger is read only through its key and its partial indexes, whose few states and CRMs fit a
 -- target of 10, i.e. a 3,000-row sample; the jsonb columns get none. A column added later needs the same (the
 -- sample follows the largest target of any column).
 alter table delivery.ledger
