@@ -63,11 +63,8 @@ public static class PhaseMeasurement
             var p99 = Percentile(ms, 99);
             return new CrmReport(g.Key, g.Count(), Math.Round(g.Count() / span, 1),
                 Percentile(ms, 50), Percentile(ms, 95), p99, Math.Round(ms[^1], 1),
-                [
-                    StageReport.Of("accepted->relayed", Sorted(r => r.RelayMs)),
-                    StageReport.Of("relayed->claimed", Sorted(r => r.QueueMs)),
-                    StageReport.Of("claimed->delivered", Sorted(r => r.ConnectorMs)),
-                ], Math.Round(span, 1), LatencyTail.Of(g.Select(r => (r.AcceptedAt, r.Ms)).ToList(), p99));
+                [.. Stages.Select(s => StageReport.Of(s.Name, Sorted(s.Of)))], Math.Round(span, 1),
+                LatencyTail.Of(g.Select(r => new TimedLead(r.AcceptedAt, r.Ms, [.. Stages.Select(s => (s.Name, s.Of(r)))])).ToList(), p99));
         }).ToList();
         var post = result.PostMs.Order().ToList();
         return new PhaseReport(result.Name, Math.Round(result.Elapsed.TotalSeconds, 1), result.Offered, ids.Length,
@@ -77,23 +74,24 @@ public static class PhaseMeasurement
 
     /// <summary>
     /// Each process's share of a core over <paramref name="seconds"/>, and its CPU, switches, allocations and GCs per
-    /// delivered lead (allocations only for services found in both readings).
+    /// delivered lead, and its GC pauses in all (the GC figures only for services found in both readings).
     /// </summary>
     public static List<ProcessReport> ProcessReports(IReadOnlyList<ServiceProcess> services, Dictionary<string, (double CpuSeconds, long ContextSwitches)> used,
-        double seconds, long delivered, Dictionary<string, (double Bytes, double Collections)> allocatedBefore,
-        Dictionary<string, (double Bytes, double Collections)> allocatedAfter) =>
+        double seconds, long delivered, Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> allocatedBefore,
+        Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> allocatedAfter) =>
         used.Select(u =>
         {
             var service = services.FirstOrDefault(s => s.Name == u.Key);
-            var (bytes, collections) = allocatedAfter.TryGetValue(u.Key, out var after) && allocatedBefore.TryGetValue(u.Key, out var earlier)
-                ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections)
-                : (0, 0);
+            var (bytes, collections, pause) = allocatedAfter.TryGetValue(u.Key, out var after) && allocatedBefore.TryGetValue(u.Key, out var earlier)
+                ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections, after.PauseSeconds - earlier.PauseSeconds)
+                : (0, 0, 0);
             return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
                 service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
                 delivered == 0 ? 0 : Math.Round(u.Value.CpuSeconds * 1000 / delivered, 2),
                 delivered == 0 ? 0 : Math.Round((double)u.Value.ContextSwitches / delivered, 1),
                 delivered == 0 ? 0 : Math.Round(bytes / 1024 / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1));
+                delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1),
+                Math.Round(pause * 1000, 1));
         }).ToList();
 
     public static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)
@@ -132,6 +130,13 @@ public static class PhaseMeasurement
 
     internal static double Percentile(List<double> sorted, int p) =>
         sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)], 1);
+
+    private static readonly (string Name, Func<LatencyRow, double?> Of)[] Stages =
+    [
+        ("accepted->relayed", r => r.RelayMs),
+        ("relayed->claimed", r => r.QueueMs),
+        ("claimed->delivered", r => r.ConnectorMs),
+    ];
 
     private sealed class LatencyRow
     {
