@@ -77,12 +77,12 @@ public static class PhaseMeasurement
     /// delivered lead, and its GC pauses in all (the GC figures only for services found in both readings).
     /// </summary>
     public static List<ProcessReport> ProcessReports(IReadOnlyList<ServiceProcess> services, Dictionary<string, (double CpuSeconds, long ContextSwitches)> used,
-        double seconds, long delivered, Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> allocatedBefore,
-        Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> allocatedAfter) =>
+        double seconds, long delivered, Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> gcBefore,
+        Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> gcAfter) =>
         used.Select(u =>
         {
             var service = services.FirstOrDefault(s => s.Name == u.Key);
-            var (bytes, collections, pause) = allocatedAfter.TryGetValue(u.Key, out var after) && allocatedBefore.TryGetValue(u.Key, out var earlier)
+            var (bytes, collections, pause) = gcAfter.TryGetValue(u.Key, out var after) && gcBefore.TryGetValue(u.Key, out var earlier)
                 ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections, after.PauseSeconds - earlier.PauseSeconds)
                 : (0, 0, 0);
             return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
