@@ -34,7 +34,7 @@ public static class PhaseMeasurement
         var scrapedAfter = await PrometheusSamples.ScrapeEachAsync(platform.Services);
         var fullPageImages = await FullPageImages.BetweenAsync(db, platform.Environment.Servers.PostgresAdmin, walBefore, walAfter);
         var processes = ProcessReports(platform.Services, used, seconds, delivered,
-            RuntimeAllocations.Read(scrapedBefore), RuntimeAllocations.Read(scrapedAfter));
+            RuntimeGc.Read(scrapedBefore), RuntimeGc.Read(scrapedAfter));
         var commits = GroupCommitCounts.Between(GroupCommitCounts.Read(scrapedBefore), GroupCommitCounts.Read(scrapedAfter), delivered);
 
         // Only the outbox rows written since the phase began (by primary key): with millions of rows stored, a join
@@ -77,21 +77,20 @@ public static class PhaseMeasurement
     /// delivered lead, and its GC pauses in all (the GC figures only for services found in both readings).
     /// </summary>
     public static List<ProcessReport> ProcessReports(IReadOnlyList<ServiceProcess> services, Dictionary<string, (double CpuSeconds, long ContextSwitches)> used,
-        double seconds, long delivered, Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> gcBefore,
-        Dictionary<string, (double Bytes, double Collections, double PauseSeconds)> gcAfter) =>
+        double seconds, long delivered, Dictionary<string, GcReading> gcBefore, Dictionary<string, GcReading> gcAfter) =>
         used.Select(u =>
         {
             var service = services.FirstOrDefault(s => s.Name == u.Key);
-            var (bytes, collections, pause) = gcAfter.TryGetValue(u.Key, out var after) && gcBefore.TryGetValue(u.Key, out var earlier)
-                ? (after.Bytes - earlier.Bytes, after.Collections - earlier.Collections, after.PauseSeconds - earlier.PauseSeconds)
-                : (0, 0, 0);
+            var gc = gcAfter.TryGetValue(u.Key, out var after) && gcBefore.TryGetValue(u.Key, out var earlier)
+                ? after.Since(earlier)
+                : new GcReading(0, 0, 0);
             return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
                 service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
                 delivered == 0 ? 0 : Math.Round(u.Value.CpuSeconds * 1000 / delivered, 2),
                 delivered == 0 ? 0 : Math.Round((double)u.Value.ContextSwitches / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(bytes / 1024 / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(collections * 1000 / delivered, 1),
-                Math.Round(pause * 1000, 1));
+                delivered == 0 ? 0 : Math.Round(gc.AllocatedBytes / 1024 / delivered, 1),
+                delivered == 0 ? 0 : Math.Round(gc.Collections * 1000 / delivered, 1),
+                Math.Round(gc.PauseSeconds * 1000, 1));
         }).ToList();
 
     public static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)

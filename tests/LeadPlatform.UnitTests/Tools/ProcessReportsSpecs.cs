@@ -12,7 +12,7 @@ public class ProcessReportsSpecs
         var after = Scrape(allocatedBytes: 1_000_000 + 2_048_000, gen0: 12, gen1: 3, pauseSeconds: 0.5 + 0.1234);
 
         var report = PhaseMeasurement.ProcessReports([], new() { ["ingestion"] = (CpuSeconds: 2.0, ContextSwitches: 5_000) },
-            seconds: 10, delivered: 1_000, RuntimeAllocations.Read(before), RuntimeAllocations.Read(after)).Single();
+            seconds: 10, delivered: 1_000, RuntimeGc.Read(before), RuntimeGc.Read(after)).Single();
 
         Assert.That(report.CpuPercent, Is.EqualTo(20));
         Assert.That(report.CpuMsPerLead, Is.EqualTo(2));
