@@ -3,6 +3,7 @@
 # Start the load first (build/bench.sh in another terminal, or build/up.sh), then:
 #   build/profile.sh alloc      [SERVICE] [SECONDS]   where allocations come from (a gc-verbose trace)
 #   build/profile.sh exceptions [SERVICE] [SECONDS]   exceptions thrown, caught ones included
+#   build/profile.sh gc         [SERVICE] [SECONDS]   its collections: pauses, time spent stopping threads, what survived
 #   build/profile.sh counters   [SERVICE] [SECONDS]   .NET's System.Runtime counters (rates over the last SECONDS)
 # SERVICE is the assembly's name without "LeadPlatform." (default Ingestion; e.g. Connectors.Enquire, Sandbox); with
 # several instances, the first. SECONDS defaults to 15. Files go to bench/profiles/ (git-ignored).
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-}"; service="LeadPlatform.${2:-Ingestion}"; seconds="${3:-15}"
-case "$kind" in alloc|exceptions|counters) ;; *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$kind" in alloc|exceptions|gc|counters) ;; *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 pid="$(pgrep -f "^(\S*/)?dotnet (\S*/)?${service//./\\.}\.dll( |$)" | head -1 || true)"  # not up.sh's restart wrapper
 [ -n "$pid" ] || { echo "profile: no running $service.dll (start build/bench.sh or build/up.sh first)" >&2; exit 1; }
 dotnet tool restore >/dev/null
@@ -25,8 +26,12 @@ case "$kind" in
       --format csv -o "$out.csv" >/dev/null
     last="$(tail -1 "$out.csv" | cut -d, -f1)"
     grep "^$last," "$out.csv" | cut -d, -f3- | sort ;;
-  alloc|exceptions)
-    if [ "$kind" = alloc ]; then profile=(--profile gc-verbose); else profile=(--providers Microsoft-Windows-DotNETRuntime:0x8000:4); fi
+  alloc|exceptions|gc)
+    case "$kind" in
+      alloc) profile=(--profile gc-verbose) ;;
+      exceptions) profile=(--providers Microsoft-Windows-DotNETRuntime:0x8000:4) ;;  # the Exception keyword
+      gc) profile=(--providers Microsoft-Windows-DotNETRuntime:0x1:4) ;;             # the GC keyword, no stacks
+    esac
     dotnet tool run dotnet-trace collect -p "$pid" "${profile[@]}" --duration "$window" -o "$out.nettrace" >/dev/null
     dotnet build -c Release tools/LeadPlatform.TraceSummary -v quiet -nologo >/dev/null
     dotnet tools/LeadPlatform.TraceSummary/bin/Release/net10.0/LeadPlatform.TraceSummary.dll "$kind" "$out.nettrace" ;;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using LeadPlatform.TraceSummary;
 using Microsoft.Diagnostics.NETCore.Client;
 
@@ -39,6 +40,38 @@ public class TraceSummarySpecs
 
         Assert.That(summary, Does.Match(
             @"\n\s+20  System\.InvalidOperationException: trace summary probe(\n\s+at [^\n]*)*?\n\s+at [^\n]*TraceSummarySpecs\.ThrowProbe\n"));
+    }
+
+    [Test]
+    public async Task Collections_are_summarized_by_generation_with_their_pauses_and_what_kept_objects_alive()
+    {
+        var path = await TraceThisProcessAsync(GcKeyword, EventLevel.Informational, CollectWithProbesAlive);
+
+        var summary = Summarize(path, (trace, output) => Collections.Print(trace, 50, output));
+
+        Assert.That(summary, Does.Match(@"^\d+ GCs in \d+\.\d s, threads stopped \d+ ms in all\n"));
+        Assert.That(summary, Does.Match(@"\n\s+2  NonConcurrentGC\s+\d+\s+\d+\.\d"), "a row per generation and type: the blocking gen2 one");
+        Assert.That(Regex.Count(summary, @"\n  #\d+ gen\d NonConcurrentGC \(Induced\)"), Is.EqualTo(4),
+            "each of the test's four collections listed (the GC may do a gen0 one as a gen1)");
+        Assert.That(summary, Does.Match(@"found alive, by root \(\d+ MB in all\)\n(\s+\d+\.\d %  \w+\n)*\s+\d+\.\d %  MarkStack\n"),
+            "the probes the test's stack holds were found through the stack");
+        Assert.That(summary, Does.Match(@"#\d+ gen2 NonConcurrentGC \(Induced\) at \d+\.\d{3} s: paused \d+\.\d ms \(suspending \d+\.\d\)"));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CollectWithProbesAlive()
+    {
+        var alive = new Probe[128][];
+        for (var i = 0; i < alive.Length; i++)
+        {
+            alive[i] = new Probe[2_048]; // 64 KB each (below the large object heap's 85 KB), 8 MB held from this frame
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        }
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        GC.KeepAlive(alive);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
