@@ -35,7 +35,10 @@ public static class ConnectorExtensions
         builder.Services.AddHostedService<LedgerRetention>();
         builder.Services.AddTransient<ContentLengthHandler>();
         builder.Services.AddHttpClient<ICrmConnector, TConnector>(http => http.Timeout = options.RequestTimeout)
-            .AddHttpMessageHandler<ContentLengthHandler>();
+            .AddHttpMessageHandler<ContentLengthHandler>()
+            // Without IHttpClientFactory's request logging (lines and a scope naming each CRM call's URI): its lines are
+            // filtered out at Warning anyway (appsettings.json), but its two handlers still ran on every CRM call.
+            .RemoveAllLoggers();
 
         builder.AddLeadPlatformBus(x =>
         {

@@ -77,9 +77,9 @@ public sealed class LeadUpdatedConsumer(
     private async Task ApplyAsync(LeadUpdated message, LedgerEntry entry, AppliedUpdateLock held, CancellationToken ct)
     {
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"update {entry.Crm}");
-        activity?.SetTag(LeadTags.LeadId, entry.LeadId);
-        activity?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
-        activity?.SetTag("lead.update_version", message.Version);
+        activity.IfRecorded()?.SetTag(LeadTags.LeadId, entry.LeadId);
+        activity.IfRecorded()?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
+        activity.IfRecorded()?.SetTag("lead.update_version", message.Version);
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);
         if (integration is null || !integration.Enabled || connector is not ICrmUpdater updater)
         {

@@ -48,9 +48,9 @@ public static partial class IngestionMetrics
             new KeyValuePair<string, object?>("source", source),
             new KeyValuePair<string, object?>("duplicate", acceptance.Duplicate));
         // The request span is where a lead's trace starts: make it findable by its lead, source and account.
-        Activity.Current?.SetTag(LeadTags.LeadId, acceptance.LeadId);
-        Activity.Current?.SetTag(LeadTags.Source, lead.Source);
-        Activity.Current?.SetTag(LeadTags.AccountId, lead.AccountId);
+        Activity.Current.IfRecorded()?.SetTag(LeadTags.LeadId, acceptance.LeadId);
+        Activity.Current.IfRecorded()?.SetTag(LeadTags.Source, lead.Source);
+        Activity.Current.IfRecorded()?.SetTag(LeadTags.AccountId, lead.AccountId);
     }
 
     /// <summary>

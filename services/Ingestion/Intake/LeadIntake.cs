@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
+using LeadPlatform.ServiceDefaults;
 using Npgsql;
 
 namespace LeadPlatform.Ingestion.Intake;
@@ -43,7 +44,7 @@ public sealed class LeadIntake(NpgsqlDataSource dataSource, LeadRouter router, T
                 // The earlier lead went away between the skipped insert and the look-up: try again.
                 : await AcceptAsync(lead, idempotencyKey, ct);
         }
-        Activity.Current?.SetTag(LeadPlatform.ServiceDefaults.LeadTags.LeadId, leadId);
+        Activity.Current.IfRecorded()?.SetTag(LeadTags.LeadId, leadId);
         return new Acceptance(leadId, deliveries, Duplicate: false);
     }
 

@@ -174,9 +174,9 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         using var activity = LeadPlatformTelemetry.Source.StartActivity("outbox relay", ActivityKind.Producer, parent);
         if (entry.Message is LeadConverted converted)
         {
-            activity?.SetTag(LeadTags.LeadId, converted.LeadId);
-            activity?.SetTag(LeadTags.Source, converted.Lead.Source);
-            activity?.SetTag(LeadTags.AccountId, converted.Lead.AccountId);
+            activity.IfRecorded()?.SetTag(LeadTags.LeadId, converted.LeadId);
+            activity.IfRecorded()?.SetTag(LeadTags.Source, converted.Lead.Source);
+            activity.IfRecorded()?.SetTag(LeadTags.AccountId, converted.Lead.AccountId);
         }
         await bus.Publish(entry.Message, entry.Message.GetType(), ctx => ctx.MessageId = entry.MessageId, ct);
     }

@@ -74,7 +74,7 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, CredentialProtect
         }
         // Work found: a trace of its own (the idle poll above makes none).
         using var activity = LeadPlatformTelemetry.Source.StartActivity("webhook send", ActivityKind.Internal);
-        activity?.SetTag("webhook.count", due.Count);
+        activity.IfRecorded()?.SetTag("webhook.count", due.Count);
         await Task.WhenAll(due.Select(d => SendAsync(d, settings, ct)));
         return due.Count;
     }
