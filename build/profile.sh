@@ -4,6 +4,7 @@
 #   build/profile.sh alloc      [SERVICE] [SECONDS]   where allocations come from (a gc-verbose trace)
 #   build/profile.sh exceptions [SERVICE] [SECONDS]   exceptions thrown, caught ones included
 #   build/profile.sh gc         [SERVICE] [SECONDS]   its collections: pauses, time spent stopping threads, what survived
+#                                                     (at low rates the trace changes them: docs/benchmark.md)
 #   build/profile.sh counters   [SERVICE] [SECONDS]   .NET's System.Runtime counters (rates over the last SECONDS)
 # SERVICE is the assembly's name without "LeadPlatform." (default Ingestion; e.g. Connectors.Enquire, Sandbox); with
 # several instances, the first. SECONDS defaults to 15. Files go to bench/profiles/ (git-ignored).
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-}"; service="LeadPlatform.${2:-Ingestion}"; seconds="${3:-15}"
-case "$kind" in alloc|exceptions|gc|counters) ;; *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$kind" in alloc|exceptions|gc|counters) ;; *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 pid="$(pgrep -f "^(\S*/)?dotnet (\S*/)?${service//./\\.}\.dll( |$)" | head -1 || true)"  # not up.sh's restart wrapper
 [ -n "$pid" ] || { echo "profile: no running $service.dll (start build/bench.sh or build/up.sh first)" >&2; exit 1; }
 dotnet tool restore >/dev/null

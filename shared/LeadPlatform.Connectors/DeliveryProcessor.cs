@@ -31,12 +31,13 @@ public sealed class DeliveryProcessor(
     {
         var message = entry.Converted ?? JsonSerializer.Deserialize<LeadConverted>(entry.Message, PlatformJson.Options)!;
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"deliver {entry.Crm}");
-        activity.IfRecorded()?.SetTag(LeadTags.LeadId, entry.LeadId);
-        activity.IfRecorded()?.SetTag(LeadTags.Source, message.Lead.Source);
-        activity.IfRecorded()?.SetTag(LeadTags.AccountId, message.Lead.AccountId);
-        activity.IfRecorded()?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
-        activity.IfRecorded()?.SetTag(LeadTags.Crm, entry.Crm);
-        activity.IfRecorded()?.SetTag("delivery.attempts_before", entry.Attempts);
+        var span = activity.IfRecorded();
+        span?.SetTag(LeadTags.LeadId, entry.LeadId);
+        span?.SetTag(LeadTags.Source, message.Lead.Source);
+        span?.SetTag(LeadTags.AccountId, message.Lead.AccountId);
+        span?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
+        span?.SetTag(LeadTags.Crm, entry.Crm);
+        span?.SetTag("delivery.attempts_before", entry.Attempts);
 
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);
         if (integration is null || !integration.Enabled)
@@ -57,7 +58,7 @@ public sealed class DeliveryProcessor(
         {
             // A daily-batch integration: held until its next batch time, when the scheduled retries deliver it.
             var batchAt = schedule.NextAfter(clock.GetUtcNow());
-            activity.IfRecorded()?.SetTag("delivery.batched_for", batchAt);
+            span?.SetTag("delivery.batched_for", batchAt);
             await ledgerUpdates.HoldForBatchAsync(entry, batchAt, ct);
             return;
         }
@@ -131,7 +132,7 @@ public sealed class DeliveryProcessor(
                 entry.LeadId, entry.IntegrationId, entry.Crm, result.Outcome, entry.Attempts + tries,
                 string.Join(",", result.RecordIds.Select(r => $"{r.Key}={r.Value}")));
         }
-        activity.IfRecorded()?.SetTag("delivery.outcome", result.Outcome);
+        span?.SetTag("delivery.outcome", result.Outcome);
         await PublishAsync(publisher, entry,
             DeliveryOutcomes.Delivered(entry, result.RecordIds, result.Outcome, entry.Attempts + tries, message.AcceptedAt, deliveredAt), ct);
     }
