@@ -36,9 +36,10 @@ public sealed class DispositionApplier(NpgsqlDataSource dataSource, DealerProvid
         const string traceSql = "select trace_parent from disposition.lead where lead_id = @leadId";
         var leadTrace = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(traceSql, new { leadId }, cancellationToken: ct));
         using var span = LeadTraceLinks.StartLinked("apply disposition", leadTrace);
-        span.IfRecorded()?.SetTag(LeadTags.LeadId, leadId);
-        span.IfRecorded()?.SetTag(LeadTags.IntegrationId, integration.Id);
-        span.IfRecorded()?.SetTag(LeadTags.Crm, integration.Crm);
+        var recorded = span.IfRecorded();
+        recorded?.SetTag(LeadTags.LeadId, leadId);
+        recorded?.SetTag(LeadTags.IntegrationId, integration.Id);
+        recorded?.SetTag(LeadTags.Crm, integration.Crm);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (e.Status is { } rawStatus)
         {

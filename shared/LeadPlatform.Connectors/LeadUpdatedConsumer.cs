@@ -77,9 +77,10 @@ public sealed class LeadUpdatedConsumer(
     private async Task ApplyAsync(LeadUpdated message, LedgerEntry entry, AppliedUpdateLock held, CancellationToken ct)
     {
         using var activity = LeadPlatformTelemetry.Source.StartActivity($"update {entry.Crm}");
-        activity.IfRecorded()?.SetTag(LeadTags.LeadId, entry.LeadId);
-        activity.IfRecorded()?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
-        activity.IfRecorded()?.SetTag("lead.update_version", message.Version);
+        var span = activity.IfRecorded();
+        span?.SetTag(LeadTags.LeadId, entry.LeadId);
+        span?.SetTag(LeadTags.IntegrationId, entry.IntegrationId);
+        span?.SetTag("lead.update_version", message.Version);
         var integration = await integrations.FindAsync(entry.IntegrationId, ct);
         if (integration is null || !integration.Enabled || connector is not ICrmUpdater updater)
         {

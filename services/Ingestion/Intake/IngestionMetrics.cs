@@ -48,9 +48,10 @@ public static partial class IngestionMetrics
             new KeyValuePair<string, object?>("source", source),
             new KeyValuePair<string, object?>("duplicate", acceptance.Duplicate));
         // The request span is where a lead's trace starts: make it findable by its lead, source and account.
-        Activity.Current.IfRecorded()?.SetTag(LeadTags.LeadId, acceptance.LeadId);
-        Activity.Current.IfRecorded()?.SetTag(LeadTags.Source, lead.Source);
-        Activity.Current.IfRecorded()?.SetTag(LeadTags.AccountId, lead.AccountId);
+        var span = Activity.Current.IfRecorded();
+        span?.SetTag(LeadTags.LeadId, acceptance.LeadId);
+        span?.SetTag(LeadTags.Source, lead.Source);
+        span?.SetTag(LeadTags.AccountId, lead.AccountId);
     }
 
     /// <summary>

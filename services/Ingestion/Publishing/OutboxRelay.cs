@@ -172,11 +172,11 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
     {
         ActivityContext.TryParse(entry.TraceParent, null, out var parent);
         using var activity = LeadPlatformTelemetry.Source.StartActivity("outbox relay", ActivityKind.Producer, parent);
-        if (entry.Message is LeadConverted converted)
+        if (entry.Message is LeadConverted converted && activity.IfRecorded() is { } span)
         {
-            activity.IfRecorded()?.SetTag(LeadTags.LeadId, converted.LeadId);
-            activity.IfRecorded()?.SetTag(LeadTags.Source, converted.Lead.Source);
-            activity.IfRecorded()?.SetTag(LeadTags.AccountId, converted.Lead.AccountId);
+            span.SetTag(LeadTags.LeadId, converted.LeadId);
+            span.SetTag(LeadTags.Source, converted.Lead.Source);
+            span.SetTag(LeadTags.AccountId, converted.Lead.AccountId);
         }
         await bus.Publish(entry.Message, entry.Message.GetType(), ctx => ctx.MessageId = entry.MessageId, ct);
     }
