@@ -108,7 +108,8 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// <summary>
     /// False when the lease was lost (taken over by another worker): the outcome is theirs to record.
     /// <paramref name="finishedAt"/> is the time the outcome event carries, so a republished event is identical.
-    /// Deliveries finishing together share one statement and one commit; each returns once its row is durable.
+    /// Deliveries finishing within <see cref="CommitLinger.BeforeOutcome"/> of each other share one statement and one
+    /// commit; each returns once its row is durable, so the outcome is published and the message acknowledged only then.
     /// </summary>
     public Task<bool> MarkDeliveredAsync(LedgerEntry entry, int tries, CrmResult result, CancellationToken ct, DateTimeOffset? finishedAt = null) =>
         _delivered.WriteAsync(new DeliveredMark(entry.LeadId, entry.IntegrationId, entry.LeaseToken, tries, result.Outcome,
@@ -141,7 +142,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             finishedAts = marks.Select(m => m.FinishedAt).ToArray(),
         }, cancellationToken: ct))).ToHashSet();
         return marks.Select(m => updated.Contains((m.LeadId, m.IntegrationId))).ToList();
-    }, name: "ledger_delivered", lingerWhenBusy: CommitLinger.AwaitedWhenBusy);
+    }, name: "ledger_delivered", linger: CommitLinger.BeforeOutcome);
 
     public Task<bool> MarkFailedAsync(LedgerEntry entry, int tries, string error, bool permanent, CancellationToken ct, DateTimeOffset? finishedAt = null)
     {

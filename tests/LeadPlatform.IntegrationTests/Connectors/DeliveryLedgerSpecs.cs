@@ -151,6 +151,25 @@ public class DeliveryLedgerSpecs
     }
 
     [Test]
+    public async Task A_delivered_mark_waits_for_the_next_one_and_both_share_one_commit()
+    {
+        var first = (await ClaimAsync(Converted(), TimeSpan.FromMinutes(1)))!;
+        var second = (await ClaimAsync(Converted(), TimeSpan.FromMinutes(1)))!;
+        var result = new CrmResult(CrmResult.Created, new Dictionary<string, string> { ["prospect"] = "P-1" });
+
+        // Without a linger the first mark would be written at once, alone: its batch is taken before this call returns.
+        var firstMarked = _ledger.MarkDeliveredAsync(first, 1, result, CancellationToken.None);
+        var secondMarked = _ledger.MarkDeliveredAsync(second, 1, result, CancellationToken.None);
+
+        Assert.That(await Task.WhenAll(firstMarked, secondMarked), Is.All.True);
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        var transactions = await connection.QuerySingleAsync<long>(
+            "select count(distinct xmin::text) from delivery.ledger where lead_id = any(@ids) and state = 'delivered'",
+            new { ids = new[] { first.LeadId, second.LeadId } });
+        Assert.That(transactions, Is.EqualTo(1), "both rows were marked delivered by one transaction");
+    }
+
+    [Test]
     public async Task Claims_arriving_together_each_get_their_own_row_and_token()
     {
         var messages = Enumerable.Range(0, 50).Select(_ => Converted()).ToList();
