@@ -1,3 +1,4 @@
+using Dapper;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -112,6 +113,32 @@ public class MetricsSpecs
         _listener.RecordObservableInstruments();
         Assert.That(_points.Where(p => p.Instrument == "leadplatform.outbox.backlog").Select(p => p.Value), Is.Not.Empty.And.Contains(0d));
         Assert.That(_points.Any(p => p.Instrument == "leadplatform.outbox.oldest_age"), Is.True);
+    }
+
+    [Test]
+    public async Task The_delivery_latency_ends_at_the_CRMs_answer_as_the_ledger_records_it()
+    {
+        var recorded = _points.Count(p => p.Instrument == "leadplatform.delivery.latency");
+        using var response = await _platform.Leads.PostAsJsonAsync("v1/leads",
+            ObservedPlatform.Lead("roobrik", Guid.NewGuid().ToString(), "metrics-ok-account", $"lat.{Guid.NewGuid():N}"[..13] + "@example.com"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var leadId = Guid.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leadId").GetString()!);
+
+        await using var db = _platform.Environment.CreateDataSource();
+        var ledgerMs = (await Eventually.UntilAsync(async () =>
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            return await connection.QuerySingleOrDefaultAsync<double?>("""
+                select extract(epoch from (d.finished_at - l.accepted_at)) * 1000
+                  from delivery.ledger d join ingestion.lead l on l.id = d.lead_id
+                 where d.lead_id = @leadId and d.state = 'delivered'
+                """, new { leadId });
+        }, ms => ms is not null, TimeSpan.FromSeconds(20), "the lead to be delivered"))!.Value;
+
+        // Not the end of the delivered mark's commit, which is held open for others (CommitLinger.BeforeOutcome).
+        await Eventually.UntilAsync(() => Task.FromResult(_points.Where(p => p.Instrument == "leadplatform.delivery.latency").Skip(recorded).ToList()),
+            latencies => latencies.Any(p => Math.Abs(p.Value - ledgerMs) < 0.5), TimeSpan.FromSeconds(5),
+            $"a delivery latency of the ledger's {ledgerMs:0.0} ms (acceptance to the CRM's answer)");
     }
 
     [Test]
