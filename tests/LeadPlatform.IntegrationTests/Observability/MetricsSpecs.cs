@@ -1,10 +1,10 @@
-using Dapper;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Dapper;
 using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 
