@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LeadPlatform.Testing;
 
 namespace LeadPlatform.SdkTests;
@@ -7,14 +6,13 @@ namespace LeadPlatform.SdkTests;
 /// A version's packages never change: version.props records, beside the SDK's version, the fingerprint of the sources
 /// that version is packed from (<see cref="SdkSources"/>). A change to them without a new version fails here.
 /// </summary>
-public partial class SdkVersionSpecs
+public class SdkVersionSpecs
 {
     [Test]
     public void The_SDKs_sources_are_those_its_version_was_recorded_with()
     {
-        var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "version.props"));
-        var version = SdkVersion().Match(props).Groups[1].Value;
-        var recorded = SdkSourcesRecorded().Match(props).Groups[1].Value.Split(' ');
+        var version = VersionProps.SdkVersion;
+        var recorded = VersionProps.SdkSources.Split(' ');
         var fingerprint = SdkSources.Fingerprint(RepoPaths.Root);
 
         Assert.That(recorded, Has.Length.EqualTo(2),
@@ -37,10 +35,4 @@ public partial class SdkVersionSpecs
         Assert.That(files, Does.Contain("contracts/LeadPlatform.Contracts/LeadPlatform.Contracts.csproj"));
         Assert.That(files, Has.None.Contains("/obj/").And.None.Contains("/bin/"), "build output differs per machine");
     }
-
-    [GeneratedRegex("<LeadPlatformSdkVersion>(.*)</LeadPlatformSdkVersion>")]
-    private static partial Regex SdkVersion();
-
-    [GeneratedRegex("<LeadPlatformSdkSources>(.*)</LeadPlatformSdkSources>")]
-    private static partial Regex SdkSourcesRecorded();
 }

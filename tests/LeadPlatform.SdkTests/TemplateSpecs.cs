@@ -1,16 +1,14 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using LeadPlatform.Testing;
 
 namespace LeadPlatform.SdkTests;
 
-public partial class TemplateSpecs
+public class TemplateSpecs
 {
     [Test]
     public void The_templates_default_SDK_version_is_the_one_version_props_packs()
     {
-        var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "version.props"));
-        var version = SdkVersion().Match(props).Groups[1].Value;
+        var version = VersionProps.SdkVersion;
         using var template = JsonDocument.Parse(File.ReadAllText(
             Path.Combine(RepoPaths.Root, "templates", "leadplatform-connector", ".template.config", "template.json")));
 
@@ -19,7 +17,4 @@ public partial class TemplateSpecs
         Assert.That(version, Does.Match(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$"), "SemVer");
         Assert.That(templateDefault, Is.EqualTo(version), "bump both together");
     }
-
-    [GeneratedRegex("<LeadPlatformSdkVersion>(.*)</LeadPlatformSdkVersion>")]
-    private static partial Regex SdkVersion();
 }
