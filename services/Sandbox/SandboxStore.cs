@@ -1,25 +1,53 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace LeadPlatform.Sandbox;
 
 /// <summary>A record a CRM stand-in holds, as the CRM would: its id, its kind and its fields.</summary>
-public sealed record SandboxRecord(string Crm, string Kind, string Id, JsonObject Fields, DateTimeOffset CreatedAt)
+public sealed class SandboxRecord(string crm, string kind, string id, JsonObject fields, DateTimeOffset createdAt)
 {
-    public DateTimeOffset UpdatedAt { get; set; } = CreatedAt;
+    // The fields as UTF-8 JSON until someone asks for them: one array instead of a tree of nodes. The store keeps
+    // every record, so each collection of the sandbox copies what arrived since the last; as trees they made its
+    // pauses long enough to stall the benchmark's CRM calls (docs/benchmark.md, "A lighter stand-in CRM").
+    private object _fields = JsonSerializer.SerializeToUtf8Bytes(fields);
+
+    public string Crm { get; } = crm;
+    public string Kind { get; } = kind;
+    public string Id { get; } = id;
+    public DateTimeOffset CreatedAt { get; } = createdAt;
+    public DateTimeOffset UpdatedAt { get; set; } = createdAt;
     public int Version { get; set; } = 1;
+
+    /// <summary>The fields, parsed on first use and the same object from then on (changes to it are kept).</summary>
+    public JsonObject Fields
+    {
+        get
+        {
+            var current = Volatile.Read(ref _fields);
+            if (current is JsonObject parsed)
+            {
+                return parsed;
+            }
+            var fresh = JsonNode.Parse((byte[])current)!.AsObject();
+            // Another thread may have parsed them first: theirs wins, so that no change is made to a lost copy.
+            return Interlocked.CompareExchange(ref _fields, fresh, current) as JsonObject ?? fresh;
+        }
+    }
 }
 
 /// <summary>
 /// Everything the CRM stand-ins received, in memory, for inspection over HTTP. Records are kept per CRM and kind
-/// in creation order, and every top-level text field is indexed, so a CRM's look-up (by email, phone, external id)
-/// costs the same with a million records as with ten: a benchmark measures the platform, not the sandbox.
+/// in creation order, and a top-level text field is indexed from its first look-up (by email, phone, external id),
+/// so a look-up costs the same with a million records as with ten: a benchmark measures the platform, not the
+/// sandbox.
 /// </summary>
 public sealed class SandboxStore
 {
     private readonly ConcurrentDictionary<string, SandboxRecord> _records = new();
     private readonly Dictionary<(string Crm, string Kind), List<SandboxRecord>> _byKind = [];
     private readonly Dictionary<(string Crm, string Kind, string Field, string Value), List<SandboxRecord>> _byField = [];
+    private readonly HashSet<(string Crm, string Kind, string Field)> _indexed = [];
     private readonly Lock _lock = new();
     // Seeded from the clock: a real CRM never hands out the same record id twice, even across sandbox restarts
     // (the platform remembers CRM record ids in its database).
@@ -33,7 +61,7 @@ public sealed class SandboxStore
             var record = new SandboxRecord(crm, kind, id, fields, DateTimeOffset.UtcNow);
             _records[Key(crm, id)] = record;
             Append(_byKind, (crm, kind), record);
-            Index(record, fields);
+            Index(record, fields, fields);
             return record;
         }
     }
@@ -66,6 +94,13 @@ public sealed class SandboxStore
         }
         lock (_lock)
         {
+            if (_indexed.Add((crm, kind, field)) && _byKind.TryGetValue((crm, kind), out var records))
+            {
+                foreach (var record in records)
+                {
+                    IndexField(record, field, Text(record.Fields, field));
+                }
+            }
             // An update may have changed the field since the record was indexed under this value: check again.
             return _byField.TryGetValue((crm, kind, field, wanted), out var list)
                 ? list.Where(r => Normalize(field, Text(r.Fields, field)) == wanted).Distinct()
@@ -84,7 +119,7 @@ public sealed class SandboxStore
             }
             record.UpdatedAt = DateTimeOffset.UtcNow;
             record.Version++;
-            Index(record, changes);
+            Index(record, changes, record.Fields);
         }
         return record;
     }
@@ -96,20 +131,30 @@ public sealed class SandboxStore
             _records.Clear();
             _byKind.Clear();
             _byField.Clear();
+            _indexed.Clear();
         }
     }
 
-    private void Index(SandboxRecord record, JsonObject fields)
+    /// <summary>Indexes the record under those of <paramref name="changed"/>'s fields that are looked up.</summary>
+    private void Index(SandboxRecord record, JsonObject changed, JsonObject current)
     {
-        foreach (var (name, _) in fields)
+        foreach (var (name, _) in changed)
         {
-            if (Normalize(name, Text(record.Fields, name)) is { Length: > 0 } value)
+            if (_indexed.Contains((record.Crm, record.Kind, name)))
             {
-                var entries = Append(_byField, (record.Crm, record.Kind, name, value), record);
-                if (entries.Count > 1 && entries[^2] == record)
-                {
-                    entries.RemoveAt(entries.Count - 1); // Indexed under this value already.
-                }
+                IndexField(record, name, Text(current, name));
+            }
+        }
+    }
+
+    private void IndexField(SandboxRecord record, string field, string? text)
+    {
+        if (Normalize(field, text) is { Length: > 0 } value)
+        {
+            var entries = Append(_byField, (record.Crm, record.Kind, field, value), record);
+            if (entries.Count > 1 && entries[^2] == record)
+            {
+                entries.RemoveAt(entries.Count - 1); // Indexed under this value already.
             }
         }
     }
