@@ -8,8 +8,8 @@ namespace LeadPlatform.Sandbox;
 public sealed class SandboxRecord(string crm, string kind, string id, JsonObject fields, DateTimeOffset createdAt)
 {
     // The fields as UTF-8 JSON until someone asks for them: one array instead of a tree of nodes. The store keeps
-    // every record, so each collection of the sandbox copies what arrived since the last; as trees they made its
-    // pauses long enough to stall the benchmark's CRM calls (docs/benchmark.md, "A lighter stand-in CRM").
+    // every record, so each collection of the sandbox copies what arrived since the last; as trees they paused it
+    // 40-60 % longer in the benchmark (docs/benchmark.md, "A lighter stand-in CRM").
     private object _fields = JsonSerializer.SerializeToUtf8Bytes(fields);
 
     public string Crm { get; } = crm;
