@@ -61,7 +61,7 @@ public sealed class SandboxStore
             var record = new SandboxRecord(crm, kind, id, fields, DateTimeOffset.UtcNow);
             _records[Key(crm, id)] = record;
             Append(_byKind, (crm, kind), record);
-            Index(record, fields, fields);
+            Index(record, fields);
             return record;
         }
     }
@@ -119,7 +119,7 @@ public sealed class SandboxStore
             }
             record.UpdatedAt = DateTimeOffset.UtcNow;
             record.Version++;
-            Index(record, changes, record.Fields);
+            Index(record, changes);
         }
         return record;
     }
@@ -135,14 +135,17 @@ public sealed class SandboxStore
         }
     }
 
-    /// <summary>Indexes the record under those of <paramref name="changed"/>'s fields that are looked up.</summary>
-    private void Index(SandboxRecord record, JsonObject changed, JsonObject current)
+    /// <summary>
+    /// Indexes the record under those of <paramref name="fields"/> (as created, or the changes just made) that are
+    /// looked up; read from them rather than the record, whose fields stay unparsed.
+    /// </summary>
+    private void Index(SandboxRecord record, JsonObject fields)
     {
-        foreach (var (name, _) in changed)
+        foreach (var (name, _) in fields)
         {
             if (_indexed.Contains((record.Crm, record.Kind, name)))
             {
-                IndexField(record, name, Text(current, name));
+                IndexField(record, name, Text(fields, name));
             }
         }
     }
