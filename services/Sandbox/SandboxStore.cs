@@ -1,53 +1,28 @@
-using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace LeadPlatform.Sandbox;
 
-/// <summary>A record a CRM stand-in holds, as the CRM would: its id, its kind and its fields.</summary>
-public sealed class SandboxRecord(string crm, string kind, string id, JsonObject fields, DateTimeOffset createdAt)
-{
-    // The fields as UTF-8 JSON until someone asks for them: one array instead of a tree of nodes. The store keeps
-    // every record, so each collection of the sandbox copies what arrived since the last; as trees they paused it
-    // 40-60 % longer in the benchmark (docs/benchmark.md, "A lighter stand-in CRM").
-    private object _fields = JsonSerializer.SerializeToUtf8Bytes(fields);
-
-    public string Crm { get; } = crm;
-    public string Kind { get; } = kind;
-    public string Id { get; } = id;
-    public DateTimeOffset CreatedAt { get; } = createdAt;
-    public DateTimeOffset UpdatedAt { get; set; } = createdAt;
-    public int Version { get; set; } = 1;
-
-    /// <summary>The fields, parsed on first use and the same object from then on (changes to it are kept).</summary>
-    public JsonObject Fields
-    {
-        get
-        {
-            var current = Volatile.Read(ref _fields);
-            if (current is JsonObject parsed)
-            {
-                return parsed;
-            }
-            var fresh = JsonNode.Parse((byte[])current)!.AsObject();
-            // Another thread may have parsed them first: theirs wins, so that no change is made to a lost copy.
-            return Interlocked.CompareExchange(ref _fields, fresh, current) as JsonObject ?? fresh;
-        }
-    }
-}
-
 /// <summary>
 /// Everything the CRM stand-ins received, in memory, for inspection over HTTP. Records are kept per CRM and kind
 /// in creation order, and a top-level text field is indexed from its first look-up (by email, phone, external id),
 /// so a look-up costs the same with a million records as with ten: a benchmark measures the platform, not the
-/// sandbox.
+/// sandbox. It keeps no object per record (<see cref="RecordSlot"/>): a <see cref="SandboxRecord"/> is a view made
+/// when asked for, and the indexes hold record positions, not references.
 /// </summary>
 public sealed class SandboxStore
 {
-    private readonly ConcurrentDictionary<string, SandboxRecord> _records = new();
-    private readonly Dictionary<(string Crm, string Kind), List<SandboxRecord>> _byKind = [];
-    private readonly Dictionary<(string Crm, string Kind, string Field, string Value), List<SandboxRecord>> _byField = [];
+    private const int ChunkSize = 4096; // Slots per array: ~400 KB, on the large object heap.
+    private readonly List<RecordSlot[]> _chunks = [];
+    private int _count;
+    private readonly Dictionary<(string Crm, string Kind), List<int>> _byKind = [];
+    // Both keyed by a hash ((CRM, id), or (CRM, kind, field, value)), so no string is kept per key; a look-up checks
+    // each record found.
+    private readonly Dictionary<int, Positions> _byId = [];
+    private readonly Dictionary<int, Positions> _byField = [];
     private readonly HashSet<(string Crm, string Kind, string Field)> _indexed = [];
+    private RecordArena _arena = new();
     private readonly Lock _lock = new();
     // Seeded from the clock: a real CRM never hands out the same record id twice, even across sandbox restarts
     // (the platform remembers CRM record ids in its database).
@@ -57,16 +32,45 @@ public sealed class SandboxStore
     {
         lock (_lock)
         {
-            var id = $"{idPrefix}{++_sequence:D6}";
-            var record = new SandboxRecord(crm, kind, id, fields, DateTimeOffset.UtcNow);
-            _records[Key(crm, id)] = record;
-            Append(_byKind, (crm, kind), record);
-            Index(record, fields);
+            if (_count % ChunkSize == 0)
+            {
+                _chunks.Add(new RecordSlot[ChunkSize]);
+            }
+            var position = _count++;
+            var now = DateTimeOffset.UtcNow;
+            // Interned: a kind may come from a request's route, and each record would keep its own copy.
+            Slot(position) = new RecordSlot
+            {
+                Crm = string.Intern(crm),
+                Kind = string.Intern(kind),
+                IdPrefix = string.Intern(idPrefix),
+                Sequence = ++_sequence,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Version = 1,
+                Json = _arena.Copy(JsonSerializer.SerializeToUtf8Bytes(fields)),
+            };
+            var record = Record(position);
+            Add(_byId, HashCode.Combine(crm, record.Id), position);
+            if (!_byKind.TryGetValue((crm, kind), out var ofKind))
+            {
+                _byKind[(crm, kind)] = ofKind = [];
+            }
+            ofKind.Add(position);
+            Index(position, fields);
             return record;
         }
     }
 
-    public SandboxRecord? Find(string crm, string id) => _records.GetValueOrDefault(Key(crm, id));
+    public SandboxRecord? Find(string crm, string id)
+    {
+        lock (_lock)
+        {
+            return _byId.TryGetValue(HashCode.Combine(crm, id), out var found)
+                ? found.All.Select(Record).FirstOrDefault(r => r.Crm == crm && r.Id == id)
+                : null;
+        }
+    }
 
     /// <summary>The records of one CRM (and kind), oldest first.</summary>
     public IReadOnlyList<SandboxRecord> All(string? crm = null, string? kind = null)
@@ -75,9 +79,9 @@ public sealed class SandboxStore
         {
             if (crm is not null && kind is not null)
             {
-                return _byKind.TryGetValue((crm, kind), out var list) ? [.. list] : [];
+                return _byKind.TryGetValue((crm, kind), out var list) ? list.Select(Record).ToList() : [];
             }
-            return _byKind.Where(k => crm is null || k.Key.Crm == crm).SelectMany(k => k.Value)
+            return _byKind.Where(k => crm is null || k.Key.Crm == crm).SelectMany(k => k.Value).Select(Record)
                 .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         }
     }
@@ -94,16 +98,18 @@ public sealed class SandboxStore
         }
         lock (_lock)
         {
-            if (_indexed.Add((crm, kind, field)) && _byKind.TryGetValue((crm, kind), out var records))
+            if (_indexed.Add((crm, kind, field)) && _byKind.TryGetValue((crm, kind), out var positions))
             {
-                foreach (var record in records)
+                foreach (var position in positions)
                 {
-                    IndexField(record, field, Text(record.Fields, field));
+                    IndexField(position, field, Record(position).Text(field));
                 }
             }
-            // An update may have changed the field since the record was indexed under this value: check again.
-            return _byField.TryGetValue((crm, kind, field, wanted), out var list)
-                ? list.Where(r => Normalize(field, Text(r.Fields, field)) == wanted).Distinct()
+            // Another key may share the hash, and an update may have changed the field since the record was indexed
+            // under this value: check each record again.
+            return _byField.TryGetValue(Hash(crm, kind, field, wanted), out var found)
+                ? found.All.Distinct().Select(Record)
+                    .Where(r => r.Crm == crm && r.Kind == kind && Normalize(field, r.Text(field)) == wanted)
                     .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList()
                 : [];
         }
@@ -119,7 +125,10 @@ public sealed class SandboxStore
             }
             record.UpdatedAt = DateTimeOffset.UtcNow;
             record.Version++;
-            Index(record, changes);
+            if (record.Position < _count && _chunks[record.Position / ChunkSize] == record.Chunk) // Not from before a Clear.
+            {
+                Index(record.Position, changes);
+            }
         }
         return record;
     }
@@ -128,50 +137,47 @@ public sealed class SandboxStore
     {
         lock (_lock)
         {
-            _records.Clear();
+            _chunks.Clear();
+            _count = 0;
             _byKind.Clear();
+            _byId.Clear();
             _byField.Clear();
             _indexed.Clear();
+            _arena = new RecordArena();
         }
     }
+
+    private ref RecordSlot Slot(int position) => ref _chunks[position / ChunkSize][position % ChunkSize];
+
+    private SandboxRecord Record(int position) => new(_chunks[position / ChunkSize], position % ChunkSize, position);
 
     /// <summary>
     /// Indexes the record under those of <paramref name="fields"/> (as created, or the changes just made) that are
-    /// looked up; read from them rather than the record, whose fields stay unparsed.
+    /// looked up; read from them rather than the record, whose fields stay in the arena.
     /// </summary>
-    private void Index(SandboxRecord record, JsonObject fields)
+    private void Index(int position, JsonObject fields)
     {
+        ref var slot = ref Slot(position);
         foreach (var (name, _) in fields)
         {
-            if (_indexed.Contains((record.Crm, record.Kind, name)))
+            if (_indexed.Contains((slot.Crm, slot.Kind, name)))
             {
-                IndexField(record, name, Text(fields, name));
+                IndexField(position, name, Text(fields, name));
             }
         }
     }
 
-    private void IndexField(SandboxRecord record, string field, string? text)
+    private void IndexField(int position, string field, string? text)
     {
         if (Normalize(field, text) is { Length: > 0 } value)
         {
-            var entries = Append(_byField, (record.Crm, record.Kind, field, value), record);
-            if (entries.Count > 1 && entries[^2] == record)
-            {
-                entries.RemoveAt(entries.Count - 1); // Indexed under this value already.
-            }
+            ref var slot = ref Slot(position);
+            Add(_byField, Hash(slot.Crm, slot.Kind, field, value), position);
         }
     }
 
-    private static List<SandboxRecord> Append<TKey>(Dictionary<TKey, List<SandboxRecord>> index, TKey key, SandboxRecord record)
-        where TKey : notnull
-    {
-        if (!index.TryGetValue(key, out var list))
-        {
-            index[key] = list = [];
-        }
-        list.Add(record);
-        return list;
-    }
+    private static void Add(Dictionary<int, Positions> index, int hash, int position) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(index, hash, out _).Add(position);
 
     private static string? Normalize(string field, string? value) =>
         value is null ? null
@@ -181,5 +187,26 @@ public sealed class SandboxStore
     private static string? Text(JsonObject fields, string name) =>
         fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private static string Key(string crm, string id) => $"{crm}/{id}";
+    private static int Hash(string crm, string kind, string field, string value) => HashCode.Combine(crm, kind, field, value);
+
+    /// <summary>The record positions under one hash: most belong to one record, which needs no list.</summary>
+    private struct Positions
+    {
+        private int _first; // The position + 1: 0 is none.
+        private List<int>? _more;
+
+        public readonly IEnumerable<int> All => _first == 0 ? [] : _more is null ? [_first - 1] : _more.Prepend(_first - 1);
+
+        public void Add(int position)
+        {
+            if (_first == 0)
+            {
+                _first = position + 1;
+            }
+            else if ((_more is { Count: > 0 } ? _more[^1] : _first - 1) != position) // Not indexed under this value already.
+            {
+                (_more ??= []).Add(position);
+            }
+        }
+    }
 }

@@ -58,5 +58,39 @@ public class SandboxStoreSpecs
         Assert.That(record.Version, Is.EqualTo(2));
     }
 
+    [Test]
+    public void A_record_is_found_by_its_crm_and_id_and_each_view_of_it_sees_the_same_record()
+    {
+        var store = new SandboxStore();
+        var first = store.Create("enquire", "individual", "ENQ-I", new JsonObject { ["lastName"] = "Lee" });
+        var second = store.Create("enquire", "individual", "ENQ-I", new JsonObject { ["lastName"] = "Kim" });
+
+        store.Update(store.Find("enquire", first.Id)!, new JsonObject { ["lastName"] = "Park" });
+
+        Assert.That(first.Id, Is.Not.EqualTo(second.Id));
+        Assert.That(store.Find("alis", first.Id), Is.Null);
+        Assert.That(store.Find("enquire", first.Id + "0"), Is.Null);
+        Assert.That(first.Version, Is.EqualTo(2));
+        Assert.That(first.Text("lastName"), Is.EqualTo("Park"));
+        Assert.That(store.Find("enquire", second.Id)!.Text("lastName"), Is.EqualTo("Kim"));
+        Assert.That(store.All("enquire", "individual").Select(r => r.Id), Is.EqualTo(new[] { first.Id, second.Id }));
+    }
+
+    [Test]
+    public void A_cleared_store_forgets_its_records_and_is_not_changed_by_old_ones()
+    {
+        var store = new SandboxStore();
+        var old = store.Create("salesforce", "lead", "00Q", new JsonObject { ["Email"] = "ann@example.com" });
+        store.Clear();
+        var fresh = store.Create("salesforce", "lead", "00Q", new JsonObject { ["Email"] = "bob@example.com" });
+        Assert.That(Ids(store.Matching("salesforce", "lead", "Email", "ann@example.com")), Is.Empty);
+
+        store.Update(old, new JsonObject { ["Email"] = "bob@example.com" });
+
+        Assert.That(store.Find("salesforce", old.Id), Is.Null);
+        Assert.That(Ids(store.Matching("salesforce", "lead", "Email", "bob@example.com")), Is.EqualTo(new[] { fresh.Id }));
+        Assert.That(fresh.Version, Is.EqualTo(1));
+    }
+
     private static string[] Ids(IEnumerable<SandboxRecord> records) => records.Select(r => r.Id).ToArray();
 }
