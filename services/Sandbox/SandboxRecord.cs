@@ -28,22 +28,19 @@ internal struct RecordSlot
 /// <summary>A record a CRM stand-in holds, as the CRM would: its id, its kind and its fields.</summary>
 public sealed class SandboxRecord : IEquatable<SandboxRecord>
 {
-    private readonly RecordSlot[] _chunk;
-    private readonly int _index;
     private string? _id;
 
-    internal SandboxRecord(RecordSlot[] chunk, int index, int position)
+    internal SandboxRecord(RecordSlot[] chunk, int position)
     {
-        _chunk = chunk;
-        _index = index;
+        Chunk = chunk;
         Position = position;
     }
 
     /// <summary>Where the store keeps it, and in which of its arrays (a store that was cleared has new ones).</summary>
     internal int Position { get; }
-    internal RecordSlot[] Chunk => _chunk;
+    internal RecordSlot[] Chunk { get; }
 
-    private ref RecordSlot Slot => ref _chunk[_index];
+    private ref RecordSlot Slot => ref Chunk[Position % SandboxStore.ChunkSize];
 
     public string Crm => Slot.Crm;
     public string Kind => Slot.Kind;
@@ -82,7 +79,7 @@ public sealed class SandboxRecord : IEquatable<SandboxRecord>
     {
         if (Volatile.Read(ref Slot.Parsed) is { } parsed)
         {
-            return parsed[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            return Text(parsed, name);
         }
         var reader = new Utf8JsonReader(Slot.Json);
         reader.Read();
@@ -99,9 +96,13 @@ public sealed class SandboxRecord : IEquatable<SandboxRecord>
         return null;
     }
 
-    public bool Equals(SandboxRecord? other) => other is not null && other._chunk == _chunk && other._index == _index;
+    /// <summary>A top-level text field's value in parsed fields.</summary>
+    internal static string? Text(JsonObject fields, string name) =>
+        fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    public bool Equals(SandboxRecord? other) => other is not null && other.Chunk == Chunk && other.Position == Position;
 
     public override bool Equals(object? obj) => Equals(obj as SandboxRecord);
 
-    public override int GetHashCode() => HashCode.Combine(_chunk, _index);
+    public override int GetHashCode() => HashCode.Combine(Chunk, Position);
 }

@@ -13,7 +13,7 @@ namespace LeadPlatform.Sandbox;
 /// </summary>
 public sealed class SandboxStore
 {
-    private const int ChunkSize = 4096; // Slots per array: ~400 KB, on the large object heap.
+    internal const int ChunkSize = 4096; // Slots per array: ~400 KB, on the large object heap.
     private readonly List<RecordSlot[]> _chunks = [];
     private int _count;
     private readonly Dictionary<(string Crm, string Kind), List<int>> _byKind = [];
@@ -52,11 +52,7 @@ public sealed class SandboxStore
             };
             var record = Record(position);
             Add(_byId, HashCode.Combine(crm, record.Id), position);
-            if (!_byKind.TryGetValue((crm, kind), out var ofKind))
-            {
-                _byKind[(crm, kind)] = ofKind = [];
-            }
-            ofKind.Add(position);
+            (CollectionsMarshal.GetValueRefOrAddDefault(_byKind, (crm, kind), out _) ??= []).Add(position);
             Index(position, fields);
             return record;
         }
@@ -125,7 +121,7 @@ public sealed class SandboxStore
             }
             record.UpdatedAt = DateTimeOffset.UtcNow;
             record.Version++;
-            if (record.Position < _count && _chunks[record.Position / ChunkSize] == record.Chunk) // Not from before a Clear.
+            if (IsStored(record))
             {
                 Index(record.Position, changes);
             }
@@ -149,7 +145,11 @@ public sealed class SandboxStore
 
     private ref RecordSlot Slot(int position) => ref _chunks[position / ChunkSize][position % ChunkSize];
 
-    private SandboxRecord Record(int position) => new(_chunks[position / ChunkSize], position % ChunkSize, position);
+    private SandboxRecord Record(int position) => new(_chunks[position / ChunkSize], position);
+
+    /// <summary>Not a record from before a <see cref="Clear"/>.</summary>
+    private bool IsStored(SandboxRecord record) =>
+        record.Position < _count && _chunks[record.Position / ChunkSize] == record.Chunk;
 
     /// <summary>
     /// Indexes the record under those of <paramref name="fields"/> (as created, or the changes just made) that are
@@ -162,7 +162,7 @@ public sealed class SandboxStore
         {
             if (_indexed.Contains((slot.Crm, slot.Kind, name)))
             {
-                IndexField(position, name, Text(fields, name));
+                IndexField(position, name, SandboxRecord.Text(fields, name));
             }
         }
     }
@@ -183,9 +183,6 @@ public sealed class SandboxStore
         value is null ? null
         : field.EndsWith("phone", StringComparison.OrdinalIgnoreCase) ? new string(value.Where(char.IsDigit).ToArray())
         : value.ToUpperInvariant();
-
-    private static string? Text(JsonObject fields, string name) =>
-        fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static int Hash(string crm, string kind, string field, string value) => HashCode.Combine(crm, kind, field, value);
 
