@@ -40,8 +40,17 @@ public static class ConnectorExtensions
             // filtered out at Warning anyway (appsettings.json), but its two handlers still ran on every CRM call.
             .RemoveAllLoggers();
 
+        builder.Services.AddReceiveEndpointObserver(sp => ActivatorUtilities.CreateInstance<CrmRouting.LegacyBindings>(sp, crm));
         builder.AddLeadPlatformBus(x =>
         {
+            // Only the leads planned for this CRM reach its queue (CrmRouting).
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
+            {
+                if (name == $"connector-{crm}" && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.RouteLeadsByCrm(crm);
+                }
+            });
             x.AddConsumer<LeadConvertedConsumer, LeadConvertedConsumerDefinition>().Endpoint(e =>
             {
                 e.Name = $"connector-{crm}";

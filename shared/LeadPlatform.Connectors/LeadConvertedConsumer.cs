@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace LeadPlatform.Connectors;
 
 /// <summary>
-/// Receives every <see cref="LeadConverted"/> on <c>connector-{crm}</c> and works the deliveries planned for
-/// this connector's CRM. The ledger makes a redelivered or duplicated message a no-op.
+/// Receives the <see cref="LeadConverted"/> messages routed to <c>connector-{crm}</c> (<see cref="CrmRouting"/>) and works
+/// the deliveries planned for this connector's CRM. The ledger makes a redelivered or duplicated message a no-op.
 /// </summary>
 public sealed class LeadConvertedConsumer(DeliveryLedger ledger, DeliveryProcessor processor, IOptions<ConnectorOptions> options)
     : IConsumer<LeadConverted>

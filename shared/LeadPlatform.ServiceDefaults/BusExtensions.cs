@@ -23,6 +23,7 @@ public static class BusExtensions
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? endpoints = null)
     {
         var address = RabbitMqAddress.Parse(builder.Configuration.GetConnectionString("RabbitMq") ?? DefaultRabbitMq);
+        builder.Services.TryAddSingleton(address);
         builder.Services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();

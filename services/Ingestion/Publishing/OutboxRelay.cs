@@ -178,6 +178,17 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
             span.SetTag(LeadTags.Source, converted.Lead.Source);
             span.SetTag(LeadTags.AccountId, converted.Lead.AccountId);
         }
-        await bus.Publish(entry.Message, entry.Message.GetType(), ctx => ctx.MessageId = entry.MessageId, ct);
+        var routingKey = entry.Message switch
+        {
+            LeadConverted m => CrmRoute.RoutingKey(m.Deliveries),
+            LeadUpdated m => CrmRoute.RoutingKey(m.Deliveries),
+            _ => "",
+        };
+        await bus.Publish(entry.Message, entry.Message.GetType(), ctx =>
+        {
+            ctx.MessageId = entry.MessageId;
+            // Only the planned CRMs' connectors take it (CrmRoute); the fanout exchange ignores the key for everyone else.
+            ctx.SetRoutingKey(routingKey);
+        }, ct);
     }
 }
