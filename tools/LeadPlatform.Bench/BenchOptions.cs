@@ -5,7 +5,7 @@ namespace LeadPlatform.Bench;
 /// <summary>The bench's command line; <see cref="Usage"/> is what <c>build/bench.sh --help</c> prints.</summary>
 public sealed record BenchOptions(
     TimeSpan Duration, IReadOnlyList<int> Rates, int Clients, int? ConnectorConcurrency, string Output, TimeSpan Warmup,
-    bool Scale, long Preload, TimeSpan? Soak, int SoakRate)
+    bool Scale, long Preload, TimeSpan? Soak, int SoakRate, bool AllConnectors)
 {
     public const string Usage = """
         build/bench.sh [options]      the pipeline benchmark of issue 22 (not a test); every figure beside its target
@@ -14,6 +14,8 @@ public sealed record BenchOptions(
           --rates LIST                fixed-rate phases, open loop, leads/s (default 250,1000; --rate is the same)
           --clients N                 concurrent clients of the maximum-rate phase, closed loop (default 32)
           --connector-concurrency N   the connector's ConcurrentMessageLimit (prefetch 2N; default its own)
+          --all-connectors            also run the ALIS, Salesforce, HubSpot and ADF connectors, as deployed, with no
+                                      integration of theirs (the leads still go to Enquire only)
           --no-scale                  skip the scale phases (the max rate with two connector instances; a backlog drained
                                       by one instance and by two)
           --preload N                 after the empty-database phases, store N leads with their history (COPY) into the
@@ -35,7 +37,7 @@ public sealed record BenchOptions(
         var known = new HashSet<string>
         {
             "--duration", "--warmup", "--rates", "--rate", "--clients", "--connector-concurrency", "--no-scale", "--preload",
-            "--soak", "--soak-rate", "--output",
+            "--soak", "--soak-rate", "--output", "--all-connectors",
         };
         foreach (var unknown in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && !known.Contains(a)))
         {
@@ -57,6 +59,7 @@ public sealed record BenchOptions(
             !args.Contains("--no-scale"),
             Number("--preload", 0),
             soak,
-            (int)Number("--soak-rate", 250));
+            (int)Number("--soak-rate", 250),
+            args.Contains("--all-connectors"));
     }
 }

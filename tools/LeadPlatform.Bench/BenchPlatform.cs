@@ -44,7 +44,8 @@ public sealed class BenchPlatform : IAsyncDisposable
     public List<ServiceProcess> Connectors => Services.Where(s => s.Name.StartsWith("connector-", StringComparison.Ordinal)).ToList();
 
     /// <summary>Started and registered; <paramref name="settings"/> are added to every service's configuration.</summary>
-    public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null)
+    public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null,
+        bool allConnectors = false)
     {
         // Emptied first: an interruption drops only environments a platform holds, so the platform follows its environment at once.
         var logDir = FreshLogDir(purpose);
@@ -63,7 +64,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         var platform = new BenchPlatform(environment, config, logDir);
         try
         {
-            await platform.RegisterAsync();
+            await platform.RegisterAsync(allConnectors);
         }
         catch
         {
@@ -87,11 +88,20 @@ public sealed class BenchPlatform : IAsyncDisposable
         return dir;
     }
 
-    private async Task RegisterAsync()
+    private async Task RegisterAsync(bool allConnectors)
     {
         var sandbox = await StartServiceAsync("sandbox", "services/Sandbox", "LeadPlatform.Sandbox");
         var ingestion = await StartServiceAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion");
         await StartConnectorAsync("connector-enquire");
+        if (allConnectors)
+        {
+            // Named apart from the Enquire instances (Connectors): nothing is planned for them, as for a CRM deployed
+            // beside the one a lead goes to.
+            foreach (var crm in new[] { "Alis", "Salesforce", "HubSpot", "Adf" })
+            {
+                await StartServiceAsync($"idle-connector-{crm.ToLowerInvariant()}", $"services/Connectors/{crm}", $"LeadPlatform.Connectors.{crm}");
+            }
+        }
         await AdminPutAsync(ingestion.Client, "v1/source-keys/roobrik", new { key = ApiKey, accounts = new[] { AccountId } });
         await AdminPutAsync(ingestion.Client, $"v1/integrations/{IntegrationId}", new
         {
