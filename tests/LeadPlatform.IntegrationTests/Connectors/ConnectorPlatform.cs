@@ -107,18 +107,26 @@ public sealed class ConnectorPlatform : TestPlatform
     }
 }
 
-/// <summary>Counts the LeadConverted messages the connector has finished consuming, by lead.</summary>
+/// <summary>Counts the LeadConverted (and LeadUpdated) messages the connector has finished consuming, by lead.</summary>
 public sealed class ConsumedLeads : IConsumeObserver
 {
     private readonly ConcurrentDictionary<Guid, int> _counts = new();
+    private readonly ConcurrentDictionary<Guid, int> _updates = new();
 
     public int Count(Guid leadId) => _counts.GetValueOrDefault(leadId);
 
+    public int Updates(Guid leadId) => _updates.GetValueOrDefault(leadId);
+
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is LeadConverted converted)
+        switch (context.Message)
         {
-            _counts.AddOrUpdate(converted.LeadId, 1, (_, n) => n + 1);
+            case LeadConverted converted:
+                _counts.AddOrUpdate(converted.LeadId, 1, (_, n) => n + 1);
+                break;
+            case LeadUpdated updated:
+                _updates.AddOrUpdate(updated.LeadId, 1, (_, n) => n + 1);
+                break;
         }
         return Task.CompletedTask;
     }

@@ -58,6 +58,22 @@ public sealed class CrmRoutingSpecs
     }
 
     [Test]
+    public async Task Each_update_reaches_only_the_connectors_of_its_planned_crms()
+    {
+        var forEnquire = await PostLeadAsync(await AccountAsync(Crm.Enquire));
+        var forAlis = await PostLeadAsync(await AccountAsync(Crm.Alis));
+        await ConsumedAsync(Crm.Enquire, forEnquire);
+        await ConsumedAsync(Crm.Alis, forAlis);
+
+        await PatchPhoneAsync(forEnquire);
+        await UpdatedAsync(Crm.Enquire, forEnquire);
+        await PatchPhoneAsync(forAlis);
+        await UpdatedAsync(Crm.Alis, forAlis);
+
+        Assert.That(_consumed[Crm.Alis].Updates(forEnquire), Is.Zero, "an Enquire-only lead's update in the ALIS queue");
+    }
+
+    [Test]
     public async Task A_lead_message_without_a_routing_key_reaches_every_connector()
     {
         // As an older ingestion (or a connector team's test) publishes it: plain, no key.
@@ -101,6 +117,16 @@ public sealed class CrmRoutingSpecs
 
     private Task ConsumedAsync(Crm crm, Guid leadId) =>
         Eventually.UntilAsync(() => Task.FromResult(_consumed[crm].Count(leadId) > 0), TimeSpan.FromSeconds(15), $"{crm.Name} consumed {leadId}");
+
+    private Task UpdatedAsync(Crm crm, Guid leadId) =>
+        Eventually.UntilAsync(() => Task.FromResult(_consumed[crm].Updates(leadId) > 0), TimeSpan.FromSeconds(15), $"{crm.Name} consumed an update of {leadId}");
+
+    private async Task PatchPhoneAsync(Guid leadId)
+    {
+        using var response = await _platform.Ingestion.Client.PatchAsync($"v1/leads/{leadId}",
+            new StringContent("""{ "prospect": { "phone": "555-0142" } }""", System.Text.Encoding.UTF8, "application/merge-patch+json"));
+        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+    }
 
     private async Task<string> AccountAsync(params Crm[] crms)
     {
