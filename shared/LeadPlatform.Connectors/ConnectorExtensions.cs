@@ -40,34 +40,32 @@ public static class ConnectorExtensions
             // filtered out at Warning anyway (appsettings.json), but its two handlers still ran on every CRM call.
             .RemoveAllLoggers();
 
+        var queue = CrmRouting.Queue(crm);
+        void CrmQueue(IEndpointRegistrationConfigurator e)
+        {
+            e.Name = queue;
+            e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+            e.PrefetchCount = options.PrefetchCount;
+        }
+
         builder.Services.AddReceiveEndpointObserver(sp => ActivatorUtilities.CreateInstance<CrmRouting.LegacyBindings>(sp, crm));
         builder.AddLeadPlatformBus(x =>
         {
             // Only the leads planned for this CRM reach its queue (CrmRouting).
             x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
-                if (name == $"connector-{crm}" && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                if (name == queue && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.RouteLeadsByCrm(crm);
                 }
             });
-            x.AddConsumer<LeadConvertedConsumer, LeadConvertedConsumerDefinition>().Endpoint(e =>
-            {
-                e.Name = $"connector-{crm}";
-                e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-                e.PrefetchCount = options.PrefetchCount;
-            });
+            x.AddConsumer<LeadConvertedConsumer, LeadConvertedConsumerDefinition>().Endpoint(CrmQueue);
             // Erasure of ledger rows: one queue all connectors compete on, so one of them answers.
             x.AddConsumer<LedgerErasureConsumer>().Endpoint(e => e.Name = LedgerErasureConsumer.Queue);
             // Operators' replays of failed deliveries, the same way.
             x.AddConsumer<LedgerReplayConsumer>().Endpoint(e => e.Name = LedgerReplayConsumer.Queue);
             // Updates of delivered leads share the CRM's queue (and so its order and limits).
-            x.AddConsumer<LeadUpdatedConsumer, LeadUpdatedConsumerDefinition>().Endpoint(e =>
-            {
-                e.Name = $"connector-{crm}";
-                e.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-                e.PrefetchCount = options.PrefetchCount;
-            });
+            x.AddConsumer<LeadUpdatedConsumer, LeadUpdatedConsumerDefinition>().Endpoint(CrmQueue);
         });
         return builder;
     }

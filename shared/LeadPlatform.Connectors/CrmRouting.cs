@@ -1,5 +1,6 @@
 using LeadPlatform.Contracts;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.ServiceDefaults.Watchdog;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
@@ -15,7 +16,10 @@ namespace LeadPlatform.Connectors;
 /// </summary>
 public static class CrmRouting
 {
-    public static string RoutingExchange(string crm) => $"connector-{crm}-routing";
+    /// <summary>The CRM's queue, which its connector instances compete on (and the endpoint's exchange).</summary>
+    public static string Queue(string crm) => $"connector-{crm}";
+
+    public static string RoutingExchange(string crm) => $"{Queue(crm)}-routing";
 
     /// <summary>MassTransit's name for a message type's exchange (its default entity name formatter).</summary>
     public static string MessageExchange<T>() => $"{typeof(T).Namespace}:{typeof(T).Name}";
@@ -53,8 +57,8 @@ public static class CrmRouting
     {
         public async Task Ready(ReceiveEndpointReady ready)
         {
-            var queue = $"connector-{crm}";
-            if (!ready.InputAddress.AbsolutePath.EndsWith("/" + queue, StringComparison.Ordinal))
+            var queue = Queue(crm);
+            if (ReadyEndpoints.QueueName(ready.InputAddress) != queue)
             {
                 return;
             }

@@ -13,19 +13,17 @@ public sealed record ErrorQueue(string Queue, string SourceQueue, int Messages);
 /// RabbitMQ management API, drained back to <c>{queue}</c> over AMQP once the cause is fixed. MassTransit keeps the
 /// original message (body and headers) in the error queue, so moving it back replays it as it first arrived.
 /// </summary>
-public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClientFactory httpClients)
+public sealed partial class ErrorQueues(RabbitMqAddress broker, IConfiguration configuration, IHttpClientFactory httpClients)
 {
     public const string Suffix = "_error";
 
-    private readonly RabbitMqAddress _broker = RabbitMqAddress.Parse(configuration.GetConnectionString("RabbitMq") ?? BusExtensions.DefaultRabbitMq);
-
-    private string VirtualHost => _broker.VirtualHost;
+    private string VirtualHost => broker.VirtualHost;
 
     /// <summary>
     /// A connection to the platform's vhost as this service's broker user, for every tool here that reads queues (drain,
     /// peek, erasure): any node of the cluster, TLS as configured (<see cref="RabbitMqConnections"/>).
     /// </summary>
-    public Task<IConnection> OpenConnectionAsync(string clientName, CancellationToken ct) => _broker.OpenConnectionAsync(clientName, ct);
+    public Task<IConnection> OpenConnectionAsync(string clientName, CancellationToken ct) => broker.OpenConnectionAsync(clientName, ct);
 
     public async Task<IReadOnlyList<ErrorQueue>> ListAsync(CancellationToken ct)
     {
@@ -110,7 +108,7 @@ public sealed partial class ErrorQueues(IConfiguration configuration, IHttpClien
     {
         var http = httpClients.CreateClient(nameof(ErrorQueues));
         http.BaseAddress = new Uri((configuration["RabbitMq:Management"] ?? "http://127.0.0.1:15672").TrimEnd('/') + "/");
-        var credentials = $"{_broker.UserName}:{_broker.Password}";
+        var credentials = $"{broker.UserName}:{broker.Password}";
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         return http;
     }

@@ -33,5 +33,5 @@ public sealed class ReadyEndpoints : IReceiveEndpointObserver
     }
 
     /// <summary>rabbitmq://host:port/vhost/queue-name?bind=... names its queue in the last path segment.</summary>
-    private static string QueueName(Uri inputAddress) => Uri.UnescapeDataString(inputAddress.AbsolutePath.Split('/').Last());
+    public static string QueueName(Uri inputAddress) => Uri.UnescapeDataString(inputAddress.AbsolutePath.Split('/').Last());
 }

@@ -1,4 +1,5 @@
 using LeadPlatform.Ingestion.Operations;
+using LeadPlatform.ServiceDefaults;
 using LeadPlatform.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,13 +20,14 @@ public class BrokerConnectionSpecs
         await using var environment = await IsolatedEnvironment.CreateAsync("brokerconn");
         var servers = environment.Servers;
         var down = FreePort.Next(); // Nothing listens there.
+        var broker = RabbitMqAddress.Parse(
+            $"amqp://guest:guest@127.0.0.1:{down},{servers.RabbitHost}:{servers.RabbitPort}/{Uri.EscapeDataString(environment.Name)}");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{down},{servers.RabbitHost}:{servers.RabbitPort}/{Uri.EscapeDataString(environment.Name)}",
             ["RabbitMq:Management"] = servers.RabbitManagement,
         }).Build();
         await using var provider = new ServiceCollection().AddHttpClient().BuildServiceProvider();
-        var queues = new ErrorQueues(configuration, provider.GetRequiredService<IHttpClientFactory>());
+        var queues = new ErrorQueues(broker, configuration, provider.GetRequiredService<IHttpClientFactory>());
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var connection = await queues.OpenConnectionAsync("spec-next-node", timeout.Token);
