@@ -5,7 +5,7 @@ namespace LeadPlatform.Bench;
 /// <summary>The bench's command line; <see cref="Usage"/> is what <c>build/bench.sh --help</c> prints.</summary>
 public sealed record BenchOptions(
     TimeSpan Duration, IReadOnlyList<int> Rates, int Clients, int? ConnectorConcurrency, string Output, TimeSpan Warmup,
-    bool Scale, long Preload, TimeSpan? Soak, int SoakRate, bool AllConnectors)
+    bool Scale, long Preload, TimeSpan? Soak, int SoakRate, bool AllConnectors, bool AllServices)
 {
     public const string Usage = """
         build/bench.sh [options]      the pipeline benchmark of issue 22 (not a test); every figure beside its target
@@ -16,6 +16,8 @@ public sealed record BenchOptions(
           --connector-concurrency N   the connector's ConcurrentMessageLimit (prefetch 2N; default its own)
           --all-connectors            also run the ALIS, Salesforce, HubSpot and ADF connectors, as deployed, with no
                                       integration of theirs (the leads still go to Enquire only)
+          --all-services              also run disposition and notifications, which consume every lead's LeadConverted
+                                      and LeadDelivered as deployed (with --all-connectors: the whole platform)
           --no-scale                  skip the scale phases (the max rate with two connector instances; a backlog drained
                                       by one instance and by two)
           --preload N                 after the empty-database phases, store N leads with their history (COPY) into the
@@ -37,7 +39,7 @@ public sealed record BenchOptions(
         var known = new HashSet<string>
         {
             "--duration", "--warmup", "--rates", "--rate", "--clients", "--connector-concurrency", "--no-scale", "--preload",
-            "--soak", "--soak-rate", "--output", "--all-connectors",
+            "--soak", "--soak-rate", "--output", "--all-connectors", "--all-services",
         };
         foreach (var unknown in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && !known.Contains(a)))
         {
@@ -60,6 +62,7 @@ public sealed record BenchOptions(
             Number("--preload", 0),
             soak,
             (int)Number("--soak-rate", 250),
-            args.Contains("--all-connectors"));
+            args.Contains("--all-connectors"),
+            args.Contains("--all-services"));
     }
 }

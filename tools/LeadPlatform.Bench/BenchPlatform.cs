@@ -45,7 +45,7 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     /// <summary>Started and registered; <paramref name="settings"/> are added to every service's configuration.</summary>
     public static async Task<BenchPlatform> StartAsync(string purpose, int? connectorConcurrency, IDictionary<string, string>? settings = null,
-        bool allConnectors = false)
+        bool allConnectors = false, bool allServices = false)
     {
         // Emptied first: an interruption drops only environments a platform holds, so the platform follows its environment at once.
         var logDir = FreshLogDir(purpose);
@@ -64,7 +64,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         var platform = new BenchPlatform(environment, config, logDir);
         try
         {
-            await platform.RegisterAsync(allConnectors);
+            await platform.RegisterAsync(allConnectors, allServices);
         }
         catch
         {
@@ -88,7 +88,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         return dir;
     }
 
-    private async Task RegisterAsync(bool allConnectors)
+    private async Task RegisterAsync(bool allConnectors, bool allServices)
     {
         var sandbox = await StartServiceAsync("sandbox", "services/Sandbox", "LeadPlatform.Sandbox");
         var ingestion = await StartServiceAsync("ingestion", "services/Ingestion", "LeadPlatform.Ingestion");
@@ -101,6 +101,12 @@ public sealed class BenchPlatform : IAsyncDisposable
             {
                 await StartServiceAsync($"idle-connector-{crm.ToLowerInvariant()}", $"services/Connectors/{crm}", $"LeadPlatform.Connectors.{crm}");
             }
+        }
+        if (allServices)
+        {
+            // The bench's integration has no notification recipients (no email is sent) and nothing to poll.
+            await StartServiceAsync("disposition", "services/Disposition", "LeadPlatform.Disposition");
+            await StartServiceAsync("notifications", "services/Notifications", "LeadPlatform.Notifications");
         }
         await AdminPutAsync(ingestion.Client, "v1/source-keys/roobrik", new { key = ApiKey, accounts = new[] { AccountId } });
         await AdminPutAsync(ingestion.Client, $"v1/integrations/{IntegrationId}", new

@@ -14,7 +14,7 @@ public static class PipelineBench
         ScaleReport? scale = null;
         DataGrowthReport? growth = null;
         List<HopPair> hopPairs;
-        await using (var platform = await BenchPlatform.StartAsync("bench", options.ConnectorConcurrency, allConnectors: options.AllConnectors))
+        await using (var platform = await BenchPlatform.StartAsync("bench", options.ConnectorConcurrency, allConnectors: options.AllConnectors, allServices: options.AllServices))
         {
             // Warm-up: connection pools, queues, and above all the JIT. Tiered compilation recompiles hot methods
             // (instrumented, then optimized) for tens of seconds under load: after a 10 s warm-up it still took a

@@ -44,7 +44,7 @@ public static class Soak
             ["Retention:FinishedLedger"] = Retention.ToString("c"),
             ["Retention:Interval"] = SweepInterval.ToString("c"),
         };
-        await using var platform = await BenchPlatform.StartAsync("benchsoak", options.ConnectorConcurrency, settings, options.AllConnectors);
+        await using var platform = await BenchPlatform.StartAsync("benchsoak", options.ConnectorConcurrency, settings, options.AllConnectors, options.AllServices);
         var minutes = Math.Max(1, (int)Math.Round(length.TotalMinutes));
         var warmup = Math.Max(1, minutes / 6);
         var meters = PhaseMeasurement.Meters(platform.Services);
