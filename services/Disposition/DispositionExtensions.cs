@@ -17,6 +17,7 @@ public static class DispositionExtensions
         builder.Services.AddSingleton<PushAuthentication>();
         builder.Services.AddSingleton<DispositionApplier>();
         builder.Services.AddSingleton<TimelineAccess>();
+        builder.Services.AddSingleton<PlatformTimeline>();
         builder.Services.AddHttpClient(TimelineAccess.HttpClientName, c =>
         {
             c.BaseAddress = new Uri(builder.Configuration["Disposition:IngestionUrl"] ?? "http://127.0.0.1:5080/");
