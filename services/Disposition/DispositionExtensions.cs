@@ -30,8 +30,8 @@ public static class DispositionExtensions
         builder.Services.AddHostedService<DispositionPoller>();
         builder.AddLeadPlatformBus(x =>
         {
-            x.AddConsumer<LeadTimelineConsumer, LeadTimelineConsumerDefinition>()
-                .Endpoint(e => e.Name = "disposition-timeline");
+            // Its queue and prefetch are the definition's: a registration's own Endpoint(...) would set its prefetch back to 16.
+            x.AddConsumer<LeadTimelineConsumer, LeadTimelineConsumerDefinition>();
             x.AddConsumer<DispositionErasureConsumer>().Endpoint(e => e.Name = "disposition-erasure");
         });
         return builder;

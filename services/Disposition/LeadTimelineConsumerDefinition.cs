@@ -3,14 +3,17 @@ using MassTransit;
 namespace LeadPlatform.Disposition;
 
 /// <summary>
-/// Queue <c>disposition-timeline</c>. Its consumers wait on a group commit (<see cref="PlatformTimeline"/>): the more
+/// Queue <c>disposition-timeline</c>, 128 prefetched. Its consumers wait on a group commit (<see cref="PlatformTimeline"/>): the more
 /// messages wait together, the fewer commits, so up to 64 at once (MassTransit's default is 16). A lead event that meets
 /// the database briefly away is tried again a few times within seconds.
 /// </summary>
 public sealed class LeadTimelineConsumerDefinition : ConsumerDefinition<LeadTimelineConsumer>
 {
+    public const string Queue = "disposition-timeline";
+
     public LeadTimelineConsumerDefinition()
     {
+        EndpointName = Queue;
         ConcurrentMessageLimit = 64;
         Endpoint(e => e.PrefetchCount = 128);
     }

@@ -92,6 +92,17 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
 
     private sealed record QueueInfo(string Name, int Messages);
 
+    /// <summary>The prefetch count of each consumer of a queue of this environment's virtual host.</summary>
+    public async Task<IReadOnlyList<int>> ConsumerPrefetchCountsAsync(string queue)
+    {
+        var consumers = await Management.GetFromJsonAsync<List<ConsumerInfo>>($"api/consumers/{Uri.EscapeDataString(Name)}");
+        return consumers!.Where(c => c.Queue.Name == queue).Select(c => c.PrefetchCount).ToList();
+    }
+
+    private sealed record ConsumerInfo(ConsumerQueue Queue, [property: System.Text.Json.Serialization.JsonPropertyName("prefetch_count")] int PrefetchCount);
+
+    private sealed record ConsumerQueue(string Name);
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

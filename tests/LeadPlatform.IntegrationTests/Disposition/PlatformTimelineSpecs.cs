@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Dapper;
 using LeadPlatform.Disposition;
 using LeadPlatform.ServiceDefaults;
+using LeadPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadPlatform.IntegrationTests.Disposition;
@@ -67,6 +68,15 @@ public class PlatformTimelineSpecs
             Assert.That(own.Single(r => r.Kind == "delivered").Record, Is.EqualTo($"00Q-{i}"));
         }
         Assert.That(await QueryAsync<Guid>("select lead_id from disposition.lead where lead_id = @erased", new { erased }), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_timeline_queue_prefetches_enough_to_fill_its_batches()
+    {
+        // MassTransit's default of 16 would cap every commit at 16 events, and a backlog drained 16 at a time.
+        var prefetch = await Eventually.UntilAsync(() => _platform.Environment.ConsumerPrefetchCountsAsync(LeadTimelineConsumerDefinition.Queue),
+            counts => counts.Count > 0, TimeSpan.FromSeconds(10), "a consumer on the timeline queue");
+        Assert.That(prefetch, Has.All.EqualTo(128));
     }
 
     private static MeterListener BatchSizes(ConcurrentQueue<int> sizes)
