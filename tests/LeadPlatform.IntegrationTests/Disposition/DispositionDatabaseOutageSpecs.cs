@@ -1,13 +1,19 @@
 using System.Net;
 using System.Text.Json;
 using LeadPlatform.Contracts;
+using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
 using LeadPlatform.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LeadPlatform.IntegrationTests.Disposition;
 
-/// <summary>The disposition push with its database cut away: 503 and nothing applied, then applied once it is back.</summary>
+/// <summary>
+/// Disposition with its database cut away: a push is answered 503 and applied once the database is back; the
+/// platform's lead events wait for it rather than going to the error queue.
+/// </summary>
 [TestFixture]
 public class DispositionDatabaseOutageSpecs
 {
@@ -47,5 +53,38 @@ public class DispositionDatabaseOutageSpecs
         }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the retried push to be applied");
         Assert.That(applied, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await platform.TimelineAsync(leadId)).GetProperty("status").GetString(), Is.EqualTo("Working"));
+    }
+
+    [Test]
+    public async Task Lead_events_consumed_while_the_database_is_away_reach_the_timeline_once_it_returns()
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(TestServers.PostgresAdmin);
+        await using var proxy = TcpProxy.Start(postgres.Host!, postgres.Port);
+        await using var platform = await DispositionPlatform.StartAsync("timelineoutage", postgresThrough: proxy);
+        var leadId = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var bus = platform.Disposition.Services.GetRequiredService<IBus>();
+
+        proxy.Cut();
+        await bus.Publish(new LeadConverted
+        {
+            LeadId = leadId, AcceptedAt = at,
+            Lead = new Lead { Source = "roobrik", SourceLeadId = leadId.ToString(), AccountId = "acme", Conversion = Lead.SalesOptIn, Prospect = new Person() },
+            Deliveries = [new PlannedDelivery { IntegrationId = "outage-sf", Crm = "salesforce" }],
+        });
+        await bus.Publish(new LeadDelivered
+        {
+            LeadId = leadId, IntegrationId = "outage-sf", Crm = "salesforce", RecordIds = new Dictionary<string, string> { ["lead"] = "00Q-outage-2" },
+            Outcome = "created", Attempts = 1, AcceptedAt = at, DeliveredAt = at.AddSeconds(1),
+        });
+        // Longer than a crashed PostgreSQL takes to come back, and than the 7.6 s of retries this queue once had.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        proxy.Restore();
+
+        var timeline = await Eventually.UntilAsync(() => platform.TimelineOrNullAsync(leadId),
+            t => DispositionPlatform.Kinds(t).Contains("delivered"), TimeSpan.FromSeconds(30), "the lead's events on its timeline");
+        Assert.That(DispositionPlatform.Kinds(timeline), Is.EqualTo(new[] { "converted", "delivered" }));
+        Assert.That(await platform.Environment.QueueDepthAsync(LeadTimelineConsumerDefinition.Queue + "_error") ?? 0, Is.Zero,
+            "nothing dead-lettered");
     }
 }
