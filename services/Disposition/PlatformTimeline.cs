@@ -21,26 +21,24 @@ public sealed class PlatformTimeline(NpgsqlDataSource dataSource)
         Guid LeadId, string? AccountId, string? Email, string? TraceParent, string Kind, string? IntegrationId, string? Provider,
         string Details, DateTimeOffset OccurredAt, string DedupeKey, IReadOnlyList<CrmRecord> Records);
 
-    private const string NotErased = "not exists (select 1 from disposition.erased_lead x where x.lead_id = {0}.lead_id)";
-
-    private static readonly string Sql = $"""
+    private const string Sql = """
         insert into disposition.lead (lead_id, account_id, email, trace_parent)
         select l.lead_id, l.account_id, lower(l.email), l.trace_parent
           from unnest(@leadIds, @accountIds, @emails, @traceParents) as l(lead_id, account_id, email, trace_parent)
-         where {string.Format(NotErased, "l")}
+         where not exists (select 1 from disposition.erased_lead x where x.lead_id = l.lead_id)
         on conflict (lead_id) do update set account_id = coalesce(disposition.lead.account_id, excluded.account_id),
                                             email = coalesce(disposition.lead.email, excluded.email),
                                             trace_parent = coalesce(disposition.lead.trace_parent, excluded.trace_parent);
         insert into disposition.crm_record (integration_id, record_id, record_kind, lead_id)
         select r.integration_id, r.record_id, r.record_kind, r.lead_id
           from unnest(@recordIntegrationIds, @recordIds, @recordKinds, @recordLeadIds) as r(integration_id, record_id, record_kind, lead_id)
-         where {string.Format(NotErased, "r")}
+         where not exists (select 1 from disposition.erased_lead x where x.lead_id = r.lead_id)
         on conflict (integration_id, record_id) do nothing;
         insert into disposition.timeline (lead_id, kind, source, integration_id, provider, details, occurred_at, dedupe_key)
         select t.lead_id, t.kind, 'platform', t.integration_id, t.provider, t.details::jsonb, t.occurred_at, t.dedupe_key
           from unnest(@entryLeadIds, @kinds, @integrationIds, @providers, @details, @occurredAts, @dedupeKeys)
                with ordinality as t(lead_id, kind, integration_id, provider, details, occurred_at, dedupe_key, n)
-         where {string.Format(NotErased, "t")}
+         where not exists (select 1 from disposition.erased_lead x where x.lead_id = t.lead_id)
          order by t.n
         on conflict (dedupe_key) do nothing
         """;

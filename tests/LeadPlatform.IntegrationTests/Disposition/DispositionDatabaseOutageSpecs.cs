@@ -4,8 +4,6 @@ using LeadPlatform.Contracts;
 using LeadPlatform.Disposition;
 using LeadPlatform.Integrations;
 using LeadPlatform.Testing;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LeadPlatform.IntegrationTests.Disposition;
@@ -61,22 +59,9 @@ public class DispositionDatabaseOutageSpecs
         var postgres = new NpgsqlConnectionStringBuilder(TestServers.PostgresAdmin);
         await using var proxy = TcpProxy.Start(postgres.Host!, postgres.Port);
         await using var platform = await DispositionPlatform.StartAsync("timelineoutage", postgresThrough: proxy);
-        var leadId = Guid.NewGuid();
-        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var bus = platform.Disposition.Services.GetRequiredService<IBus>();
 
         proxy.Cut();
-        await bus.Publish(new LeadConverted
-        {
-            LeadId = leadId, AcceptedAt = at,
-            Lead = new Lead { Source = "roobrik", SourceLeadId = leadId.ToString(), AccountId = "acme", Conversion = Lead.SalesOptIn, Prospect = new Person() },
-            Deliveries = [new PlannedDelivery { IntegrationId = "outage-sf", Crm = "salesforce" }],
-        });
-        await bus.Publish(new LeadDelivered
-        {
-            LeadId = leadId, IntegrationId = "outage-sf", Crm = "salesforce", RecordIds = new Dictionary<string, string> { ["lead"] = "00Q-outage-2" },
-            Outcome = "created", Attempts = 1, AcceptedAt = at, DeliveredAt = at.AddSeconds(1),
-        });
+        var leadId = await platform.PublishDeliveredLeadAsync("outage-sf", "salesforce", "00Q-outage-2");
         // Longer than a crashed PostgreSQL takes to come back, and than the 7.6 s of retries this queue once had.
         await Task.Delay(TimeSpan.FromSeconds(12));
         proxy.Restore();

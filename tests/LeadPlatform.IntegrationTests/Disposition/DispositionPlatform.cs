@@ -54,6 +54,16 @@ public sealed class DispositionPlatform : TestPlatform
     /// <summary>Publishes LeadConverted and LeadDelivered for a new lead and waits until its timeline shows the delivery.</summary>
     public async Task<Guid> DeliveredLeadAsync(string integrationId, string crm, string recordId, string? email = null)
     {
+        var leadId = await PublishDeliveredLeadAsync(integrationId, crm, recordId, email);
+        await Eventually.UntilAsync(() => TimelineOrNullAsync(leadId),
+            t => t is { } timeline && Kinds(timeline).Contains("converted") && Kinds(timeline).Contains("delivered"),
+            TimeSpan.FromSeconds(15), "the lead's converted and delivered entries");
+        return leadId;
+    }
+
+    /// <summary>Publishes LeadConverted and LeadDelivered for a new lead, without waiting for them to be consumed.</summary>
+    public async Task<Guid> PublishDeliveredLeadAsync(string integrationId, string crm, string recordId, string? email = null)
+    {
         var leadId = Guid.NewGuid();
         var bus = Disposition.Services.GetRequiredService<IBus>();
         var acceptedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
@@ -70,9 +80,6 @@ public sealed class DispositionPlatform : TestPlatform
             RecordIds = new Dictionary<string, string> { ["lead"] = recordId }, Outcome = "created", Attempts = 1,
             AcceptedAt = acceptedAt, DeliveredAt = acceptedAt.AddSeconds(1),
         });
-        await Eventually.UntilAsync(() => TimelineOrNullAsync(leadId),
-            t => t is { } timeline && Kinds(timeline).Contains("converted") && Kinds(timeline).Contains("delivered"),
-            TimeSpan.FromSeconds(15), "the lead's converted and delivered entries");
         return leadId;
     }
 
