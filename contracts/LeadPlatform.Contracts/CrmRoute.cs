@@ -20,8 +20,10 @@ public static class CrmRoute
             return "";
         }
         var key = string.Join('.', crms);
-        return System.Text.Encoding.UTF8.GetByteCount(key) <= MaxKeyLength ? key : "";
+        return FitsRoutingKey(key) ? key : "";
     }
+
+    internal static bool FitsRoutingKey(string key) => System.Text.Encoding.UTF8.GetByteCount(key) <= MaxKeyLength;
 
     /// <summary>The topic pattern a connector of <paramref name="crm"/> binds with: any key naming it.</summary>
     public static string BindingKey(string crm)

@@ -74,7 +74,9 @@ public sealed class LeadDeliveredNotifierDefinition : ConsumerDefinition<LeadDel
     /// <summary>Retries after the first attempt; the last one failing leaves the message in the error queue.</summary>
     public const int Retries = 5;
 
-    public LeadDeliveredNotifierDefinition() => EndpointName = "notifications-lead-delivered";
+    public const string Queue = "notifications-lead-delivered";
+
+    public LeadDeliveredNotifierDefinition() => EndpointName = Queue;
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<LeadDeliveredNotifier> consumerConfigurator, IRegistrationContext context)

@@ -17,6 +17,7 @@ public static class NotificationsExtensions
         builder.AddAdminKeys();
         builder.AddLeadPlatformBus(x =>
         {
+            builder.AddNotificationRouting(x);
             x.AddConsumer<NotifiedLeadRecorder>(typeof(NotifiedLeadRecorderDefinition));
             x.AddConsumer<LeadDeliveredNotifier>(typeof(LeadDeliveredNotifierDefinition));
             x.AddConsumer<NotificationErasureConsumer>().Endpoint(e => e.Name = "notifications-erasure");

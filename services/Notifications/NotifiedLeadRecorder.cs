@@ -18,8 +18,7 @@ public sealed class NotifiedLeadRecorder(IntegrationStore integrations, Notifica
         foreach (var delivery in converted.Deliveries)
         {
             // An integration this service's catalog does not show yet (just saved) may have recipients: kept too.
-            var integration = await integrations.FindAsync(delivery.IntegrationId, ct);
-            if (integration is null || integration.SettingsAs<NotificationSettings>().NotificationRecipients.Count > 0)
+            if (NotificationSettings.MayNotify(await integrations.FindAsync(delivery.IntegrationId, ct)))
             {
                 await log.RecordLeadAsync(converted.LeadId, JsonSerializer.Serialize(converted, PlatformJson.Options), ct);
                 return;
@@ -30,7 +29,9 @@ public sealed class NotifiedLeadRecorder(IntegrationStore integrations, Notifica
 
 public sealed class NotifiedLeadRecorderDefinition : ConsumerDefinition<NotifiedLeadRecorder>
 {
-    public NotifiedLeadRecorderDefinition() => EndpointName = "notifications-lead-converted";
+    public const string Queue = "notifications-lead-converted";
+
+    public NotifiedLeadRecorderDefinition() => EndpointName = Queue;
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<NotifiedLeadRecorder> consumerConfigurator, IRegistrationContext context) =>

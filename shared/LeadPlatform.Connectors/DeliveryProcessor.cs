@@ -196,7 +196,11 @@ public sealed class DeliveryProcessor(
 
     private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)
     {
-        await publisher.PublishBoundedAsync(outcome, ct);
+        // A delivered lead goes to the notifications service only when its integration has someone to tell (NotificationRoute).
+        var routingKey = outcome is LeadDelivered
+            ? NotificationRoute.DeliveredKey(NotificationSettings.MayNotify(await integrations.FindAsync(entry.IntegrationId, ct)))
+            : "";
+        await publisher.PublishBoundedAsync(outcome, routingKey, ct);
         // Not awaited: a mark lost to a crash or an outage only means the scheduled retries publish the outcome again.
         _ = ledger.MarkOutcomePublishedAsync(entry.LeadId, entry.IntegrationId).ContinueWith(
             t => logger.LogWarning("Could not mark the outcome of lead {LeadId} to {IntegrationId} as published ({Message}); it will be published again",

@@ -15,7 +15,11 @@ public static class BoundedPublish
     /// <summary>Longer than a broker blip MassTransit waits out by reconnecting, shorter than anyone waits for a lead.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
-    public static async Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, CancellationToken ct)
+    public static Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, CancellationToken ct) =>
+        endpoint.PublishBoundedAsync(message, "", ct);
+
+    /// <param name="routingKey">For the consumers that bind through a topic exchange; fanout exchanges ignore it.</param>
+    public static async Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, string routingKey, CancellationToken ct)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(Limit);
@@ -24,7 +28,7 @@ public static class BoundedPublish
         var timedOut = false;
         try
         {
-            await endpoint.Publish(message, message.GetType(), bounded.Token);
+            await endpoint.Publish(message, message.GetType(), ctx => ctx.SetRoutingKey(routingKey), bounded.Token);
         }
         catch (Exception) when (bounded.IsCancellationRequested && !ct.IsCancellationRequested)
         {

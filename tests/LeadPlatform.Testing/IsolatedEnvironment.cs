@@ -99,6 +99,16 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         return consumers!.Where(c => c.Queue.Name == queue).Select(c => c.PrefetchCount).ToList();
     }
 
+    /// <summary>The exchanges bound to an exchange of this environment's virtual host (its bindings as destination).</summary>
+    public async Task<IReadOnlyList<string>> BindingSourcesAsync(string exchange)
+    {
+        var bindings = await Management.GetFromJsonAsync<List<BindingInfo>>(
+            $"api/exchanges/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(exchange)}/bindings/destination");
+        return bindings!.Select(b => b.Source).ToList();
+    }
+
+    private sealed record BindingInfo(string Source);
+
     private sealed record ConsumerInfo(ConsumerQueue Queue, [property: System.Text.Json.Serialization.JsonPropertyName("prefetch_count")] int PrefetchCount);
 
     private sealed record ConsumerQueue(string Name);

@@ -16,8 +16,8 @@ namespace LeadPlatform.Ingestion.Publishing;
 /// publish failed) are found by a poll every second once they are older than <see cref="LeftoverAge"/>, claimed
 /// with SKIP LOCKED so several relays share them, and published in a transaction that marks them.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, IConfiguration configuration,
-    ILogger<OutboxRelay> logger)
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHandoff handoff, IntegrationStore integrations,
+    IConfiguration configuration, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 200;
@@ -180,15 +180,22 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         }
         var routingKey = entry.Message switch
         {
-            LeadConverted m => CrmRoute.RoutingKey(m.Deliveries),
+            LeadConverted m => NotificationRoute.LeadKey(m.Deliveries, await MayNotifyAsync(m.Deliveries, ct)),
             LeadUpdated m => CrmRoute.RoutingKey(m.Deliveries),
             _ => "",
         };
         await bus.Publish(entry.Message, entry.Message.GetType(), ctx =>
         {
             ctx.MessageId = entry.MessageId;
-            // Only the planned CRMs' connectors take it (CrmRoute); the fanout exchange ignores the key for everyone else.
+            // Only the planned CRMs' connectors take it (CrmRoute), and notifications only when someone is to be told
+            // (NotificationRoute); the fanout exchange ignores the key for everyone else.
             ctx.SetRoutingKey(routingKey);
         }, ct);
+    }
+
+    private async Task<bool> MayNotifyAsync(IReadOnlyList<PlannedDelivery> deliveries, CancellationToken ct)
+    {
+        var catalog = await integrations.AllAsync(ct);
+        return deliveries.Any(d => NotificationSettings.MayNotify(catalog.GetValueOrDefault(d.IntegrationId)));
     }
 }

@@ -99,6 +99,8 @@ public sealed class CrmRoutingSpecs
         await ConsumedAsync(Crm.Alis, throughOldBinding.LeadId);
 
         Observe(Crm.Alis, await _platform.RestartAsync(Crm.Alis.Role));
+        await Eventually.UntilAsync(() => _platform.Environment.BindingSourcesAsync(alisQueue),
+            sources => !sources.Contains(CrmRouting.MessageExchange<LeadConverted>()), TimeSpan.FromSeconds(15), "the direct binding removed");
 
         var forEnquire = Converted();
         var forAlis = Converted();
