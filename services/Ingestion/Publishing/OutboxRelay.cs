@@ -195,7 +195,14 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
 
     private async Task<bool> MayNotifyAsync(IReadOnlyList<PlannedDelivery> deliveries, CancellationToken ct)
     {
-        var catalog = await integrations.AllAsync(ct);
-        return deliveries.Any(d => NotificationSettings.MayNotify(catalog.GetValueOrDefault(d.IntegrationId)));
+        try
+        {
+            var catalog = await integrations.AllAsync(ct);
+            return deliveries.Any(d => NotificationSettings.MayNotify(catalog.GetValueOrDefault(d.IntegrationId)));
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return true; // The catalog unreadable: the lead still leaves, and notifications decides.
+        }
     }
 }
