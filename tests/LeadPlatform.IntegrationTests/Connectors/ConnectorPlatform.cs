@@ -107,15 +107,18 @@ public sealed class ConnectorPlatform : TestPlatform
     }
 }
 
-/// <summary>Counts the LeadConverted (and LeadUpdated) messages the connector has finished consuming, by lead.</summary>
+/// <summary>Counts the LeadConverted (and LeadUpdated, LeadDelivered) messages a service has finished consuming, by lead.</summary>
 public sealed class ConsumedLeads : IConsumeObserver
 {
     private readonly ConcurrentDictionary<Guid, int> _counts = new();
     private readonly ConcurrentDictionary<Guid, int> _updates = new();
+    private readonly ConcurrentDictionary<Guid, int> _delivered = new();
 
     public int Count(Guid leadId) => _counts.GetValueOrDefault(leadId);
 
     public int Updates(Guid leadId) => _updates.GetValueOrDefault(leadId);
+
+    public int Delivered(Guid leadId) => _delivered.GetValueOrDefault(leadId);
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
@@ -126,6 +129,9 @@ public sealed class ConsumedLeads : IConsumeObserver
                 break;
             case LeadUpdated updated:
                 _updates.AddOrUpdate(updated.LeadId, 1, (_, n) => n + 1);
+                break;
+            case LeadDelivered delivered:
+                _delivered.AddOrUpdate(delivered.LeadId, 1, (_, n) => n + 1);
                 break;
         }
         return Task.CompletedTask;

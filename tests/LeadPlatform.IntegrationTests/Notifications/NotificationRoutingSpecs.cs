@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using LeadPlatform.Contracts;
+using LeadPlatform.IntegrationTests.Connectors;
 using LeadPlatform.IntegrationTests.Support;
 using LeadPlatform.Notifications;
 using LeadPlatform.ServiceDefaults;
@@ -20,7 +20,7 @@ namespace LeadPlatform.IntegrationTests.Notifications;
 public sealed class NotificationRoutingSpecs
 {
     private CrmApiPlatform _platform = null!;
-    private ConsumedMessages _consumed = null!;
+    private ConsumedLeads _consumed = null!;
 
     [OneTimeSetUp]
     public async Task Start()
@@ -44,12 +44,12 @@ public sealed class NotificationRoutingSpecs
         var quiet = await DeliveredLeadAsync("route-quiet");
         var told = await DeliveredLeadAsync("route-told");
 
-        await ConsumedAsync<LeadConverted>(told);
-        await ConsumedAsync<LeadDelivered>(told);
+        await ConvertedAsync(told);
+        await DeliveredAsync(told);
         Assert.Multiple(() =>
         {
-            Assert.That(_consumed.Count<LeadConverted>(quiet), Is.Zero, "the quiet lead's LeadConverted");
-            Assert.That(_consumed.Count<LeadDelivered>(quiet), Is.Zero, "the quiet lead's LeadDelivered");
+            Assert.That(_consumed.Count(quiet), Is.Zero, "the quiet lead's LeadConverted");
+            Assert.That(_consumed.Delivered(quiet), Is.Zero, "the quiet lead's LeadDelivered");
         });
     }
 
@@ -63,8 +63,8 @@ public sealed class NotificationRoutingSpecs
         await bus.Publish(converted);
         await bus.Publish(delivered);
 
-        await ConsumedAsync<LeadConverted>(converted.LeadId);
-        await ConsumedAsync<LeadDelivered>(delivered.LeadId);
+        await ConvertedAsync(converted.LeadId);
+        await DeliveredAsync(delivered.LeadId);
     }
 
     [Test]
@@ -79,7 +79,7 @@ public sealed class NotificationRoutingSpecs
         }
         var throughOldBinding = Delivered();
         await bus.Publish(throughOldBinding, ctx => ctx.SetRoutingKey(NotificationRoute.Silent));
-        await ConsumedAsync<LeadDelivered>(throughOldBinding.LeadId);
+        await DeliveredAsync(throughOldBinding.LeadId);
 
         Observe(await _platform.RestartAsync(TestPlatform.NotificationsRole));
         await Eventually.UntilAsync(() => _platform.Environment.BindingSourcesAsync(LeadDeliveredNotifierDefinition.Queue),
@@ -89,18 +89,21 @@ public sealed class NotificationRoutingSpecs
         var notify = Delivered();
         await bus.Publish(silent, ctx => ctx.SetRoutingKey(NotificationRoute.Silent));
         await bus.Publish(notify, ctx => ctx.SetRoutingKey(NotificationRoute.Notify));
-        await ConsumedAsync<LeadDelivered>(notify.LeadId);
-        Assert.That(_consumed.Count<LeadDelivered>(silent.LeadId), Is.Zero, "the direct binding still carries every delivered lead");
+        await DeliveredAsync(notify.LeadId);
+        Assert.That(_consumed.Delivered(silent.LeadId), Is.Zero, "the direct binding still carries every delivered lead");
     }
 
     private void Observe(InProcessService notifications)
     {
-        _consumed = new ConsumedMessages();
+        _consumed = new ConsumedLeads();
         notifications.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumed);
     }
 
-    private Task ConsumedAsync<T>(Guid leadId) =>
-        Eventually.UntilAsync(() => Task.FromResult(_consumed.Count<T>(leadId) > 0), TimeSpan.FromSeconds(15), $"notifications consumed {typeof(T).Name} of {leadId}");
+    private Task ConvertedAsync(Guid leadId) =>
+        Eventually.UntilAsync(() => Task.FromResult(_consumed.Count(leadId) > 0), TimeSpan.FromSeconds(15), $"notifications consumed LeadConverted of {leadId}");
+
+    private Task DeliveredAsync(Guid leadId) =>
+        Eventually.UntilAsync(() => Task.FromResult(_consumed.Delivered(leadId) > 0), TimeSpan.FromSeconds(15), $"notifications consumed LeadDelivered of {leadId}");
 
     private async Task<Guid> DeliveredLeadAsync(string account)
     {
@@ -138,29 +141,4 @@ public sealed class NotificationRoutingSpecs
         AcceptedAt = DateTimeOffset.UtcNow,
         DeliveredAt = DateTimeOffset.UtcNow,
     };
-
-    private sealed class ConsumedMessages : IConsumeObserver
-    {
-        private readonly ConcurrentDictionary<(Type, Guid), int> _counts = new();
-
-        public int Count<T>(Guid leadId) => _counts.GetValueOrDefault((typeof(T), leadId));
-
-        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
-        {
-            Guid? leadId = context.Message switch
-            {
-                LeadConverted m => m.LeadId,
-                LeadDelivered m => m.LeadId,
-                _ => null,
-            };
-            if (leadId is { } id)
-            {
-                _counts.AddOrUpdate((typeof(T), id), 1, (_, n) => n + 1);
-            }
-            return Task.CompletedTask;
-        }
-
-        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
-    }
 }
