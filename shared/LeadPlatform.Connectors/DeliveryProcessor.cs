@@ -197,25 +197,13 @@ public sealed class DeliveryProcessor(
     private async Task PublishAsync(IPublishEndpoint publisher, LedgerEntry entry, object outcome, CancellationToken ct)
     {
         // A delivered lead goes to the notifications service only when its integration has someone to tell (NotificationRoute).
-        var routingKey = outcome is LeadDelivered ? NotificationRoute.DeliveredKey(await MayNotifyAsync(entry.IntegrationId, ct)) : "";
+        var routingKey = outcome is LeadDelivered ? NotificationRoute.DeliveredKey(await NotificationSettings.MayNotifyAsync(integrations, [entry.IntegrationId], ct)) : "";
         await publisher.PublishBoundedAsync(outcome, routingKey, ct);
         // Not awaited: a mark lost to a crash or an outage only means the scheduled retries publish the outcome again.
         _ = ledger.MarkOutcomePublishedAsync(entry.LeadId, entry.IntegrationId).ContinueWith(
             t => logger.LogWarning("Could not mark the outcome of lead {LeadId} to {IntegrationId} as published ({Message}); it will be published again",
                 entry.LeadId, entry.IntegrationId, t.Exception?.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    }
-
-    private async Task<bool> MayNotifyAsync(string integrationId, CancellationToken ct)
-    {
-        try
-        {
-            return NotificationSettings.MayNotify(await integrations.FindAsync(integrationId, ct));
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            return true; // The catalog unreadable (its database away): the outcome still leaves, and notifications decides.
-        }
     }
 
     /// <summary>Doubling from the base delay, capped, with jitter; never sooner than the CRM's Retry-After or an open circuit.</summary>

@@ -25,4 +25,22 @@ public sealed class NotificationSettings
             return true;
         }
     }
+
+    /// <summary>
+    /// <see cref="MayNotify"/> for a lead through any of <paramref name="integrationIds"/>, looked up in the catalog.
+    /// A catalog that cannot be read (its database away) says yes: the lead's messages still leave, and the
+    /// notifications service decides.
+    /// </summary>
+    public static async Task<bool> MayNotifyAsync(IntegrationStore integrations, IEnumerable<string> integrationIds, CancellationToken ct)
+    {
+        try
+        {
+            var catalog = await integrations.AllAsync(ct);
+            return integrationIds.Any(id => MayNotify(catalog.GetValueOrDefault(id)));
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
 }

@@ -180,7 +180,8 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
         }
         var routingKey = entry.Message switch
         {
-            LeadConverted m => NotificationRoute.LeadKey(m.Deliveries, await MayNotifyAsync(m.Deliveries, ct)),
+            LeadConverted m => NotificationRoute.LeadKey(m.Deliveries,
+                await NotificationSettings.MayNotifyAsync(integrations, m.Deliveries.Select(d => d.IntegrationId), ct)),
             LeadUpdated m => CrmRoute.RoutingKey(m.Deliveries),
             _ => "",
         };
@@ -191,18 +192,5 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxHan
             // (NotificationRoute); the fanout exchange ignores the key for everyone else.
             ctx.SetRoutingKey(routingKey);
         }, ct);
-    }
-
-    private async Task<bool> MayNotifyAsync(IReadOnlyList<PlannedDelivery> deliveries, CancellationToken ct)
-    {
-        try
-        {
-            var catalog = await integrations.AllAsync(ct);
-            return deliveries.Any(d => NotificationSettings.MayNotify(catalog.GetValueOrDefault(d.IntegrationId)));
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            return true; // The catalog unreadable: the lead still leaves, and notifications decides.
-        }
     }
 }

@@ -1,6 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using LeadPlatform.Contracts;
 using LeadPlatform.Integrations;
+using LeadPlatform.Integrations.Secrets;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace LeadPlatform.UnitTests.Notifications;
 
@@ -52,5 +58,25 @@ public sealed class NotificationRouteSpecs
             Assert.That(NotificationSettings.MayNotify(null), Is.True, "not in this catalog yet");
             Assert.That(NotificationSettings.MayNotify(WithSettings("""{ "notificationRecipients": "a@example.com" }""")), Is.True, "settings not readable");
         });
+    }
+
+    [Test]
+    public async Task A_catalog_that_cannot_be_read_lets_the_lead_be_keyed_for_notifications()
+    {
+        await using var unreachable = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Timeout=3");
+        var catalog = new IntegrationStore(unreachable, TimeProvider.System, new CredentialProtector(new EphemeralDataProtectionProvider()),
+            NullLogger<IntegrationStore>.Instance);
+
+        Assert.That(await NotificationSettings.MayNotifyAsync(catalog, ["i0"], CancellationToken.None), Is.True);
+        Assert.That(() => NotificationSettings.MayNotifyAsync(catalog, ["i0"], new CancellationToken(canceled: true)),
+            Throws.InstanceOf<OperationCanceledException>(), "a stop is not taken for an unreadable catalog");
+    }
+
+    /// <summary>A port nothing listens on: taken from the system, then let go.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
