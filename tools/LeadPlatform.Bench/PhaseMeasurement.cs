@@ -12,11 +12,15 @@ namespace LeadPlatform.Bench;
 /// </summary>
 public static class PhaseMeasurement
 {
+    private const string BenchClient = "bench client";
+
     public static async Task<PhaseReport> MeasureAsync(BenchPlatform platform, Func<Task<LoadPhase.Result>> load)
     {
         var db = platform.Db;
         // Scraped outside the CPU measurement, so the scrapes don't count as the phase's work.
         var scrapedBefore = await PrometheusSamples.ScrapeEachAsync(platform.Services);
+        var runtimeBefore = RuntimeCounters.Read(scrapedBefore);
+        runtimeBefore[BenchClient] = RuntimeCounters.OfThisProcess();
         var meters = Meters(platform.Services);
         var before = meters.ToDictionary(m => m.Key, m => m.Value());
         var outboxFrom = await OutboxHighWaterAsync(db);
@@ -29,12 +33,14 @@ public static class PhaseMeasurement
         var delivered = await WaitDeliveredAsync(db, ids);
         var seconds = wall.Elapsed.TotalSeconds;
         var used = meters.ToDictionary(m => m.Key, m => m.Value().Since(before[m.Key]));
+        var benchRuntimeAfter = RuntimeCounters.OfThisProcess();
         var walAfter = await WalWritten.ReadAsync(db);
         var wal = WalWritten.Between(walBefore, walAfter, delivered);
         var scrapedAfter = await PrometheusSamples.ScrapeEachAsync(platform.Services);
+        var runtimeAfter = RuntimeCounters.Read(scrapedAfter);
+        runtimeAfter[BenchClient] = benchRuntimeAfter;
         var fullPageImages = await FullPageImages.BetweenAsync(db, platform.Environment.Servers.PostgresAdmin, walBefore, walAfter);
-        var processes = ProcessReports(platform.Services, used, seconds, delivered,
-            RuntimeGc.Read(scrapedBefore), RuntimeGc.Read(scrapedAfter));
+        var processes = ProcessReports(platform.Services, used, seconds, delivered, runtimeBefore, runtimeAfter);
         var commits = GroupCommitCounts.Between(GroupCommitCounts.Read(scrapedBefore), GroupCommitCounts.Read(scrapedAfter), delivered);
 
         // Only the outbox rows written since the phase began (by primary key): with millions of rows stored, a join
@@ -74,23 +80,26 @@ public static class PhaseMeasurement
 
     /// <summary>
     /// Each process's share of a core over <paramref name="seconds"/>, and its CPU, switches, allocations and GCs per
-    /// delivered lead, and its GC pauses in all (the GC figures only for services found in both readings).
+    /// delivered lead, and its GC pauses and JIT time in all (the runtime's figures only for services found in both
+    /// readings).
     /// </summary>
     public static List<ProcessReport> ProcessReports(IReadOnlyList<ServiceProcess> services, Dictionary<string, (double CpuSeconds, long ContextSwitches)> used,
-        double seconds, long delivered, Dictionary<string, GcReading> gcBefore, Dictionary<string, GcReading> gcAfter) =>
+        double seconds, long delivered, Dictionary<string, RuntimeReading> runtimeBefore, Dictionary<string, RuntimeReading> runtimeAfter) =>
         used.Select(u =>
         {
             var service = services.FirstOrDefault(s => s.Name == u.Key);
-            var gc = gcAfter.TryGetValue(u.Key, out var after) && gcBefore.TryGetValue(u.Key, out var earlier)
+            var runtime = runtimeAfter.TryGetValue(u.Key, out var after) && runtimeBefore.TryGetValue(u.Key, out var earlier)
                 ? after.Since(earlier)
-                : new GcReading(0, 0, 0);
+                : RuntimeReading.None;
             return new ProcessReport(u.Key, Math.Round(u.Value.CpuSeconds / seconds * 100, 1),
                 service?.ProcessId is { } pid ? Math.Round(ProcessStats.RssMegabytes(pid), 1) : 0,
                 delivered == 0 ? 0 : Math.Round(u.Value.CpuSeconds * 1000 / delivered, 2),
                 delivered == 0 ? 0 : Math.Round((double)u.Value.ContextSwitches / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(gc.AllocatedBytes / 1024 / delivered, 1),
-                delivered == 0 ? 0 : Math.Round(gc.Collections * 1000 / delivered, 1),
-                Math.Round(gc.PauseSeconds * 1000, 1));
+                delivered == 0 ? 0 : Math.Round(runtime.AllocatedBytes / 1024 / delivered, 1),
+                delivered == 0 ? 0 : Math.Round(runtime.Collections * 1000 / delivered, 1),
+                Math.Round(runtime.PauseSeconds * 1000, 1),
+                Math.Round(runtime.JitSeconds * 1000, 1),
+                (int)runtime.JitMethods);
         }).ToList();
 
     public static async Task<long> OutboxHighWaterAsync(NpgsqlDataSource db)
@@ -123,7 +132,7 @@ public static class PhaseMeasurement
         var meters = services.ToDictionary(s => s.Name, s => (Func<ProcessSample>)(() => s.ProcessId is { } pid ? ProcessStats.Sample(pid) : ProcessSample.None));
         meters["postgresql (all)"] = () => ProcessStats.SampleOfAll("postgres");
         meters["rabbitmq (all)"] = () => ProcessStats.SampleOfAll("beam.smp");
-        meters["bench client"] = () => ProcessStats.Sample(System.Environment.ProcessId);
+        meters[BenchClient] = () => ProcessStats.Sample(System.Environment.ProcessId);
         return meters;
     }
 

@@ -6,19 +6,21 @@ namespace LeadPlatform.UnitTests.Tools;
 public class ProcessReportsSpecs
 {
     [Test]
-    public void A_service_s_GC_figures_are_what_its_counters_grew_by_over_the_phase()
+    public void A_service_s_GC_and_JIT_figures_are_what_its_counters_grew_by_over_the_phase()
     {
-        var before = Scrape(allocatedBytes: 1_000_000, gen0: 10, gen1: 2, pauseSeconds: 0.5);
-        var after = Scrape(allocatedBytes: 1_000_000 + 2_048_000, gen0: 12, gen1: 3, pauseSeconds: 0.5 + 0.1234);
+        var before = Scrape(allocatedBytes: 1_000_000, gen0: 10, gen1: 2, pauseSeconds: 0.5, jitSeconds: 18.0, jitMethods: 24_000);
+        var after = Scrape(allocatedBytes: 1_000_000 + 2_048_000, gen0: 12, gen1: 3, pauseSeconds: 0.5 + 0.1234, jitSeconds: 18.25, jitMethods: 24_040);
 
         var report = PhaseMeasurement.ProcessReports([], new() { ["ingestion"] = (CpuSeconds: 2.0, ContextSwitches: 5_000) },
-            seconds: 10, delivered: 1_000, RuntimeGc.Read(before), RuntimeGc.Read(after)).Single();
+            seconds: 10, delivered: 1_000, RuntimeCounters.Read(before), RuntimeCounters.Read(after)).Single();
 
         Assert.That(report.CpuPercent, Is.EqualTo(20));
         Assert.That(report.CpuMsPerLead, Is.EqualTo(2));
         Assert.That(report.AllocatedKbPerLead, Is.EqualTo(2));
         Assert.That(report.CollectionsPerThousandLeads, Is.EqualTo(3));
         Assert.That(report.GcPauseMs, Is.EqualTo(123.4));
+        Assert.That(report.JitMs, Is.EqualTo(250));
+        Assert.That(report.JitMethods, Is.EqualTo(40));
     }
 
     [Test]
@@ -30,9 +32,11 @@ public class ProcessReportsSpecs
         Assert.That(report.CpuMsPerLead, Is.EqualTo(1));
         Assert.That(report.GcPauseMs, Is.Zero);
         Assert.That(report.CollectionsPerThousandLeads, Is.Zero);
+        Assert.That(report.JitMs, Is.Zero);
     }
 
-    private static Dictionary<string, List<PrometheusSample>> Scrape(double allocatedBytes, double gen0, double gen1, double pauseSeconds) =>
+    private static Dictionary<string, List<PrometheusSample>> Scrape(double allocatedBytes, double gen0, double gen1, double pauseSeconds,
+        double jitSeconds, double jitMethods) =>
         new()
         {
             ["ingestion"] =
@@ -41,6 +45,8 @@ public class ProcessReportsSpecs
                 new("dotnet_gc_collections_total", "otel_scope_name=\"System.Runtime\",gc_heap_generation=\"gen0\"", gen0),
                 new("dotnet_gc_collections_total", "otel_scope_name=\"System.Runtime\",gc_heap_generation=\"gen1\"", gen1),
                 new("dotnet_gc_pause_time_seconds_total", "otel_scope_name=\"System.Runtime\"", pauseSeconds),
+                new("dotnet_jit_compilation_time_seconds_total", "otel_scope_name=\"System.Runtime\"", jitSeconds),
+                new("dotnet_jit_compiled_methods_total", "otel_scope_name=\"System.Runtime\"", jitMethods),
                 new("process_cpu_time_seconds_total", "", 99),
             ],
         };
