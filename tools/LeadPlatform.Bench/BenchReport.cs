@@ -5,7 +5,7 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// CPU % of one core over the phase, RSS (services only), CPU-milliseconds and context switches of its threads per
-/// delivered lead; for the .NET services also the kilobytes they allocated per lead, their garbage collections
+/// delivered lead; for the .NET processes (the services and the bench client) also the kilobytes they allocated per lead, their garbage collections
 /// per thousand leads and the milliseconds those paused them over the phase, and the milliseconds their JIT spent
 /// compiling in it (the compilations' elapsed time, every tier) and how many methods it compiled.
 /// </summary>

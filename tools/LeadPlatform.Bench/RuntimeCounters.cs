@@ -34,7 +34,7 @@ public static class RuntimeCounters
 
     /// <summary>This process's own reading (the bench client's), from the runtime's APIs the meter reads too.</summary>
     public static RuntimeReading OfThisProcess() =>
-        new(GC.GetTotalAllocatedBytes(), Enumerable.Range(0, GC.MaxGeneration + 1).Sum(GC.CollectionCount),
+        new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), // every collection includes generation 0
             GC.GetTotalPauseDuration().TotalSeconds, System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
             System.Runtime.JitInfo.GetCompiledMethodCount());
 
