@@ -5,9 +5,9 @@ namespace LeadPlatform.Bench;
 
 /// <summary>
 /// CPU % of one core over the phase, RSS (services only), CPU-milliseconds and context switches of its threads per
-/// delivered lead; for the .NET processes (the services and the bench client) also the kilobytes they allocated per lead, their garbage collections
-/// per thousand leads and the milliseconds those paused them over the phase, and the milliseconds their JIT spent
-/// compiling in it (the compilations' elapsed time, every tier) and how many methods it compiled.
+/// delivered lead; for the .NET processes (the services and the bench client) also the kilobytes they allocated per
+/// lead, their garbage collections per thousand leads and the milliseconds those paused them over the phase, and the
+/// milliseconds their JIT spent compiling in it (the compilations' elapsed time, every tier) and how many methods.
 /// </summary>
 public sealed record ProcessReport(string Name, double CpuPercent, double RssMb, double CpuMsPerLead, double SwitchesPerLead = 0,
     double AllocatedKbPerLead = 0, double CollectionsPerThousandLeads = 0, double GcPauseMs = 0, double JitMs = 0, int JitMethods = 0);
@@ -83,10 +83,10 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, double DurationSe
         }
         foreach (var process in phase.Processes)
         {
-            var gc = process.AllocatedKbPerLead > 0
+            var runtime = process.AllocatedKbPerLead > 0
                 ? string.Create(c, $"  {process.AllocatedKbPerLead,6:0.0} KB allocated/lead  {process.CollectionsPerThousandLeads,5:0.0} GCs/1,000 leads  {process.GcPauseMs,6:0.0} ms paused  JIT {process.JitMs,6:0.0} ms ({process.JitMethods} methods)")
                 : "";
-            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead  {process.SwitchesPerLead,6:0.0} switches/lead{gc}"));
+            Console.WriteLine(string.Create(c, $"  {process.Name,-20} cpu {process.CpuPercent,6:0.0}%  rss {process.RssMb,7:0.0} MB  {process.CpuMsPerLead,6:0.00} cpu-ms/lead  {process.SwitchesPerLead,6:0.0} switches/lead{runtime}"));
         }
         if (phase.Commits is { Count: > 0 } commits)
         {

@@ -80,8 +80,8 @@ public static class PhaseMeasurement
 
     /// <summary>
     /// Each process's share of a core over <paramref name="seconds"/>, and its CPU, switches, allocations and GCs per
-    /// delivered lead, and its GC pauses and JIT time in all (the runtime's figures only for services found in both
-    /// readings).
+    /// delivered lead, and its GC pauses and JIT time in all (the runtime's figures only for processes found in both
+    /// readings: the services and the bench client).
     /// </summary>
     public static List<ProcessReport> ProcessReports(IReadOnlyList<ServiceProcess> services, Dictionary<string, (double CpuSeconds, long ContextSwitches)> used,
         double seconds, long delivered, Dictionary<string, RuntimeReading> runtimeBefore, Dictionary<string, RuntimeReading> runtimeAfter) =>

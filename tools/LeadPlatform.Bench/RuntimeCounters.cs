@@ -1,12 +1,12 @@
 namespace LeadPlatform.Bench;
 
 /// <summary>
-/// What a service's runtime has done so far: bytes allocated, garbage collections run and seconds they paused it;
+/// What a .NET process's runtime has done so far: bytes allocated, garbage collections run and seconds they paused it;
 /// seconds its JIT compiled for and methods compiled (every tier, on every thread).
 /// </summary>
-public sealed record RuntimeReading(double AllocatedBytes, double Collections, double PauseSeconds, double JitSeconds = 0, double JitMethods = 0)
+public sealed record RuntimeReading(double AllocatedBytes, double Collections, double PauseSeconds, double JitSeconds, double JitMethods)
 {
-    public static readonly RuntimeReading None = new(0, 0, 0);
+    public static readonly RuntimeReading None = new(0, 0, 0, 0, 0);
 
     public RuntimeReading Since(RuntimeReading earlier) =>
         new(AllocatedBytes - earlier.AllocatedBytes, Collections - earlier.Collections, PauseSeconds - earlier.PauseSeconds,
